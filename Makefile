@@ -1,0 +1,57 @@
+# Fugong: the two commands a fresh clone needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test test-fast lint format messages bench install clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Fugong needs Python 3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+## make run: install, migrate, load the demo park if the database is empty, serve on :8000
+run: $(STAMP)
+	$(BIN)/fugong migrate --noinput
+	$(BIN)/fugong load_demo --if-empty
+	@$(BIN)/fugong demo_logins
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+	$(BIN)/fugong runserver 127.0.0.1:8000
+
+## make test: lint, migrations up to date, and the whole suite (browser tests need Chromium)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=fugong.settings.test $(BIN)/fugong makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the suite without the browser tests
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: extract translatable strings and compile the catalogues (.mo files are committed)
+messages: $(STAMP)
+	cd fugong && ../$(BIN)/fugong makemessages -l zh_Hans -l en --no-obsolete --add-location file
+	cd fugong && ../$(BIN)/fugong compilemessages
+
+## make bench: the benchmarks in bench/ (figures in bench/results/)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

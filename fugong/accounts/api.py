@@ -1,0 +1,21 @@
+"""API: who am I."""
+
+from ninja import Router, Schema
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    enterprise_id: int | None
+    district_code: str
+    is_leader: bool
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    """The signed-in user (or the owner of the API token)."""
+    return request.auth

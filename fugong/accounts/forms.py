@@ -1,0 +1,70 @@
+"""Forms for signing in and for managing users and tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from fugong.core.divisions import county_choices
+from fugong.core.forms import Form, StyledFormMixin
+from fugong.core.roles import Role
+from fugong.enterprises.models import Enterprise
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    pass
+
+
+def district_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *county_choices()]
+
+
+class UserForm(Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.order_by("name"),
+        required=False,
+        help_text=_("Enterprise safety officers and enterprise gate operators only."),
+    )
+    district_code = forms.ChoiceField(
+        label=_("District"),
+        choices=(),
+        required=False,
+        help_text=_("District liaisons only."),
+    )
+    is_leader = forms.BooleanField(label=_("Leader-level liaison"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        min_length=10,
+        help_text=_("At least 10 characters; the user should change it after signing in."),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district_code"].choices = district_choices()
+        if editing:
+            del self.fields["password"]
+            self.fields["username"].disabled = True
+
+
+class PasswordForm(Form):
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, min_length=10, max_length=128
+    )
+    confirm = forms.CharField(label=_("Repeat the new password"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("confirm"):
+            self.add_error("confirm", _("The two passwords differ."))
+        return data
+
+
+class ApiTokenForm(Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)

@@ -1,0 +1,171 @@
+"""Writes on users and API tokens. Only the command post manages users."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
+from fugong.core.roles import Action, require
+
+from .models import ApiToken, User
+
+USER_FIELDS = ("username", "full_name", "phone", "role", "enterprise", "district_code", "is_leader")
+
+
+def _validate_new_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ApplicationError(
+            error.messages[0], code="weak_password", fields={"password": error.messages}
+        ) from error
+
+
+@transaction.atomic
+def user_create(*, actor: User, password: str, **fields) -> User:
+    """Create a user with a role (and enterprise or district where the role needs one)."""
+    require(actor, Action.USERS_MANAGE)
+    user = User(**{key: value for key, value in fields.items() if key in USER_FIELDS})
+    user.username = (user.username or "").strip()
+    full_clean_or_raise(user, exclude=["password"])
+    _validate_new_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_CREATED,
+        target=user,
+        enterprise=user.enterprise,
+        summary=user.username,
+        data={"role": user.role},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **fields) -> User:
+    """Change a user's name, role and attachments; the change is audited field by field."""
+    require(actor, Action.USERS_MANAGE)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = {}
+    for key, value in fields.items():
+        if key not in USER_FIELDS or key == "username":
+            continue
+        old = getattr(user, key)
+        if old != value:
+            changes[key] = [
+                str(old) if old is not None else None,
+                str(value) if value is not None else None,
+            ]
+            setattr(user, key, value)
+    if not changes:
+        return user
+    if user.pk == actor.pk and "role" in changes:
+        raise ConflictError(_("You cannot change your own role."))
+    full_clean_or_raise(user, exclude=["password"])
+    user.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_UPDATED,
+        target=user,
+        enterprise=user.enterprise,
+        summary=user.username,
+        data={"changes": changes},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str) -> User:
+    """Set a user's password: the command post for anyone, anyone for themselves."""
+    if actor.pk != user.pk:
+        require(actor, Action.USERS_MANAGE)
+    _validate_new_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_event_record(
+        actor=actor, action=AuditAction.USER_PASSWORD_SET, target=user, summary=user.username
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) a user. Users are never deleted: the audit trail names them."""
+    require(actor, Action.USERS_MANAGE)
+    if user.pk == actor.pk:
+        raise ConflictError(_("You cannot deactivate yourself."))
+    if user.is_active == active:
+        return user
+    if not active and user.liaison_enterprises.exists():
+        raise ConflictError(
+            _("This liaison still has enterprises assigned; assign them to someone else first.")
+        )
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_ACTIVATED if active else AuditAction.USER_DEACTIVATED,
+        target=user,
+        summary=user.username,
+    )
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Make a token for the actor. Returns the row and the secret, which is shown only once."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the token a name."), fields={"name": [_("Required.")]})
+    prefix = secrets.token_hex(4)
+    secret = f"fg_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(user=actor, name=name[:100], prefix=prefix, digest=ApiToken.digest_of(secret))
+    full_clean_or_raise(token)
+    token.save()
+    audit_event_record(
+        actor=actor, action=AuditAction.API_TOKEN_CREATED, target=token, summary=token.name
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the actor's tokens (the command post may revoke anyone's)."""
+    if token.user_id != actor.pk:
+        require(actor, Action.USERS_MANAGE)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_event_record(
+            actor=actor, action=AuditAction.API_TOKEN_REVOKED, target=token, summary=token.name
+        )
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user behind a bearer token, or None. Marks the token as used."""
+    if not secret or not secret.startswith("fg_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Recording every use would turn each API read into a write; once a minute is enough.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

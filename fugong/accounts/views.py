@@ -1,0 +1,226 @@
+"""Sign-in, one's own account and tokens, and user management for the command post."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fugong.core.errors import ApplicationError
+from fugong.core.forms import add_application_error
+from fugong.core.roles import Action, Role, require
+
+from . import selectors, services
+from .forms import ApiTokenForm, LoginForm, PasswordForm, UserForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "password_form": PasswordForm(),
+            "token_form": ApiTokenForm(),
+            "tokens": selectors.api_token_list(actor=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=request.user, password=form.cleaned_data["password"]
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:my_account")
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "password_form": form,
+            "token_form": ApiTokenForm(),
+            "tokens": selectors.api_token_list(actor=request.user),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    secret = None
+    status = 400
+    if form.is_valid():
+        try:
+            _token, secret = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+            status = 201
+            form = ApiTokenForm()
+        except ApplicationError as error:
+            add_application_error(form, error)
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "password_form": PasswordForm(),
+            "token_form": form,
+            "tokens": selectors.api_token_list(actor=request.user),
+            "new_token": secret,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_token_get(actor=request.user, token_id=token_id)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:my_account")
+
+
+@login_required
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    users = selectors.user_list(actor=request.user, query=query, role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "query": query, "role": role, "roles": Role.choices},
+    )
+
+
+def _user_fields(data: dict) -> dict:
+    return {
+        "username": data.get("username", ""),
+        "full_name": data["full_name"],
+        "phone": data.get("phone", ""),
+        "role": data["role"],
+        "enterprise": data.get("enterprise"),
+        "district_code": data.get("district_code", ""),
+        "is_leader": data.get("is_leader", False),
+    }
+
+
+@login_required
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.USERS_MANAGE)
+    form = UserForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.user_create(
+                    actor=request.user,
+                    password=form.cleaned_data["password"],
+                    **_user_fields(form.cleaned_data),
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                messages.success(request, _("User “%(name)s” created.") % {"name": user.username})
+                return redirect("accounts:user_list")
+        return render(request, "accounts/user_form.html", {"form": form}, status=400)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = selectors.user_get(actor=request.user, user_id=user_id)
+    initial = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "role": user.role,
+        "enterprise": user.enterprise,
+        "district_code": user.district_code,
+        "is_leader": user.is_leader,
+    }
+    form = UserForm(request.POST or None, initial=initial, editing=True)
+    context = {"form": form, "edited_user": user, "password_form": PasswordForm()}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.user_update(
+                    actor=request.user, user=user, **_user_fields(form.cleaned_data)
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                messages.success(request, _("User “%(name)s” saved.") % {"name": user.username})
+                return redirect("accounts:user_list")
+        return render(request, "accounts/user_form.html", context, status=400)
+    return render(request, "accounts/user_form.html", context)
+
+
+@login_required
+@require_POST
+def user_password_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = selectors.user_get(actor=request.user, user_id=user_id)
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=user, password=form.cleaned_data["password"]
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(
+                request, _("The password of “%(name)s” has been set.") % {"name": user.username}
+            )
+            return redirect("accounts:user_edit", user_id=user.pk)
+    initial_form = UserForm(
+        initial={"username": user.username, "full_name": user.full_name, "role": user.role},
+        editing=True,
+    )
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": initial_form, "edited_user": user, "password_form": form},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def user_active_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = selectors.user_get(actor=request.user, user_id=user_id)
+    active = request.POST.get("active") == "1"
+    services.user_set_active(actor=request.user, user=user, active=active)
+    if active:
+        messages.success(request, _("User “%(name)s” reactivated.") % {"name": user.username})
+    else:
+        messages.success(request, _("User “%(name)s” deactivated.") % {"name": user.username})
+    return redirect("accounts:user_list")

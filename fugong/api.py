@@ -1,0 +1,39 @@
+"""The JSON API, version 1: ``/api/v1/``, OpenAPI at ``/api/v1/openapi.json``."""
+
+from ninja import NinjaAPI, Schema
+
+from fugong.core.api import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="Fugong API",
+    version="1",
+    description=(
+        "Resumption of work in an industrial park. Authenticate with the browser session "
+        "(and its CSRF token on writes) or an API token sent as `Authorization: Bearer fg_…`."
+    ),
+    urls_namespace="api-v1",
+    auth=[BearerTokenAuth(), ActiveSessionAuth()],
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@api.get("/health", auth=None, response=HealthOut, tags=["system"])
+def health(request):
+    """A trivial endpoint: the baseline the benchmarks compare against."""
+    return {"status": "ok"}
+
+
+from fugong.accounts.api import router as accounts_router  # noqa: E402
+from fugong.enterprises.api import router as enterprises_router  # noqa: E402
+from fugong.guide.api import router as guide_router  # noqa: E402
+from fugong.resumption.api import router as resumption_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/enterprises", enterprises_router)
+api.add_router("/guide", guide_router)
+api.add_router("/applications", resumption_router)

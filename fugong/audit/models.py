@@ -1,0 +1,78 @@
+"""The audit trail: one row for every important write, by whom, when, on what."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    USER_CREATED = "user.created", _("User created")
+    USER_UPDATED = "user.updated", _("User updated")
+    USER_PASSWORD_SET = "user.password_set", _("Password set")
+    USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+    USER_ACTIVATED = "user.activated", _("User reactivated")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    ENTERPRISE_CREATED = "enterprise.created", _("Enterprise registered")
+    ENTERPRISE_UPDATED = "enterprise.updated", _("Enterprise updated")
+    ENTERPRISE_LIAISON_ASSIGNED = "enterprise.liaison_assigned", _("Liaison assigned")
+    ENTERPRISES_IMPORTED = "enterprise.imported", _("Enterprises imported")
+    ENTERPRISE_SUSPENDED = "enterprise.suspended", _("Enterprise suspended")
+    ENTERPRISE_REINSTATED = "enterprise.reinstated", _("Enterprise reinstated")
+    GUIDE_VERSION_DRAFTED = "guide.drafted", _("Guide version drafted")
+    GUIDE_ITEM_SAVED = "guide.item_saved", _("Guide item saved")
+    GUIDE_ITEM_REMOVED = "guide.item_removed", _("Guide item removed")
+    GUIDE_VERSION_PUBLISHED = "guide.published", _("Guide version published")
+    APPLICATION_CREATED = "application.created", _("Application started")
+    APPLICATION_UPDATED = "application.updated", _("Application edited")
+    APPLICATION_ATTACHMENT_ADDED = "application.attachment_added", _("Attachment added")
+    APPLICATION_ATTACHMENT_REMOVED = "application.attachment_removed", _("Attachment removed")
+    APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+    APPLICATION_RESUBMITTED = (
+        "application.resubmitted",
+        _("Application resubmitted after rectification"),
+    )
+    APPLICATION_VERIFIED = "application.verified", _("Verified on site")
+    APPLICATION_APPROVED = "application.approved", _("Approved")
+    APPLICATION_RETURNED = "application.returned", _("Returned for rectification")
+
+
+class AuditEvent(models.Model):
+    """One important write. Rows are only ever added, never changed."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
+    target_type = models.CharField(_("object type"), max_length=64)
+    target_id = models.CharField(_("object id"), max_length=64)
+    # The enterprise the event concerns, so that timelines and scoped trails are one index away.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "created_at"]),
+            models.Index(fields=["enterprise", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

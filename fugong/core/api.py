@@ -1,0 +1,160 @@
+"""The pieces every API router shares: authentication, the error body, pydantic messages."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from .errors import ApplicationError
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """Every refused request answers with this body and a 4xx status."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer fg_…``: an API token acting as its user."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        from fugong.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser's session (with its CSRF token on writes), for active users only."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        if user is not None and user.is_active:
+            return user
+        return None
+
+
+def error_response(
+    api, request: HttpRequest, status: int, code: str, message: str, fields=None
+) -> HttpResponse:
+    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+# Pydantic's messages are English only; these are the ones a client is likely to meet.
+def _pydantic_message(error: dict) -> str:
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return _("Enter a number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Enter true or false.")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in ("string_type",):
+        return _("Enter text.")
+    if kind == "string_too_long":
+        return _("At most %(count)s characters.") % {"count": context.get("max_length", "?")}
+    if kind == "string_too_short":
+        return _("At least %(count)s characters.") % {"count": context.get("min_length", "?")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Must be at least %(limit)s.") % {
+            "limit": context.get("ge", context.get("gt", "?"))
+        }
+    if kind in ("less_than_equal", "less_than"):
+        return _("Must be at most %(limit)s.") % {
+            "limit": context.get("le", context.get("lt", "?"))
+        }
+    if kind in ("enum", "literal_error"):
+        return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return _("Send a JSON object.")
+    if kind == "list_type":
+        return _("Send a list.")
+    if kind == "too_long":
+        return _("Too many items (at most %(count)s).") % {"count": context.get("max_length", "?")}
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "uuid_parsing" or kind == "uuid_type":
+        return _("Enter a valid UUID.")
+    return str(error.get("msg", _("Invalid value.")))
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(ApplicationError)
+    def application_error(request, exc: ApplicationError):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors:
+            location = [
+                str(part)
+                for part in error.get("loc", ())
+                if part not in ("body", "payload", "query", "path", "form", "file")
+            ]
+            key = ".".join(location) or "__all__"
+            fields.setdefault(key, []).append(_pydantic_message(error))
+        return error_response(
+            api,
+            request,
+            422,
+            "invalid",
+            _("Some fields are missing or have the wrong type."),
+            fields,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return error_response(
+            api,
+            request,
+            401,
+            "unauthenticated",
+            _("Sign in, or send a valid API token as “Authorization: Bearer …”."),
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            return error_response(
+                api, request, 400, "malformed_json", _("The request body is not valid JSON.")
+            )
+        if exc.status_code == 403:
+            return error_response(
+                api, request, 403, "forbidden", _("Refused: sign in again or send the CSRF token.")
+            )
+        return error_response(api, request, exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return error_response(
+            api, request, 404, "not_found", _("Not found, or not within your scope.")
+        )

@@ -1,0 +1,33 @@
+"""The navigation each role sees: only what its actions allow."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Action, user_can
+
+# (url name, label, the action that shows the entry, or None for every signed-in user)
+NAVIGATION = (
+    ("core:home", _("Home"), None),
+    ("enterprises:list", _("Enterprises"), Action.ENTERPRISES_VIEW),
+    ("resumption:application_list", _("Applications"), Action.APPLICATIONS_VIEW),
+    ("guide:version_list", _("Prevention guide"), Action.GUIDE_VIEW),
+    ("accounts:user_list", _("Users"), Action.USERS_MANAGE),
+    ("audit:event_list", _("Audit trail"), Action.AUDIT_VIEW),
+)
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    path = request.path
+    entries = []
+    for url_name, label, action in NAVIGATION:
+        if action is not None and not user_can(user, action):
+            continue
+        url = reverse(url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        entries.append({"url": url, "label": label, "active": active})
+    return {"navigation": entries}

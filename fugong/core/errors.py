@@ -1,0 +1,98 @@
+"""The one business error type, and how it is turned into a JSON body or a page message.
+
+Every service raises ``ApplicationError`` (or one of its subclasses, which only fix the HTTP
+status and code). The API maps it to ``{"error": {"code", "message", "fields"}}``; pages show
+``message`` and the field messages next to their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A request the system refuses for a business reason. Never a 500."""
+
+    status = 400
+    code = "invalid"
+    default_message = _("The request is not valid.")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, list[str]] | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.message = str(message if message is not None else self.default_message)
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.fields = {key: [str(item) for item in value] for key, value in (fields or {}).items()}
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class PermissionDeniedError(ApplicationError):
+    """The caller's role may not take this action (HTTP 403)."""
+
+    status = 403
+    code = "forbidden"
+    default_message = _("Your role may not do this.")
+
+
+class NotFoundError(ApplicationError):
+    """The object does not exist or lies outside the caller's scope (HTTP 404)."""
+
+    status = 404
+    code = "not_found"
+    default_message = _("Not found, or not within your scope.")
+
+
+class ConflictError(ApplicationError):
+    """The object is not in a state that allows the action (HTTP 409)."""
+
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLargeError(ApplicationError):
+    """An upload over the size limit (HTTP 413)."""
+
+    status = 413
+    code = "too_large"
+
+
+def application_error_from_validation(error: ValidationError) -> ApplicationError:
+    """Turn a model's ``full_clean`` failure into the business error, keeping field messages."""
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("__all__" if key == NON_FIELD_ERRORS else key): [str(m) for m in messages_of(value)]
+            for key, value in error.error_dict.items()
+        }
+    else:
+        fields = {"__all__": [str(m) for m in error.messages]}
+    first = next((messages[0] for messages in fields.values() if messages), None)
+    return ApplicationError(first or _("The data is not valid."), code="invalid", fields=fields)
+
+
+def messages_of(errors: list[ValidationError]) -> list[str]:
+    result: list[str] = []
+    for item in errors:
+        result.extend(item.messages)
+    return result
+
+
+def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
+    """Run model validation and raise the business error instead of Django's."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise application_error_from_validation(error) from error

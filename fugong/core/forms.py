@@ -1,0 +1,53 @@
+"""Form helpers: Bootstrap classes on widgets, and business errors shown on the form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from .errors import ApplicationError
+
+
+class StyledFormMixin:
+    """Give every widget the Bootstrap class it needs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            elif isinstance(widget, forms.RadioSelect):
+                css = ""
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class Form(StyledFormMixin, forms.Form):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Put a service's error on the form: field messages by field, the rest on top."""
+    placed = False
+    for field, messages in error.fields.items():
+        for message in messages:
+            if field in form.fields:
+                form.add_error(field, message)
+                placed = True
+            elif field not in ("__all__", NON_FIELD_ERRORS):
+                form.add_error(None, message)
+                placed = True
+    if (not placed or error.fields.get("__all__")) and error.message not in form.non_field_errors():
+        form.add_error(None, error.message)

@@ -1,0 +1,89 @@
+"""Roles, the actions each may take, and the checks that enforce them.
+
+What a role may *do* lives here (a 403 when refused); which objects a user may *see* lives in
+each app's selectors (a 404 outside the scope). Deny by default: an action not listed for a
+role is refused.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .errors import PermissionDeniedError
+
+
+class Role(models.TextChoices):
+    COMMAND = "command", _("Command post staff")
+    LIAISON = "liaison", _("Liaison officer")
+    INSPECTOR = "inspector", _("Inspector")
+    ENTERPRISE_OFFICER = "enterprise_officer", _("Enterprise safety officer")
+    GATE_OPERATOR = "gate_operator", _("Gate operator")
+    DISTRICT_LIAISON = "district_liaison", _("District liaison")
+
+
+class Action(models.TextChoices):
+    USERS_MANAGE = "users.manage", _("manage users")
+    AUDIT_VIEW = "audit.view", _("read the audit trail")
+    ENTERPRISES_VIEW = "enterprises.view", _("view enterprises")
+    ENTERPRISES_MANAGE = "enterprises.manage", _("register and edit enterprises")
+    ENTERPRISES_IMPORT = "enterprises.import", _("import enterprises")
+    ENTERPRISES_SUSPEND = "enterprises.suspend", _("suspend and reinstate enterprises")
+    GUIDE_VIEW = "guide.view", _("read the prevention guide")
+    GUIDE_EDIT = "guide.edit", _("edit the prevention guide")
+    APPLICATIONS_VIEW = "applications.view", _("view resumption applications")
+    APPLICATIONS_APPLY = "applications.apply", _("fill in and submit a resumption application")
+    APPLICATIONS_VERIFY = "applications.verify", _("verify an application on site")
+    APPLICATIONS_DECIDE = "applications.decide", _("approve or return an application")
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.COMMAND: frozenset(
+        {
+            Action.USERS_MANAGE,
+            Action.AUDIT_VIEW,
+            Action.ENTERPRISES_VIEW,
+            Action.ENTERPRISES_MANAGE,
+            Action.ENTERPRISES_IMPORT,
+            Action.ENTERPRISES_SUSPEND,
+            Action.GUIDE_VIEW,
+            Action.GUIDE_EDIT,
+            Action.APPLICATIONS_VIEW,
+            Action.APPLICATIONS_DECIDE,
+        }
+    ),
+    Role.LIAISON: frozenset(
+        {
+            Action.ENTERPRISES_VIEW,
+            Action.GUIDE_VIEW,
+            Action.APPLICATIONS_VIEW,
+            Action.APPLICATIONS_VERIFY,
+        }
+    ),
+    Role.INSPECTOR: frozenset(
+        {Action.ENTERPRISES_VIEW, Action.GUIDE_VIEW, Action.APPLICATIONS_VIEW}
+    ),
+    Role.ENTERPRISE_OFFICER: frozenset(
+        {
+            Action.ENTERPRISES_VIEW,
+            Action.GUIDE_VIEW,
+            Action.APPLICATIONS_VIEW,
+            Action.APPLICATIONS_APPLY,
+        }
+    ),
+    Role.GATE_OPERATOR: frozenset(),
+    Role.DISTRICT_LIAISON: frozenset(),
+}
+
+
+def user_can(user, action: str) -> bool:
+    """Whether an active, signed-in user's role allows ``action``."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return action in ROLE_ACTIONS.get(getattr(user, "role", ""), frozenset())
+
+
+def require(user, action: str) -> None:
+    """Raise the 403 business error unless the user's role allows ``action``."""
+    if not user_can(user, action):
+        raise PermissionDeniedError()

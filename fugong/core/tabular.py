@@ -1,0 +1,247 @@
+"""Reading import files (xlsx or csv) and writing xlsx exports.
+
+Imports: the file is sniffed by content (an xlsx is a zip holding ``xl/workbook.xml``; anything
+else must decode as UTF-8 or GB18030 CSV, which is what Excel writes on Chinese Windows). The
+header row is matched against the expected columns in Chinese or English, and every cell that
+holds a formula is reported, because a formula's cached value is not something a person typed.
+
+Exports: text that a spreadsheet would run as a formula (starting with = + - @, tab or
+carriage return) is prefixed with an apostrophe, the OWASP advice against CSV/formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .errors import ApplicationError
+from .files import read_limited
+
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?>(?:(?!</c>).)*?<f[ >/]', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One expected column: the key the importer uses and the headers people write."""
+
+    key: str
+    header: str  # the Chinese header in the template
+    english: str  # the English header, also accepted
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        wanted = _header_key(text)
+        return wanted in {_header_key(name) for name in (self.header, self.english, *self.aliases)}
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s*＊（）()_\-:：]", "", str(text or "")).lower()
+
+
+@dataclass
+class Sheet:
+    """The rows of an import file below its header, keyed by column key."""
+
+    columns: list[Column]
+    rows: list[tuple[int, dict[str, object]]]  # (row number as the spreadsheet shows it, values)
+    formula_cells: dict[int, list[str]] = field(default_factory=dict)  # row number → cell refs
+
+
+def read_sheet(upload, columns: Sequence[Column], *, max_bytes: int) -> Sheet:
+    """Read an uploaded xlsx or csv file into rows, or raise the business error."""
+    content = read_limited(upload, max_bytes)
+    if not content.strip():
+        raise ApplicationError(_("The file is empty."), code="empty_file")
+    if content.startswith(b"PK\x03\x04"):
+        table, formulas = _read_xlsx(content)
+    else:
+        table, formulas = _read_csv(content), {}
+    return _match_header(table, columns, formulas)
+
+
+def _read_xlsx(content: bytes) -> tuple[list[list[object]], dict[int, list[str]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                raise not_a_spreadsheet()
+            formulas = _formula_cells(archive, names)
+    except zipfile.BadZipFile as error:
+        raise not_a_spreadsheet() from error
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+        table = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, OSError, IndexError) as error:
+        raise not_a_spreadsheet() from error
+    return table, formulas
+
+
+def _formula_cells(archive: zipfile.ZipFile, names: set[str]) -> dict[int, list[str]]:
+    """Cells of the first worksheet that hold a formula, by row number."""
+    sheet_name = "xl/worksheets/sheet1.xml"
+    if sheet_name not in names:
+        candidates = sorted(name for name in names if name.startswith("xl/worksheets/sheet"))
+        if not candidates:
+            return {}
+        sheet_name = candidates[0]
+    result: dict[int, list[str]] = {}
+    xml = archive.read(sheet_name)
+    if b"<f" not in xml:
+        return result
+    for match in _FORMULA_CELL.finditer(xml):
+        column, row = match.group(1).decode(), int(match.group(2))
+        result.setdefault(row, []).append(f"{column}{row}")
+    return result
+
+
+def _read_csv(content: bytes) -> list[list[object]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise not_a_spreadsheet()
+    if "\x00" in text:
+        raise not_a_spreadsheet()
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as error:
+        raise not_a_spreadsheet() from error
+
+
+def not_a_spreadsheet() -> ApplicationError:
+    return ApplicationError(
+        _("This file is not an xlsx workbook or a CSV file. Save it from Excel as .xlsx or .csv."),
+        code="not_a_spreadsheet",
+    )
+
+
+def _match_header(
+    table: list[list[object]], columns: Sequence[Column], formulas: dict[int, list[str]]
+) -> Sheet:
+    # The header is the first row that is not empty (people leave a title row above it).
+    header_index = next(
+        (index for index, row in enumerate(table) if any(str(cell).strip() for cell in row)), None
+    )
+    if header_index is None:
+        raise ApplicationError(_("The file is empty."), code="empty_file")
+    header = [str(cell).strip() for cell in table[header_index]]
+    positions: dict[str, int] = {}
+    unknown = []
+    for index, text in enumerate(header):
+        if not text:
+            continue
+        column = next((column for column in columns if column.matches(text)), None)
+        if column is None:
+            unknown.append(text)
+        elif column.key in positions:
+            raise ApplicationError(
+                _("The column “%(column)s” appears twice in the header row.") % {"column": text},
+                code="duplicate_column",
+            )
+        else:
+            positions[column.key] = index
+    missing = [
+        column.header for column in columns if column.required and column.key not in positions
+    ]
+    if missing:
+        raise ApplicationError(
+            _(
+                "The header row lacks the required column(s): %(columns)s. "
+                "Use the template's headers (found: %(found)s)."
+            )
+            % {"columns": "、".join(missing), "found": "、".join(h for h in header if h) or "—"},
+            code="missing_columns",
+            fields={"header": missing},
+        )
+    present = [column for column in columns if column.key in positions]
+    rows = []
+    for index in range(header_index + 1, len(table)):
+        row = table[index]
+        values = {
+            column.key: (row[positions[column.key]] if positions[column.key] < len(row) else "")
+            for column in present
+        }
+        if all(_is_blank(value) for value in values.values()):
+            continue
+        rows.append((index + 1, values))
+    return Sheet(columns=present, rows=rows, formula_cells=formulas)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed text; whole floats (what spreadsheets make of numbers) lose the .0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+YES = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
+NO = {"否", "无", "n", "no", "false", "0", ""}
+
+
+def cell_bool(value: object) -> bool | None:
+    """是/否 (or yes/no, 1/0); None when the cell holds something else."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
+
+
+# ----- exports -------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A value that a spreadsheet will show as typed, never evaluate."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A one-sheet workbook with a bold header, every text cell escaped against formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    bold = Font(bold=True)
+    from openpyxl.cell import WriteOnlyCell
+
+    header_cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=str(text))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

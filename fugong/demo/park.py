@@ -1,0 +1,584 @@
+"""The demo park, shaped like Chenglingji New Port District on 16 February 2020 (see the brief):
+268 enterprises in scope, 130 of them resumed (6 construction sites among them), a resumption
+rate of 48.5%, 61% among the 100 above-scale industrial enterprises; applications in every
+state, liaisons (leaders for key enterprises), and a login for every role.
+
+Everything is written through the services, with ``at`` set to the day each step happened, so
+the audit trail and every derived status are what the real workflow would have produced.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import uscc
+
+from fugong.accounts.models import User
+from fugong.accounts.services import user_create
+from fugong.core.roles import Role
+from fugong.enterprises.models import Enterprise, EnterpriseKind
+from fugong.enterprises.services import enterprise_create
+from fugong.guide.selectors import guide_version_current
+from fugong.resumption import services as resumption
+from fugong.resumption.models import Recommendation
+
+DEMO_PASSWORD = "fugong-demo-2020"  # noqa: S105 - printed by make run; demo data only
+
+# (user name, full name, role, extra) for the logins printed by ``make run``.
+DEMO_LOGINS = [
+    ("command", "王建国", Role.COMMAND, {}),
+    ("liaison", "刘克宏", Role.LIAISON, {"is_leader": True}),
+    ("inspector", "何中帅", Role.INSPECTOR, {}),
+    ("officer", "黎乐", Role.ENTERPRISE_OFFICER, {}),
+    ("gate", "周敏", Role.GATE_OPERATOR, {}),
+    ("district", "蔡烨", Role.DISTRICT_LIAISON, {"district_code": "430603"}),
+]
+
+LIAISON_NAMES = [
+    "黄俊钧",
+    "王文华",
+    "陈志强",
+    "李明辉",
+    "张海波",
+    "赵立新",
+    "孙建平",
+    "周永刚",
+    "吴晓东",
+    "郑国庆",
+    "冯志远",
+    "陈卫东",
+    "褚红梅",
+    "卫东升",
+    "蒋丽华",
+    "沈家豪",
+    "韩雪梅",
+    "杨振宇",
+    "朱晓燕",
+]
+
+PLACE_WORDS = [
+    "岳阳",
+    "城陵矶",
+    "新港",
+    "洞庭",
+    "巴陵",
+    "湘北",
+    "临港",
+    "长江",
+    "君山",
+    "云溪",
+    "南湖",
+    "金凤",
+    "华容",
+    "湘阴",
+    "楚天",
+    "三湘",
+    "江南",
+    "北港",
+    "荆岳",
+    "汇丰",
+    "鼎盛",
+    "新金宝",
+    "高澜",
+    "钟鼎",
+    "华能",
+    "兴业",
+    "恒达",
+    "远大",
+    "福瑞",
+    "宏图",
+    "天成",
+    "泰和",
+    "聚力",
+    "中联",
+    "创新",
+    "嘉禾",
+]
+INDUSTRIAL_WORDS = [
+    ("节能装备制造", "有限公司"),
+    ("电子科技", "有限公司"),
+    ("精密机械", "有限公司"),
+    ("新材料", "股份有限公司"),
+    ("热工设备", "有限公司"),
+    ("化工", "有限公司"),
+    ("食品", "有限公司"),
+    ("纺织", "有限公司"),
+    ("包装材料", "有限公司"),
+    ("汽车零部件", "有限公司"),
+    ("生物医药", "有限公司"),
+    ("光电", "有限公司"),
+    ("印刷", "有限公司"),
+    ("五金制品", "有限公司"),
+    ("环保科技", "有限公司"),
+    ("建材", "有限公司"),
+    ("电气", "有限公司"),
+    ("智能装备", "有限公司"),
+]
+LOGISTICS_WORDS = [
+    ("港务", "有限公司"),
+    ("物流", "有限公司"),
+    ("国际货运代理", "有限公司"),
+    ("仓储", "有限公司"),
+    ("集装箱码头", "有限公司"),
+]
+COMMERCE_WORDS = [
+    ("商贸", "有限公司"),
+    ("酒店管理", "有限公司"),
+    ("供应链管理", "有限公司"),
+    ("电子商务", "有限公司"),
+    ("餐饮服务", "有限公司"),
+]
+OTHER_WORDS = [("科技孵化器", "有限公司"), ("检测技术", "有限公司"), ("物业管理", "有限公司")]
+SITE_NAMES = [
+    "城陵矶综合保税区二期工程",
+    "新港区标准厂房三期工地",
+    "长江大道东延线工程",
+    "临港产业园配套道路工程",
+    "港区集装箱堆场扩建工程",
+    "电子信息产业园一期工地",
+]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉志红林玲飞鹏斌宇浩凯鑫"
+
+ROADS = ("长江大道", "港区路", "通海路", "松阳湖路", "临港大道")
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def mobile(rng: random.Random) -> str:
+    return (
+        rng.choice(("138", "139", "150", "151", "173", "180", "186", "199"))
+        + f"{rng.randrange(10**8):08d}"
+    )
+
+
+def credit_code(rng: random.Random, used: set[str]) -> str:
+    while True:
+        body = "91430600" + "MA4" + "".join(rng.choice(USCC_ALPHABET) for _ in range(6))
+        code = body + uscc.calc_check_digit(body)
+        if code not in used:
+            used.add(code)
+            return code
+
+
+def moment(day: date, hour: int, rng: random.Random) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, rng.randrange(60))))
+
+
+@dataclass
+class Plan:
+    """The state each demo enterprise should end in."""
+
+    enterprise: Enterprise
+    # not_applied, draft, submitted, verified, returned, returned_resubmitted, approved_future,
+    # resumed, suspended or reinstated
+    state: str
+    officer: User | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class DemoPark:
+    def __init__(self, *, today: date | None = None, seed: int = 2020, stdout=None):
+        self.today = today or timezone.localdate()
+        self.rng = random.Random(seed)
+        self.stdout = stdout
+        self.used_codes: set[str] = set()
+        self.logins: dict[str, User] = {}
+
+    def say(self, message: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(message)
+
+    @transaction.atomic
+    def build(self) -> dict:
+        rng = self.rng
+        # The first command user is created directly: nobody yet exists to create them.
+        command = User(username="command", full_name="王建国", role=Role.COMMAND, phone=mobile(rng))
+        command.set_password(DEMO_PASSWORD)
+        command.full_clean()
+        command.save()
+        self.logins["command"] = command
+        self.command = command
+        self.liaisons = self._make_liaisons()
+        enterprises = self._make_enterprises()
+        plans = self._plan(enterprises)
+        self._make_role_logins(plans)
+        for plan in plans:
+            self._play(plan)
+        self.say(f"demo park: {len(enterprises)} enterprises, {User.objects.count()} users")
+        return {"enterprises": len(enterprises), "users": User.objects.count()}
+
+    # ----- people --------------------------------------------------------------------------
+
+    def _make_liaisons(self) -> list[User]:
+        rng = self.rng
+        liaisons = [
+            user_create(
+                actor=self.command,
+                password=DEMO_PASSWORD,
+                username="liaison",
+                full_name="刘克宏",
+                role=Role.LIAISON,
+                is_leader=True,
+                phone=mobile(rng),
+            )
+        ]
+        self.logins["liaison"] = liaisons[0]
+        for index, name in enumerate(LIAISON_NAMES, start=2):
+            liaisons.append(
+                user_create(
+                    actor=self.command,
+                    password=DEMO_PASSWORD,
+                    username=f"liaison{index:02d}",
+                    full_name=name,
+                    role=Role.LIAISON,
+                    is_leader=index <= 5,
+                    phone=mobile(rng),
+                )
+            )
+        return liaisons
+
+    def _make_role_logins(self, plans: list[Plan]) -> None:
+        rng = self.rng
+        self.logins["inspector"] = user_create(
+            actor=self.command,
+            password=DEMO_PASSWORD,
+            username="inspector",
+            full_name="何中帅",
+            role=Role.INSPECTOR,
+            phone=mobile(rng),
+        )
+        # The demo officer's enterprise has not applied yet, so the whole loop can be walked.
+        officer_plan = next(
+            plan
+            for plan in plans
+            if plan.state == "not_applied"
+            and plan.enterprise.liaison_id == self.logins["liaison"].pk
+        )
+        officer_plan.enterprise.name = "岳阳高澜节能装备制造有限公司"
+        Enterprise.objects.filter(pk=officer_plan.enterprise.pk).update(
+            name=officer_plan.enterprise.name
+        )
+        self.logins["officer"] = user_create(
+            actor=self.command,
+            password=DEMO_PASSWORD,
+            username="officer",
+            full_name="黎乐",
+            role=Role.ENTERPRISE_OFFICER,
+            enterprise=officer_plan.enterprise,
+            phone=mobile(rng),
+        )
+        resumed = next(
+            plan
+            for plan in plans
+            if plan.state == "resumed" and plan.enterprise.kind == EnterpriseKind.INDUSTRIAL
+        )
+        self.logins["gate"] = user_create(
+            actor=self.command,
+            password=DEMO_PASSWORD,
+            username="gate",
+            full_name="周敏",
+            role=Role.GATE_OPERATOR,
+            enterprise=resumed.enterprise,
+            phone=mobile(rng),
+        )
+        self.logins["district"] = user_create(
+            actor=self.command,
+            password=DEMO_PASSWORD,
+            username="district",
+            full_name="蔡烨",
+            role=Role.DISTRICT_LIAISON,
+            district_code="430603",
+            phone=mobile(rng),
+        )
+        user_create(
+            actor=self.command,
+            password=DEMO_PASSWORD,
+            username="district2",
+            full_name="任志红",
+            role=Role.DISTRICT_LIAISON,
+            district_code="430602",
+            phone=mobile(rng),
+        )
+        # Every other enterprise that has applied gets its own safety officer.
+        for plan in plans:
+            if plan.state != "not_applied" and plan.officer is None:
+                plan.officer = User(
+                    username=f"officer-{plan.enterprise.pk}",
+                    full_name=person_name(rng),
+                    role=Role.ENTERPRISE_OFFICER,
+                    enterprise=plan.enterprise,
+                    phone=mobile(rng),
+                )
+        officers = [
+            plan.officer for plan in plans if plan.officer is not None and plan.officer.pk is None
+        ]
+        # One hash for all of them: argon2 is slow on purpose, and these are demo accounts.
+        template = User()
+        template.set_password(DEMO_PASSWORD)
+        for officer in officers:
+            officer.password = template.password
+        User.objects.bulk_create(officers)
+        for plan in plans:
+            if plan.officer is not None and plan.officer.pk is None:
+                plan.officer = User.objects.get(username=plan.officer.username)
+
+    # ----- enterprises ---------------------------------------------------------------------
+
+    def _make_enterprises(self) -> list[Enterprise]:
+        rng = self.rng
+        kinds = (
+            [EnterpriseKind.CONSTRUCTION_SITE] * 6
+            + [EnterpriseKind.PORT_LOGISTICS] * 22
+            + [EnterpriseKind.COMMERCIAL_SERVICE] * 32
+            + [EnterpriseKind.OTHER] * 8
+            + [EnterpriseKind.INDUSTRIAL] * 200
+        )
+        names: set[str] = set()
+        enterprises = []
+        site_names = iter(SITE_NAMES)
+        industrial_index = 0
+        for index, kind in enumerate(kinds):
+            if kind == EnterpriseKind.CONSTRUCTION_SITE:
+                name = next(site_names)
+            else:
+                words = {
+                    EnterpriseKind.INDUSTRIAL: INDUSTRIAL_WORDS,
+                    EnterpriseKind.PORT_LOGISTICS: LOGISTICS_WORDS,
+                    EnterpriseKind.COMMERCIAL_SERVICE: COMMERCE_WORDS,
+                    EnterpriseKind.OTHER: OTHER_WORDS,
+                }[kind]
+                while True:
+                    trade, suffix = rng.choice(words)
+                    name = f"{rng.choice(PLACE_WORDS)}{trade}{suffix}"
+                    if rng.random() < 0.4:
+                        name = "湖南" + name
+                    if name not in names:
+                        break
+            names.add(name)
+            above_scale = kind == EnterpriseKind.INDUSTRIAL and industrial_index < 100
+            if kind == EnterpriseKind.INDUSTRIAL:
+                industrial_index += 1
+            is_key = above_scale and industrial_index <= 10
+            headcount = (
+                rng.randrange(150, 1500)
+                if is_key
+                else rng.randrange(60, 600)
+                if above_scale
+                else rng.randrange(40, 300)
+                if kind == EnterpriseKind.CONSTRUCTION_SITE
+                else rng.randrange(5, 120)
+            )
+            leaders = [liaison for liaison in self.liaisons if liaison.is_leader]
+            liaison = rng.choice(leaders) if is_key else self.liaisons[index % len(self.liaisons)]
+            enterprises.append(
+                enterprise_create(
+                    actor=self.command,
+                    name=name,
+                    credit_code=credit_code(rng, self.used_codes),
+                    kind=kind,
+                    is_above_scale=above_scale,
+                    is_key=is_key,
+                    in_scope=True,
+                    usual_headcount=headcount,
+                    address=f"湖南城陵矶新港区{rng.choice(ROADS)}{rng.randrange(1, 300)}号",
+                    legal_representative=person_name(rng),
+                    contact_person=person_name(rng),
+                    contact_phone=mobile(rng),
+                    health_officer=person_name(rng),
+                    health_officer_phone=mobile(rng),
+                    liaison=liaison,
+                )
+            )
+        # Registered in the park but not counted in its figures (branch offices and the like).
+        for _ in range(12):
+            trade, suffix = rng.choice(COMMERCE_WORDS + OTHER_WORDS)
+            enterprise_create(
+                actor=self.command,
+                name=f"{rng.choice(PLACE_WORDS)}{trade}{suffix}岳阳分公司",
+                credit_code=credit_code(rng, self.used_codes),
+                kind=EnterpriseKind.OTHER,
+                in_scope=False,
+                usual_headcount=rng.randrange(2, 20),
+                liaison=self.liaisons[-1],
+            )
+        return enterprises
+
+    def _plan(self, enterprises: list[Enterprise]) -> list[Plan]:
+        """130 resumed today (6 sites, 61 of the 100 above-scale industrial), 2 suspended, one
+        reinstated, and the rest spread over every state of the workflow."""
+        rng = self.rng
+        sites = [e for e in enterprises if e.kind == EnterpriseKind.CONSTRUCTION_SITE]
+        above = [e for e in enterprises if e.is_above_scale]
+        rest = [e for e in enterprises if e not in sites and e not in above]
+        rng.shuffle(rest)
+        # Key enterprises resume first.
+        above.sort(key=lambda e: (not e.is_key, rng.random()))
+        plans: list[Plan] = []
+        plans += [Plan(e, "resumed") for e in sites]
+        plans += [Plan(e, "resumed") for e in above[:60]] + [Plan(above[60], "reinstated")]
+        plans += [Plan(e, "suspended") for e in above[61:63]]
+        remaining_above = above[63:]
+        plans += [Plan(e, "resumed") for e in rest[:63]]
+        others = rest[63:] + remaining_above
+        rng.shuffle(others)
+        states = (
+            ["approved_future"] * 5
+            + ["verified"] * 8
+            + ["submitted"] * 12
+            + ["returned"] * 6
+            + ["returned_resubmitted"] * 3
+            + ["draft"] * 10
+        )
+        for enterprise, state in zip(others, states + ["not_applied"] * len(others), strict=False):
+            plans.append(Plan(enterprise, state))
+        # The demo liaison has applications waiting for their visit.
+        demo_liaison = self.logins["liaison"]
+        waiting = [plan for plan in plans if plan.state == "submitted"][:4]
+        not_applied = [
+            plan for plan in plans if plan.state == "not_applied" and not plan.enterprise.is_key
+        ][:1]
+        for plan in waiting + not_applied:
+            plan.enterprise.liaison = demo_liaison
+            Enterprise.objects.filter(pk=plan.enterprise.pk).update(liaison=demo_liaison)
+        return plans
+
+    # ----- the workflow --------------------------------------------------------------------
+
+    def _play(self, plan: Plan) -> None:
+        if plan.state == "not_applied":
+            return
+        rng = self.rng
+        enterprise = plan.enterprise
+        officer = plan.officer
+        liaison = enterprise.liaison
+        today = self.today
+        if plan.state in ("resumed", "suspended", "reinstated"):
+            start = today - timedelta(days=rng.randrange(12, 26))
+        elif plan.state == "approved_future":
+            start = today - timedelta(days=rng.randrange(3, 8))
+        else:
+            start = today - timedelta(days=rng.randrange(1, 6))
+        planned = start + timedelta(days=rng.randrange(3, 7))
+        headcount = enterprise.usual_headcount
+        outside = int(headcount * rng.uniform(0.05, 0.35))
+        application = resumption.application_create(
+            actor=officer,
+            enterprise=enterprise,
+            at=moment(start, 9, rng),
+            planned_date=planned,
+            returning_local=headcount - outside,
+            returning_outside=outside,
+            prevention_plan="成立疫情防控工作小组，总经理任组长；门岗落实“四不”；车间、食堂、宿舍每日消毒两次；错峰上下班、分餐。",
+            emergency_plan="发现发热员工立即送观察室复测，复测仍异常由卫生员陪同送发热门诊，同时报告园区指挥部和联点干部。",
+            masks_on_hand=headcount * rng.randrange(10, 30),
+            thermometers_on_hand=rng.randrange(2, 10),
+            oximeters_on_hand=rng.randrange(1, 4),
+            disinfectant_litres_on_hand=rng.randrange(20, 200),
+            responsible_person=enterprise.legal_representative,
+            commitment_accepted=plan.state != "draft",
+        )
+        items = list(guide_version_current().items.all())
+        weak = rng.sample(items, 2) if plan.state.startswith("returned") else []
+        answers = {
+            item.pk: resumption.ItemAnswer(
+                None if plan.state == "draft" and index > 10 else item not in weak,
+                "整改中" if item in weak else "",
+            )
+            for index, item in enumerate(items)
+        }
+        resumption.application_update(
+            actor=officer, application=application, self_check=answers, at=moment(start, 10, rng)
+        )
+        if plan.state == "draft":
+            return
+        resumption.application_submit(
+            actor=officer, application=application, at=moment(start, 11, rng)
+        )
+        if plan.state == "submitted":
+            return
+        visit = start + timedelta(days=1)
+        recommend_return = plan.state.startswith("returned")
+        resumption.application_verify(
+            actor=liaison,
+            application=application,
+            checks={
+                item.pk: resumption.ItemAnswer(item not in weak, "现场未见" if item in weak else "")
+                for item in items
+            },
+            recommendation=Recommendation.RETURN if recommend_return else Recommendation.APPROVE,
+            summary="观察室未单独设置，废弃口罩回收箱不足。"
+            if recommend_return
+            else "防控措施落实到位，建议同意复工。",
+            at=moment(visit, 15, rng),
+        )
+        if plan.state == "verified":
+            return
+        decision = visit + timedelta(days=1)
+        if recommend_return:
+            resumption.application_return(
+                actor=self.command,
+                application=application,
+                rectification_items=[f"{item.code}：{item.text}" for item in weak],
+                note="请整改后重新提交。",
+                at=moment(decision, 10, rng),
+            )
+            if plan.state == "returned_resubmitted":
+                resubmit = decision + timedelta(days=1)
+                rectifications = {
+                    item.pk: "已整改，附照片。" for item in application.rectification_items.all()
+                }
+                resumption.application_update(
+                    actor=officer,
+                    application=application,
+                    self_check={item.pk: resumption.ItemAnswer(True, "") for item in items},
+                    rectification_responses=rectifications,
+                    at=moment(resubmit, 9, rng),
+                    planned_date=max(planned, resubmit + timedelta(days=2)),
+                )
+                resumption.application_submit(
+                    actor=officer, application=application, at=moment(resubmit, 10, rng)
+                )
+            return
+        if plan.state == "approved_future":
+            resumption_date = today + timedelta(days=rng.randrange(1, 4))
+        else:
+            resumption_date = max(planned, decision)
+            resumption_date = min(resumption_date, today - timedelta(days=4))
+            resumption_date = max(resumption_date, decision)
+        resumption.application_approve(
+            actor=self.command,
+            application=application,
+            resumption_date=resumption_date,
+            note="一企一策：严格落实门岗“四不”，联点干部全程督导。",
+            at=moment(decision, 16, rng),
+        )
+        if plan.state in ("suspended", "reinstated"):
+            suspend_day = today - timedelta(days=3)
+            resumption.enterprise_suspend(
+                actor=self.command,
+                enterprise=enterprise,
+                reason="“四不两直”督查发现门岗未落实测温登记，责令停工整改。",
+                starts_on=suspend_day,
+                at=moment(suspend_day, 14, rng),
+            )
+            if plan.state == "reinstated":
+                back = today - timedelta(days=1)
+                resumption.enterprise_reinstate(
+                    actor=self.command,
+                    enterprise=enterprise,
+                    reason="复查整改到位，同意恢复生产。",
+                    ends_on=back,
+                    at=moment(back, 9, rng),
+                )

@@ -1,0 +1,627 @@
+"""The resumption workflow: apply, submit, verify on site, approve or return; suspend and
+reinstate. Each function checks the actor's role and scope, the application's state, validates
+everything before writing anything, and records the step in the audit trail.
+
+The optional ``at`` argument lets the demo loader and data migrations record steps that
+happened in the past; views and the API never pass it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
+from fugong.core.files import CheckedUpload
+from fugong.core.roles import Action, Role, require
+from fugong.enterprises.models import Enterprise
+from fugong.guide.models import GuideItem
+from fugong.guide.selectors import guide_version_current
+
+from .models import (
+    ApplicationAttachment,
+    ApplicationStatus,
+    AttachmentPurpose,
+    Recommendation,
+    RectificationItem,
+    ResumptionApplication,
+    SelfCheckAnswer,
+    Suspension,
+    VerificationCheck,
+)
+
+# What the enterprise officer fills in on the application form, the API and the demo.
+APPLICATION_FIELDS = (
+    "planned_date",
+    "returning_local",
+    "returning_outside",
+    "prevention_plan",
+    "emergency_plan",
+    "masks_on_hand",
+    "thermometers_on_hand",
+    "oximeters_on_hand",
+    "disinfectant_litres_on_hand",
+    "other_supplies",
+    "responsible_person",
+    "commitment_accepted",
+)
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """An answer to one guide item: met or not, with a note."""
+
+    met: bool | None
+    note: str = ""
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _lock(application: ResumptionApplication) -> ResumptionApplication:
+    """Re-read the application under a row lock, so that two clicks cannot both act on it."""
+    return (
+        ResumptionApplication.objects.select_for_update()
+        .select_related("enterprise", "enterprise__liaison", "guide_version")
+        .get(pk=application.pk)
+    )
+
+
+def _require_own_enterprise(actor, enterprise: Enterprise) -> None:
+    if actor.role != Role.ENTERPRISE_OFFICER or actor.enterprise_id != enterprise.pk:
+        raise NotFoundError()
+
+
+def _clean_item_answers(
+    application: ResumptionApplication, answers: dict[int, ItemAnswer]
+) -> dict[int, ItemAnswer]:
+    valid_ids = set(application.guide_version.items.values_list("pk", flat=True))
+    unknown = set(answers) - valid_ids
+    if unknown:
+        raise ApplicationError(
+            _("An answer refers to an item that is not in this application's guide version."),
+            code="unknown_item",
+        )
+    return {
+        key: ItemAnswer(value.met, (value.note or "").strip()[:500])
+        for key, value in answers.items()
+    }
+
+
+def _set_fields(application: ResumptionApplication, fields: dict) -> dict:
+    changes = {}
+    for key, value in fields.items():
+        if key not in APPLICATION_FIELDS:
+            continue
+        if key == "disinfectant_litres_on_hand" and value is not None:
+            value = Decimal(str(value))
+        if key in ("prevention_plan", "emergency_plan", "other_supplies", "responsible_person"):
+            value = (value or "").strip()
+        if getattr(application, key) != value:
+            changes[key] = True
+            setattr(application, key, value)
+    return changes
+
+
+@transaction.atomic
+def application_create(
+    *, actor, enterprise: Enterprise, at: datetime | None = None, **fields
+) -> ResumptionApplication:
+    """Start the enterprise's resumption application against the current guide, as a draft."""
+    require(actor, Action.APPLICATIONS_APPLY)
+    _require_own_enterprise(actor, enterprise)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if ResumptionApplication.objects.filter(enterprise=enterprise).exists():
+        raise ConflictError(_("This enterprise already has a resumption application."))
+    version = guide_version_current()
+    application = ResumptionApplication(
+        enterprise=enterprise, guide_version=version, created_by=actor, created_at=_now(at)
+    )
+    if "planned_date" not in fields or fields["planned_date"] is None:
+        raise ApplicationError(
+            _("Enter the planned resumption date."), fields={"planned_date": [_("Required.")]}
+        )
+    _set_fields(application, fields)
+    full_clean_or_raise(application)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:
+        raise ConflictError(_("This enterprise already has a resumption application.")) from error
+    SelfCheckAnswer.objects.bulk_create(
+        SelfCheckAnswer(application=application, item=item, met=None)
+        for item in version.items.all()
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_CREATED,
+        target=application,
+        enterprise=enterprise,
+        at=at,
+    )
+    return application
+
+
+def _require_editable(application: ResumptionApplication) -> None:
+    if not application.is_editable:
+        raise ConflictError(
+            _("The application is “%(status)s” and can no longer be edited.")
+            % {"status": application.get_status_display()}
+        )
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor,
+    application: ResumptionApplication,
+    self_check: dict[int, ItemAnswer] | None = None,
+    rectification_responses: dict[int, str] | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> ResumptionApplication:
+    """Change a draft or returned application: its fields, self-check answers and, after a
+    return, what was done about each rectification item."""
+    require(actor, Action.APPLICATIONS_APPLY)
+    application = _lock(application)
+    _require_own_enterprise(actor, application.enterprise)
+    _require_editable(application)
+    changes = _set_fields(application, fields)
+    full_clean_or_raise(application)
+    answers = _clean_item_answers(application, self_check or {})
+    responses = {}
+    if rectification_responses:
+        open_items = {
+            item.pk: item
+            for item in application.rectification_items.filter(round=application.round)
+        }
+        if set(rectification_responses) - set(open_items):
+            raise ApplicationError(_("Unknown rectification item."), code="unknown_item")
+        responses = {key: (value or "").strip() for key, value in rectification_responses.items()}
+    application.save()
+    if answers:
+        existing = {answer.item_id: answer for answer in application.self_check.all()}
+        for item_id, answer in answers.items():
+            row = existing[item_id]
+            row.met, row.note = answer.met, answer.note
+        SelfCheckAnswer.objects.bulk_update(
+            [existing[item_id] for item_id in answers], ["met", "note"]
+        )
+    for item_id, response in responses.items():
+        RectificationItem.objects.filter(pk=item_id).update(response=response)
+    if changes or answers or responses:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.APPLICATION_UPDATED,
+            target=application,
+            enterprise=application.enterprise,
+            data={"fields": sorted(changes), "answers": len(answers), "responses": len(responses)},
+            at=at,
+        )
+    return application
+
+
+def application_missing_for_submission(application: ResumptionApplication) -> list[str]:
+    """What still has to be filled in before the application can be submitted."""
+    missing = []
+    if application.self_check.filter(met__isnull=True).exists():
+        missing.append(_("Answer every item of the self-check (met or not met)."))
+    has_attachment = set(application.attachments.values_list("purpose", flat=True).distinct())
+    if not application.prevention_plan and AttachmentPurpose.PREVENTION_PLAN not in has_attachment:
+        missing.append(_("Write the prevention plan or attach it."))
+    if not application.emergency_plan and AttachmentPurpose.EMERGENCY_PLAN not in has_attachment:
+        missing.append(_("Write the emergency plan or attach it."))
+    if application.returning_total == 0:
+        missing.append(_("Enter how many workers return."))
+    if not application.responsible_person:
+        missing.append(_("Name the first responsible person."))
+    if not application.commitment_accepted:
+        missing.append(_("The responsible person must sign the commitment."))
+    if (
+        application.status == ApplicationStatus.RETURNED
+        and application.rectification_items.filter(round=application.round, response="").exists()
+    ):
+        missing.append(_("Say what was done about every rectification item."))
+    return missing
+
+
+@transaction.atomic
+def application_submit(
+    *, actor, application: ResumptionApplication, at: datetime | None = None
+) -> ResumptionApplication:
+    """Send a complete draft (or a rectified, returned application) to the liaison."""
+    require(actor, Action.APPLICATIONS_APPLY)
+    application = _lock(application)
+    _require_own_enterprise(actor, application.enterprise)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+        raise ConflictError(
+            _("The application has already been submitted (it is “%(status)s”).")
+            % {"status": application.get_status_display()}
+        )
+    missing = application_missing_for_submission(application)
+    today = timezone.localdate(_now(at))
+    if application.planned_date < today:
+        missing.append(_("The planned resumption date has passed; choose a new one."))
+    if missing:
+        raise ApplicationError(" ".join(missing), code="incomplete", fields={"__all__": missing})
+    resubmission = application.status == ApplicationStatus.RETURNED
+    if resubmission:
+        application.round += 1
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = _now(at)
+    application.submitted_by = actor
+    application.recommendation = ""
+    application.verification_summary = ""
+    application.verified_at = None
+    application.verified_by = None
+    application.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_RESUBMITTED
+        if resubmission
+        else AuditAction.APPLICATION_SUBMITTED,
+        target=application,
+        enterprise=application.enterprise,
+        data={"round": application.round},
+        at=at,
+    )
+    return application
+
+
+@transaction.atomic
+def application_verify(
+    *,
+    actor,
+    application: ResumptionApplication,
+    checks: dict[int, ItemAnswer],
+    recommendation: str,
+    summary: str = "",
+    at: datetime | None = None,
+) -> ResumptionApplication:
+    """The liaison's on-site verification: every guide item checked, and a recommendation."""
+    require(actor, Action.APPLICATIONS_VERIFY)
+    application = _lock(application)
+    if application.enterprise.liaison_id != actor.pk:
+        raise NotFoundError()
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ConflictError(
+            _("Only a submitted application can be verified (this one is “%(status)s”).")
+            % {"status": application.get_status_display()}
+        )
+    if recommendation not in Recommendation.values:
+        raise ApplicationError(
+            _("Choose a recommendation."), fields={"recommendation": [_("Required.")]}
+        )
+    checks = _clean_item_answers(application, checks)
+    item_ids = set(application.guide_version.items.values_list("pk", flat=True))
+    unanswered = [key for key in item_ids if key not in checks or checks[key].met is None]
+    if unanswered:
+        raise ApplicationError(
+            _("Check every item on site: %(count)s item(s) have no result.")
+            % {"count": len(unanswered)},
+            code="incomplete",
+        )
+    summary = (summary or "").strip()
+    if recommendation == Recommendation.RETURN and not summary:
+        raise ApplicationError(
+            _("Say what must be rectified when recommending a return."),
+            fields={"summary": [_("Required.")]},
+        )
+    VerificationCheck.objects.filter(application=application, round=application.round).delete()
+    VerificationCheck.objects.bulk_create(
+        VerificationCheck(
+            application=application,
+            round=application.round,
+            item_id=item_id,
+            met=bool(answer.met),
+            note=answer.note,
+        )
+        for item_id, answer in checks.items()
+    )
+    application.status = ApplicationStatus.VERIFIED
+    application.verified_at = _now(at)
+    application.verified_by = actor
+    application.recommendation = recommendation
+    application.verification_summary = summary
+    application.save()
+    not_met = sum(1 for answer in checks.values() if not answer.met)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_VERIFIED,
+        target=application,
+        enterprise=application.enterprise,
+        summary=summary,
+        data={"round": application.round, "recommendation": recommendation, "not_met": not_met},
+        at=at,
+    )
+    return application
+
+
+@transaction.atomic
+def application_approve(
+    *,
+    actor,
+    application: ResumptionApplication,
+    resumption_date: date,
+    note: str = "",
+    at: datetime | None = None,
+) -> ResumptionApplication:
+    """The command post approves a verified application with the date work may resume."""
+    require(actor, Action.APPLICATIONS_DECIDE)
+    application = _lock(application)
+    if application.status == ApplicationStatus.APPROVED:
+        raise ConflictError(_("This application has already been approved."))
+    if application.status != ApplicationStatus.VERIFIED:
+        raise ConflictError(_("An application must be verified on site before it can be approved."))
+    if resumption_date is None:
+        raise ApplicationError(
+            _("Enter the resumption date."), fields={"resumption_date": [_("Required.")]}
+        )
+    if resumption_date < timezone.localdate(_now(at)):
+        raise ApplicationError(
+            _("The resumption date cannot be in the past."),
+            fields={"resumption_date": [_("The resumption date cannot be in the past.")]},
+        )
+    application.status = ApplicationStatus.APPROVED
+    application.resumption_date = resumption_date
+    application.decided_at = _now(at)
+    application.decided_by = actor
+    application.decision_note = (note or "").strip()
+    application.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_APPROVED,
+        target=application,
+        enterprise=application.enterprise,
+        summary=application.decision_note,
+        data={"resumption_date": resumption_date.isoformat(), "round": application.round},
+        at=at,
+    )
+    return application
+
+
+@transaction.atomic
+def application_return(
+    *,
+    actor,
+    application: ResumptionApplication,
+    rectification_items: list[str],
+    note: str = "",
+    at: datetime | None = None,
+) -> ResumptionApplication:
+    """The command post returns an application with the things to rectify before resubmitting."""
+    require(actor, Action.APPLICATIONS_DECIDE)
+    application = _lock(application)
+    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.VERIFIED):
+        raise ConflictError(
+            _(
+                "Only a submitted or verified application can be returned "
+                "(this one is “%(status)s”)."
+            )
+            % {"status": application.get_status_display()}
+        )
+    texts = [text.strip()[:500] for text in rectification_items if text and text.strip()]
+    if not texts:
+        raise ApplicationError(
+            _("List at least one thing to rectify."),
+            fields={"rectification_items": [_("Required.")]},
+        )
+    RectificationItem.objects.bulk_create(
+        RectificationItem(
+            application=application, round=application.round, position=index, text=text
+        )
+        for index, text in enumerate(texts)
+    )
+    application.status = ApplicationStatus.RETURNED
+    application.decided_at = _now(at)
+    application.decided_by = actor
+    application.decision_note = (note or "").strip()
+    application.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_RETURNED,
+        target=application,
+        enterprise=application.enterprise,
+        summary="; ".join(texts)[:500],
+        data={"round": application.round, "items": texts},
+        at=at,
+    )
+    return application
+
+
+# ----- attachments ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_attachment_add(
+    *,
+    actor,
+    application: ResumptionApplication,
+    purpose: str,
+    upload: CheckedUpload,
+    item: GuideItem | None = None,
+) -> ApplicationAttachment:
+    """Attach a checked PDF or image. The enterprise attaches plans and rectification evidence
+    while it may edit; the liaison attaches on-site photos while verifying."""
+    application = _lock(application)
+    if purpose == AttachmentPurpose.VERIFICATION_PHOTO:
+        require(actor, Action.APPLICATIONS_VERIFY)
+        if application.enterprise.liaison_id != actor.pk:
+            raise NotFoundError()
+        if application.status != ApplicationStatus.SUBMITTED:
+            raise ConflictError(_("Photos can be added while the application awaits verification."))
+    elif purpose in AttachmentPurpose.values:
+        require(actor, Action.APPLICATIONS_APPLY)
+        _require_own_enterprise(actor, application.enterprise)
+        _require_editable(application)
+    else:
+        raise ApplicationError(
+            _("Unknown kind of attachment."), fields={"purpose": [_("Invalid.")]}
+        )
+    if item is not None and item.version_id != application.guide_version_id:
+        raise ApplicationError(_("The item is not in this application's guide version."))
+    if application.attachments.count() >= 50:
+        raise ConflictError(_("An application holds at most 50 attachments."))
+    name = f"attachments/{application.pk}/{uuid.uuid4().hex}.{upload.extension}"
+    attachment = ApplicationAttachment(
+        application=application,
+        purpose=purpose,
+        round=application.round,
+        item=item,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=actor,
+    )
+    # Saved last: everything that can refuse the upload has been checked.
+    attachment.file.name = default_storage.save(name, ContentFile(upload.content))
+    attachment.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_ATTACHMENT_ADDED,
+        target=application,
+        enterprise=application.enterprise,
+        summary=upload.original_name,
+        data={"purpose": purpose, "sha256": upload.sha256, "size": upload.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def application_attachment_remove(*, actor, attachment: ApplicationAttachment) -> None:
+    """Remove an attachment its uploader may still change."""
+    application = _lock(attachment.application)
+    if attachment.uploaded_by_id != actor.pk:
+        raise ConflictError(_("Only the person who uploaded a file can remove it."))
+    if attachment.purpose == AttachmentPurpose.VERIFICATION_PHOTO:
+        if application.status != ApplicationStatus.SUBMITTED:
+            raise ConflictError(_("This photo belongs to a finished verification."))
+    else:
+        _require_editable(application)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_ATTACHMENT_REMOVED,
+        target=application,
+        enterprise=application.enterprise,
+        summary=attachment.original_name,
+    )
+    file_name = attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: default_storage.delete(file_name))
+
+
+# ----- suspension ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enterprise_suspend(
+    *,
+    actor,
+    enterprise: Enterprise,
+    reason: str,
+    starts_on: date | None = None,
+    at: datetime | None = None,
+) -> Suspension:
+    """Stop an approved enterprise from working from ``starts_on`` (today by default)."""
+    require(actor, Action.ENTERPRISES_SUSPEND)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    today = timezone.localdate(_now(at))
+    starts_on = starts_on or today
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Give the reason for the suspension."), fields={"reason": [_("Required.")]}
+        )
+    if starts_on < today:
+        raise ApplicationError(
+            _("A suspension cannot start in the past."),
+            fields={"starts_on": [_("A suspension cannot start in the past.")]},
+        )
+    if not ResumptionApplication.objects.filter(
+        enterprise=enterprise, status=ApplicationStatus.APPROVED
+    ).exists():
+        raise ConflictError(_("Only an enterprise approved to resume can be suspended."))
+    if enterprise.suspensions.filter(ends_on__isnull=True).exists():
+        raise ConflictError(_("This enterprise is already suspended."))
+    suspension = Suspension(
+        enterprise=enterprise,
+        starts_on=starts_on,
+        reason=reason,
+        suspended_by=actor,
+        created_at=_now(at),
+    )
+    full_clean_or_raise(suspension)
+    suspension.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ENTERPRISE_SUSPENDED,
+        target=suspension,
+        enterprise=enterprise,
+        summary=reason,
+        data={"starts_on": starts_on.isoformat()},
+        at=at,
+    )
+    return suspension
+
+
+@transaction.atomic
+def enterprise_reinstate(
+    *,
+    actor,
+    enterprise: Enterprise,
+    reason: str,
+    ends_on: date | None = None,
+    at: datetime | None = None,
+) -> Suspension:
+    """Let a suspended enterprise work again from ``ends_on`` (today by default)."""
+    require(actor, Action.ENTERPRISES_SUSPEND)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    suspension = enterprise.suspensions.filter(ends_on__isnull=True).first()
+    if suspension is None:
+        raise ConflictError(_("This enterprise is not suspended."))
+    today = timezone.localdate(_now(at))
+    ends_on = ends_on or today
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Give the reason for the reinstatement."), fields={"reason": [_("Required.")]}
+        )
+    if ends_on < today:
+        raise ApplicationError(
+            _("A reinstatement cannot take effect in the past."),
+            fields={"ends_on": [_("A reinstatement cannot take effect in the past.")]},
+        )
+    if ends_on < suspension.starts_on:
+        raise ApplicationError(
+            _("The reinstatement date cannot come before the suspension starts."),
+            fields={
+                "ends_on": [_("The reinstatement date cannot come before the suspension starts.")]
+            },
+        )
+    suspension.ends_on = ends_on
+    suspension.reinstatement_reason = reason
+    suspension.reinstated_by = actor
+    suspension.reinstated_at = _now(at)
+    suspension.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ENTERPRISE_REINSTATED,
+        target=suspension,
+        enterprise=enterprise,
+        summary=reason,
+        data={"ends_on": ends_on.isoformat()},
+        at=at,
+    )
+    return suspension

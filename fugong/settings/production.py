@@ -1,0 +1,47 @@
+"""Production settings. Every secret comes from the environment.
+
+Required: ``FUGONG_SECRET_KEY``, ``FUGONG_ALLOWED_HOSTS`` (comma separated) and normally
+``DATABASE_URL``. ``python -m fugong.cli check --deploy`` is clean with these set.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+
+def required_environment(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"The environment variable {name} must be set in production.")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = required_environment("FUGONG_SECRET_KEY")
+ALLOWED_HOSTS = [host.strip() for host in required_environment("FUGONG_ALLOWED_HOSTS").split(",")]
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("FUGONG_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+SECURE_SSL_REDIRECT = os.environ.get("FUGONG_SECURE_SSL_REDIRECT", "1") == "1"
+# Behind a load balancer that terminates TLS and sets X-Forwarded-Proto.
+if os.environ.get("FUGONG_BEHIND_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,21 @@
+"""URL routes: pages per app, the JSON API under /api/v1/, language switching."""
+
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("fugong.accounts.urls")),
+    path("enterprises/", include("fugong.enterprises.urls")),
+    path("applications/", include("fugong.resumption.urls")),
+    path("guide/", include("fugong.guide.urls")),
+    path("audit/", include("fugong.audit.urls")),
+    path("", include("fugong.core.urls")),
+]
+
+handler400 = "fugong.core.views.bad_request"
+handler403 = "fugong.core.views.permission_denied"
+handler404 = "fugong.core.views.page_not_found"
+handler500 = "fugong.core.views.server_error"
