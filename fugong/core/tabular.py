@@ -134,12 +134,22 @@ def not_a_spreadsheet() -> ApplicationError:
 def _match_header(
     table: list[list[object]], columns: Sequence[Column], formulas: dict[int, list[str]]
 ) -> Sheet:
-    # The header is the first row that is not empty (people leave a title row above it).
-    header_index = next(
-        (index for index, row in enumerate(table) if any(str(cell).strip() for cell in row)), None
-    )
-    if header_index is None:
+    # The header is the first of the top rows that names a required column: people leave a
+    # title row ("企业名单") above it. Failing that, the first row that is not empty.
+    non_empty = [
+        index for index, row in enumerate(table[:50]) if any(str(cell).strip() for cell in row)
+    ]
+    if not non_empty:
         raise ApplicationError(_("The file is empty."), code="empty_file")
+    required = [column for column in columns if column.required]
+    header_index = next(
+        (
+            index
+            for index in non_empty[:10]
+            if any(column.matches(str(cell)) for cell in table[index] for column in required)
+        ),
+        non_empty[0],
+    )
     header = [str(cell).strip() for cell in table[header_index]]
     positions: dict[str, int] = {}
     unknown = []

@@ -49,8 +49,8 @@ def validate_credit_code(value: str) -> None:
     except (InvalidFormat, StdnumError) as error:
         raise ValidationError(
             _(
-                "This is not a unified social credit code: it uses digits and capital letters "
-                "except I, O, Z, S and V."
+                "This is not a unified social credit code: the first 8 characters are digits, "
+                "the rest digits or capital letters other than I, O, Z, S and V."
             ),
             code="credit_code_format",
         ) from error

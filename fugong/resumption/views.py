@@ -180,6 +180,7 @@ def _render_detail_with_error(
     application = selectors.application_get(actor=request.user, application_id=application.pk)
     context = _detail_context(request, application, **forms)
     context["error"] = error
+    context["error_messages"] = error.fields.get("__all__") or [error.message]
     return render(request, "resumption/application_detail.html", context, status=error.status)
 
 

@@ -1,0 +1,28 @@
+"""Helpers the test suites share: row counts to prove that a refused request wrote nothing."""
+
+from __future__ import annotations
+
+from django.apps import apps
+
+OUR_APPS = ("accounts", "audit", "enterprises", "guide", "resumption")
+
+
+def database_counts() -> dict[str, int]:
+    """How many rows each of the project's tables holds."""
+    counts = {}
+    for app_label in OUR_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+def changed_tables(before: dict[str, int]) -> dict[str, tuple[int, int]]:
+    after = database_counts()
+    return {
+        label: (before[label], after[label]) for label in before if before[label] != after[label]
+    }
+
+
+def assert_nothing_written(before: dict[str, int]) -> None:
+    changed = changed_tables(before)
+    assert not changed, f"a refused request wrote rows: {changed}"

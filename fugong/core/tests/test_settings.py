@@ -1,0 +1,119 @@
+"""The settings keep their promises: deploy checks, SQLite pragmas, Chinese by default."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fugong.settings.production",
+        "FUGONG_SECRET_KEY": "x" * 20 + "-production-secret-from-the-environment-0123456789",
+        "FUGONG_ALLOWED_HOSTS": "fugong.example.cn",
+        "FUGONG_DATA_DIR": str(tmp_path),
+    }
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fugong.settings.production",
+        "FUGONG_DATA_DIR": str(tmp_path),
+    }
+    environment.pop("FUGONG_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "FUGONG_SECRET_KEY" in result.stderr
+
+
+def test_passwords_are_hashed_with_argon2_outside_the_tests():
+    from fugong.settings import base
+
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert "axes.backends.AxesStandaloneBackend" in base.AUTHENTICATION_BACKENDS
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 30000
+
+
+def test_wal_on_a_file_database(tmp_path):
+    """The test database lives in memory, where WAL does not apply: check a file database."""
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fugong.settings.development",
+        "FUGONG_DATA_DIR": str(tmp_path),
+    }
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "wal"
+
+
+def test_time_zone_and_languages():
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ
+    assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_whatever_the_browser_asks(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert "登录" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_english_is_selectable(client):
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True
+    )
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert "Sign in" in response.content.decode()
