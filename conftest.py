@@ -40,6 +40,15 @@ class SmallPark:
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service-level tests read messages in English; pages choose their own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

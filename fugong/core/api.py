@@ -1,7 +1,5 @@
 """The pieces every API router shares: authentication, the error body, pydantic messages."""
 
-from __future__ import annotations
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema

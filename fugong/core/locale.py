@@ -24,9 +24,10 @@ class PreferredLanguageMiddleware:
             if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
                 code = translation.get_language_from_request(request)
         code = code or settings.LANGUAGE_CODE
-        translation.activate(code)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # Restored afterwards, so that a thread serving many requests carries no language over.
+        with translation.override(code):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response

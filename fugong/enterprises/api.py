@@ -1,12 +1,10 @@
 """API: enterprises — list, read, register, edit, import, suspend and reinstate."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -192,7 +190,7 @@ def enterprise_list(
     return [_out(request.auth, enterprise) for enterprise in enterprises.order_by("id")]
 
 
-@router.get("/{enterprise_id}", response={200: EnterpriseOut, **ERROR_RESPONSES})
+@router.get("/{int:enterprise_id}", response={200: EnterpriseOut, **ERROR_RESPONSES})
 def enterprise_detail(request, enterprise_id: int):
     return _out(request.auth, _annotated(request.auth, enterprise_id))
 
@@ -206,10 +204,10 @@ def enterprise_create(request, payload: EnterpriseIn):
     enterprise = services.enterprise_create(
         actor=request.auth, liaison=_liaison(payload.liaison_id), **fields
     )
-    return 201, _out(request.auth, _annotated(request.auth, enterprise.pk))
+    return Status(201, _out(request.auth, _annotated(request.auth, enterprise.pk)))
 
 
-@router.patch("/{enterprise_id}", response={200: EnterpriseOut, **ERROR_RESPONSES})
+@router.patch("/{int:enterprise_id}", response={200: EnterpriseOut, **ERROR_RESPONSES})
 def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
     enterprise = selectors.enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
     require(request.auth, Action.ENTERPRISES_MANAGE)
@@ -232,10 +230,10 @@ def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
 def enterprise_import_endpoint(request, file: File[UploadedFile]):
     """Import an xlsx or csv file. All rows are written, or none (400 with every bad row)."""
     report = enterprise_import(actor=request.auth, upload=file)
-    return (200 if report.ok else 400), report.as_dict()
+    return Status(200 if report.ok else 400, report.as_dict())
 
 
-@router.post("/{enterprise_id}/suspend", response={201: SuspensionOut, **ERROR_RESPONSES})
+@router.post("/{int:enterprise_id}/suspend", response={201: SuspensionOut, **ERROR_RESPONSES})
 def enterprise_suspend(request, enterprise_id: int, payload: SuspendIn):
     enterprise = selectors.enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
     suspension = resumption_services.enterprise_suspend(
@@ -244,10 +242,10 @@ def enterprise_suspend(request, enterprise_id: int, payload: SuspendIn):
         reason=payload.reason,
         starts_on=payload.starts_on,
     )
-    return 201, suspension
+    return Status(201, suspension)
 
 
-@router.post("/{enterprise_id}/reinstate", response={200: SuspensionOut, **ERROR_RESPONSES})
+@router.post("/{int:enterprise_id}/reinstate", response={200: SuspensionOut, **ERROR_RESPONSES})
 def enterprise_reinstate(request, enterprise_id: int, payload: ReinstateIn):
     enterprise = selectors.enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
     return resumption_services.enterprise_reinstate(

@@ -36,7 +36,7 @@ def guide_current(request):
     return {**version.__dict__, "items": list(selectors.guide_items(version))}
 
 
-@router.get("/versions/{version_id}", response=GuideVersionOut)
+@router.get("/versions/{int:version_id}", response=GuideVersionOut)
 def guide_version(request, version_id: int):
     version = selectors.guide_version_get(actor=request.auth, version_id=version_id)
     return {**version.__dict__, "items": list(selectors.guide_items(version))}

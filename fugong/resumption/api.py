@@ -1,11 +1,9 @@
 """API: resumption applications — create, edit, submit, verify, approve, return, attach."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -226,12 +224,14 @@ def application_list(request, status: ApplicationStatus | None = None, q: str = 
     return selectors.application_list(actor=request.auth, status=status or "", query=q)
 
 
-@router.get("/{application_id}", response={200: ApplicationOut, **ERROR_RESPONSES})
+@router.get("/{int:application_id}", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_detail(request, application_id: int):
     return _out(_get(request, application_id))
 
 
-@router.get("/{application_id}/timeline", response={200: list[TimelineEventOut], **ERROR_RESPONSES})
+@router.get(
+    "/{int:application_id}/timeline", response={200: list[TimelineEventOut], **ERROR_RESPONSES}
+)
 def application_timeline(request, application_id: int):
     """Every audited step about the application's enterprise, oldest first."""
     application = _get(request, application_id)
@@ -256,10 +256,10 @@ def application_create(request, payload: ApplicationIn):
     application = services.application_create(
         actor=request.auth, enterprise=enterprise, **payload.dict()
     )
-    return 201, _out(_get(request, application.pk))
+    return Status(201, _out(_get(request, application.pk)))
 
 
-@router.patch("/{application_id}", response={200: ApplicationOut, **ERROR_RESPONSES})
+@router.patch("/{int:application_id}", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_update(request, application_id: int, payload: ApplicationPatch):
     application = _get(request, application_id)
     fields = payload.dict(exclude_unset=True, exclude={"self_check", "rectification_responses"})
@@ -279,13 +279,13 @@ def application_update(request, application_id: int, payload: ApplicationPatch):
     return _out(_get(request, application_id))
 
 
-@router.post("/{application_id}/submit", response={200: ApplicationOut, **ERROR_RESPONSES})
+@router.post("/{int:application_id}/submit", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_submit(request, application_id: int):
     services.application_submit(actor=request.auth, application=_get(request, application_id))
     return _out(_get(request, application_id))
 
 
-@router.post("/{application_id}/verify", response={200: ApplicationOut, **ERROR_RESPONSES})
+@router.post("/{int:application_id}/verify", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_verify(request, application_id: int, payload: VerifyIn):
     services.application_verify(
         actor=request.auth,
@@ -299,7 +299,7 @@ def application_verify(request, application_id: int, payload: VerifyIn):
     return _out(_get(request, application_id))
 
 
-@router.post("/{application_id}/approve", response={200: ApplicationOut, **ERROR_RESPONSES})
+@router.post("/{int:application_id}/approve", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_approve(request, application_id: int, payload: ApproveIn):
     services.application_approve(
         actor=request.auth,
@@ -310,7 +310,7 @@ def application_approve(request, application_id: int, payload: ApproveIn):
     return _out(_get(request, application_id))
 
 
-@router.post("/{application_id}/return", response={200: ApplicationOut, **ERROR_RESPONSES})
+@router.post("/{int:application_id}/return", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_return(request, application_id: int, payload: ReturnIn):
     services.application_return(
         actor=request.auth,
@@ -321,7 +321,7 @@ def application_return(request, application_id: int, payload: ReturnIn):
     return _out(_get(request, application_id))
 
 
-@router.post("/{application_id}/attachments", response={201: AttachmentOut, **ERROR_RESPONSES})
+@router.post("/{int:application_id}/attachments", response={201: AttachmentOut, **ERROR_RESPONSES})
 def application_attachment_add(
     request,
     application_id: int,
@@ -343,4 +343,4 @@ def application_attachment_add(
         upload=check_attachment(file),
         item=item,
     )
-    return 201, attachment
+    return Status(201, attachment)

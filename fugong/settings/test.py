@@ -1,5 +1,7 @@
 """Settings for the test suite: the development settings with a fast password hasher."""
 
+import os
+
 from .development import *  # noqa: F403
 
 # Argon2 is deliberately slow; the tests create thousands of users.
@@ -8,3 +10,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A file, not an in-memory database: SQLite's shared in-memory cache ignores the busy timeout,
+# so tests with concurrent writers would fail there for reasons production never sees.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405

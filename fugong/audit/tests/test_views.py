@@ -1,0 +1,33 @@
+import pytest
+from django.urls import reverse
+
+from fugong.audit.models import AuditAction
+from fugong.enterprises.services import enterprise_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("command", 200),
+        ("liaison", 403),
+        ("inspector", 403),
+        ("officer", 403),
+        ("gate", 403),
+        ("district", 403),
+    ],
+)
+def test_only_the_command_post_reads_the_audit_trail(client, park, role, status):
+    client.force_login(park.users()[role])
+    assert client.get(reverse("audit:event_list")).status_code == status
+
+
+def test_the_trail_lists_events_with_their_actor(client, park):
+    enterprise_update(actor=park.command, enterprise=park.a, usual_headcount=5)
+    client.force_login(park.command)
+    response = client.get(reverse("audit:event_list"), {"action": AuditAction.ENTERPRISE_UPDATED})
+    events = list(response.context["page"])
+    assert len(events) == 1
+    assert events[0].actor == park.command
+    assert client.get(reverse("audit:event_list"), {"action": "<bogus>"}).status_code == 200

@@ -1,0 +1,88 @@
+"""The API's shared behaviour: authentication, the error body, the OpenAPI schema."""
+
+import pytest
+
+from fugong.accounts.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_lists_the_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/enterprises",
+        "/api/v1/enterprises/{enterprise_id}",
+        "/api/v1/enterprises/{enterprise_id}/suspend",
+        "/api/v1/applications",
+        "/api/v1/applications/{application_id}/submit",
+        "/api/v1/applications/{application_id}/verify",
+        "/api/v1/applications/{application_id}/approve",
+        "/api/v1/applications/{application_id}/return",
+    ):
+        assert path in paths
+
+
+def test_health_needs_no_login(client):
+    assert client.get("/api/v1/health").json() == {"status": "ok"}
+
+
+def test_anonymous_gets_401_in_the_error_shape(client):
+    response = client.get("/api/v1/enterprises")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_bearer_token(client, park):
+    _token, secret = api_token_create(actor=park.liaison, name="script")
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response.json()["username"] == "liaison"
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer fg_nope").status_code == 401
+
+
+def test_session_writes_need_the_csrf_token(park):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(park.command)
+    response = client.post("/api/v1/enterprises", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_malformed_json(client, park):
+    client.force_login(park.command)
+    response = client.post("/api/v1/enterprises", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_json"
+
+
+def test_wrong_types_are_named_field_by_field(client, park):
+    client.force_login(park.command)
+    response = client.post(
+        "/api/v1/enterprises",
+        {"name": 5, "credit_code": "x", "usual_headcount": "many", "is_key": "perhaps"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    fields = response.json()["error"]["fields"]
+    assert {"usual_headcount", "is_key"} <= set(fields)
+
+
+def test_a_json_array_instead_of_an_object(client, park):
+    client.force_login(park.command)
+    response = client.post("/api/v1/enterprises", [1, 2], content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_errors_are_translated(client, park):
+    client.force_login(park.command)
+    chinese = client.post("/api/v1/enterprises", "{", content_type="application/json")
+    english = client.post(
+        "/api/v1/enterprises", "{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["error"]["message"] == "The request body is not valid JSON."
+    assert "JSON" in chinese.json()["error"]["message"]
+    assert "请求" in chinese.json()["error"]["message"]

@@ -1,0 +1,84 @@
+"""The demo park is shaped like the park in the article, and every demo login works."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
+
+from fugong.accounts.models import User
+from fugong.core.roles import Role
+from fugong.demo.park import DEMO_LOGINS, DEMO_PASSWORD
+from fugong.enterprises.models import Enterprise, EnterpriseKind
+from fugong.resumption.models import ApplicationStatus, ResumptionApplication
+from fugong.resumption.selectors import EnterpriseStatus, resumed_on_q, with_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back afterwards."""
+    from django.db import transaction
+
+    from fugong.guide.models import GuideItem, GuideVersion
+    from fugong.guide.seed import seed_guide
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_guide(GuideVersion, GuideItem)
+        output = StringIO()
+        call_command("load_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_figures_match_the_article(demo):
+    today = timezone.localdate()
+    in_scope = Enterprise.objects.filter(in_scope=True)
+    assert in_scope.count() == 268
+    resumed = in_scope.filter(resumed_on_q(today))
+    assert resumed.count() == 130
+    assert resumed.filter(kind=EnterpriseKind.CONSTRUCTION_SITE).count() == 6
+    assert round(resumed.count() / in_scope.count() * 100, 1) == 48.5
+    above = in_scope.filter(is_above_scale=True, kind=EnterpriseKind.INDUSTRIAL)
+    assert round(above.filter(resumed_on_q(today)).count() / above.count() * 100) == 61
+
+
+def test_every_state_is_present(demo):
+    statuses = set(with_status(Enterprise.objects.all()).values_list("status", flat=True))
+    assert statuses == set(EnterpriseStatus.values)
+    assert set(ResumptionApplication.objects.values_list("status", flat=True)) == set(
+        ApplicationStatus.values
+    )
+    assert ResumptionApplication.objects.filter(round__gt=1).exists()
+
+
+def test_key_enterprises_have_leader_liaisons(demo):
+    for enterprise in Enterprise.objects.filter(is_key=True).select_related("liaison"):
+        assert enterprise.liaison.is_leader
+
+
+def test_every_demo_login_works(demo):
+    for username, _name, role, _extra in DEMO_LOGINS:
+        user = User.objects.get(username=username)
+        assert user.role == role
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+    officer = User.objects.get(username="officer")
+    assert not ResumptionApplication.objects.filter(enterprise=officer.enterprise).exists()
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert "fugong-demo-2020" in demo
+
+
+def test_load_demo_refuses_a_database_that_is_not_empty(demo):
+    with pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())
+    output = StringIO()
+    call_command("load_demo", "--if-empty", stdout=output)
+    assert "not empty" in output.getvalue()
