@@ -37,8 +37,8 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped_for_missing_browser:
         terminalreporter.write_sep("!", "BROWSER TESTS NOT RUN", red=True, bold=True)
         terminalreporter.write_line(
-            f"{len(_skipped_for_missing_browser)} browser tests were SKIPPED: Chromium is not installed "
-            f"at {CHROMIUM}. Install it with: apt-get install chromium fonts-noto-cjk",
+            f"{len(_skipped_for_missing_browser)} browser tests were SKIPPED: Chromium is not "
+            f"installed at {CHROMIUM}. Install it with: apt-get install chromium fonts-noto-cjk",
             red=True,
             bold=True,
         )
@@ -54,7 +54,12 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -70,7 +75,10 @@ def page(browser, live_server):
     context.close()
 
 
-def login(page, username: str, password: str = "correct-horse-battery") -> None:
+TEST_PASSWORD = "correct-horse-battery"  # the factories' password
+
+
+def login(page, username: str, password: str = TEST_PASSWORD) -> None:
     page.context.clear_cookies()
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)

@@ -168,8 +168,12 @@ def test_template_has_every_column_and_a_valid_example(park):
 def test_the_documented_template_is_the_one_the_code_reads(park):
     from pathlib import Path
 
-    documented = Path(__file__).resolve().parents[3] / "docs" / "import-templates" / "enterprises.xlsx"
+    documented = (
+        Path(__file__).resolve().parents[3] / "docs" / "import-templates" / "enterprises.xlsx"
+    )
     sheet = load_workbook(documented).active
     assert [cell.value for cell in sheet[1]] == [column.header for column in COLUMNS]
-    report = enterprise_import(actor=park.command, upload=SimpleUploadedFile("t.xlsx", documented.read_bytes()))
+    report = enterprise_import(
+        actor=park.command, upload=SimpleUploadedFile("t.xlsx", documented.read_bytes())
+    )
     assert report.ok
