@@ -21,6 +21,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "FUGONG_DATA_DIR": str(tmp_path),
     }
     environment.pop("DATABASE_URL", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPOSITORY,

@@ -1,0 +1,47 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+NAVIGATION = {
+    "command": ["首页", "企业管理", "复工申请", "防控指南", "用户管理", "操作日志"],
+    "liaison": ["首页", "企业管理", "复工申请", "防控指南"],
+    "inspector": ["首页", "企业管理", "复工申请", "防控指南"],
+    "officer": ["首页", "企业管理", "复工申请", "防控指南"],
+    "gate": ["首页"],
+    "district": ["首页"],
+}
+
+
+@pytest.mark.parametrize("role, labels", NAVIGATION.items())
+def test_home_and_navigation_by_role(client, park, role, labels):
+    client.force_login(park.users()[role])
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert len(response.context["navigation"]) == len(labels)
+    body = response.content.decode()
+    for label in NAVIGATION["command"]:
+        assert (f">{label}</a>" in body) == (label in labels), label
+
+
+def test_officer_home_points_to_the_application(client, park):
+    client.force_login(park.officer)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "申请复工" in body
+
+
+def test_liaison_home_lists_applications_waiting_for_a_visit(client, park):
+    from fugong.resumption.tests.factories import make_application
+
+    make_application(officer=park.officer, state="submitted")
+    client.force_login(park.liaison)
+    response = client.get(reverse("core:home"))
+    assert [application.enterprise for application in response.context["waiting"]] == [park.a]
+    client.force_login(park.other_liaison)
+    assert list(client.get(reverse("core:home")).context["waiting"]) == []
+
+
+def test_unknown_page_is_a_translated_404(client, park):
+    client.force_login(park.officer)
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
