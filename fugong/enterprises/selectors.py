@@ -41,12 +41,10 @@ def enterprise_list(
     return enterprises
 
 
-def enterprise_get(*, actor, enterprise_id, for_update: bool = False) -> Enterprise:
+def enterprise_get(*, actor, enterprise_id) -> Enterprise:
     """One enterprise within the actor's scope, or the 404 business error."""
     require(actor, Action.ENTERPRISES_VIEW)
     enterprises = Enterprise.objects.filter(enterprise_scope_q(actor)).select_related("liaison")
-    if for_update:
-        enterprises = enterprises.select_for_update()
     try:
         return enterprises.get(pk=int(enterprise_id))
     except (Enterprise.DoesNotExist, ValueError, TypeError) as error:

@@ -72,7 +72,7 @@ def _now(at: datetime | None) -> datetime:
 def _lock(application: ResumptionApplication) -> ResumptionApplication:
     """Re-read the application under a row lock, so that two clicks cannot both act on it."""
     return (
-        ResumptionApplication.objects.select_for_update()
+        ResumptionApplication.objects.select_for_update(of=("self",))
         .select_related("enterprise", "enterprise__liaison", "guide_version")
         .get(pk=application.pk)
     )
