@@ -1,12 +1,14 @@
 """URL routes: pages per app, the JSON API under /api/v1/, language switching."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from .api import api
+from .core.api import unknown_endpoint
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_endpoint),
     path("accounts/", include("fugong.accounts.urls")),
     path("enterprises/", include("fugong.enterprises.urls")),
     path("applications/", include("fugong.resumption.urls")),

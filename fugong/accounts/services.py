@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,13 @@ def user_create(*, actor: User, password: str, **fields) -> User:
     full_clean_or_raise(user, exclude=["password"])
     _validate_new_password(password, user)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        # Another request took the same user name between our check and our insert.
+        message = _("A user with that username already exists.")
+        raise ApplicationError(message, code="duplicate", fields={"username": [message]}) from error
     audit_event_record(
         actor=actor,
         action=AuditAction.USER_CREATED,

@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     ENTERPRISE_SUSPENDED = "enterprise.suspended", _("Enterprise suspended")
     ENTERPRISE_REINSTATED = "enterprise.reinstated", _("Enterprise reinstated")
     GUIDE_VERSION_DRAFTED = "guide.drafted", _("Guide version drafted")
+    GUIDE_VERSION_UPDATED = "guide.updated", _("Guide version title or notes changed")
     GUIDE_ITEM_SAVED = "guide.item_saved", _("Guide item saved")
     GUIDE_ITEM_REMOVED = "guide.item_removed", _("Guide item removed")
     GUIDE_VERSION_PUBLISHED = "guide.published", _("Guide version published")

@@ -5,8 +5,15 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import ConfigDict
 
 from .errors import ApplicationError
+
+
+class InputSchema(Schema):
+    """Request bodies refuse unknown fields: a misspelt field is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorDetail(Schema):
@@ -21,14 +28,9 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-ERROR_RESPONSES = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
+ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
+ERROR_RESPONSES_BUT_400 = {
+    status: schema for status, schema in ERROR_RESPONSES.items() if status != 400
 }
 
 
@@ -95,6 +97,8 @@ def _pydantic_message(error: dict) -> str:
         return _("Send a JSON object.")
     if kind == "list_type":
         return _("Send a list.")
+    if kind == "too_short":
+        return _("Too few items (at least %(count)s).") % {"count": context.get("min_length", "?")}
     if kind == "too_long":
         return _("Too many items (at most %(count)s).") % {"count": context.get("max_length", "?")}
     if kind == "extra_forbidden":
@@ -102,6 +106,14 @@ def _pydantic_message(error: dict) -> str:
     if kind == "uuid_parsing" or kind == "uuid_type":
         return _("Enter a valid UUID.")
     return str(error.get("msg", _("Invalid value.")))
+
+
+def unknown_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Paths under /api/ that no endpoint serves answer in the API's error shape, not HTML."""
+    from django.http import JsonResponse
+
+    body = {"error": {"code": "not_found", "message": _("No such API endpoint."), "fields": {}}}
+    return JsonResponse(body, status=404)
 
 
 def install_error_handlers(api) -> None:

@@ -179,6 +179,16 @@ def _match_header(
             code="missing_columns",
             fields={"header": missing},
         )
+    if unknown:
+        raise ApplicationError(
+            _(
+                "The header row has column(s) this import does not know: %(columns)s. "
+                "Rename them to the template's headers or delete them."
+            )
+            % {"columns": "、".join(unknown)},
+            code="unknown_columns",
+            fields={"header": unknown},
+        )
     present = [column for column in columns if column.key in positions]
     rows = []
     for index in range(header_index + 1, len(table)):

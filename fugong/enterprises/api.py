@@ -9,7 +9,13 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from fugong.core.api import ERROR_RESPONSES
+from fugong.core.api import (
+    ERROR_RESPONSES,
+    ERROR_RESPONSES_BUT_400,
+    ErrorDetail,
+    ErrorOut,
+    InputSchema,
+)
 from fugong.core.errors import ApplicationError
 from fugong.core.privacy import mask_phone
 from fugong.core.roles import Action, Role, require
@@ -58,7 +64,7 @@ class EnterpriseOut(Schema):
     updated_at: datetime
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InputSchema):
     name: str = Field(max_length=200)
     credit_code: str = Field(max_length=40)
     kind: EnterpriseKind = EnterpriseKind.INDUSTRIAL
@@ -83,8 +89,9 @@ class EnterpriseIn(Schema):
     liaison_id: int | None = None
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(InputSchema):
     name: str | None = Field(None, max_length=200)
+    credit_code: str | None = Field(None, max_length=40)
     kind: EnterpriseKind | None = None
     is_above_scale: bool | None = None
     is_key: bool | None = None
@@ -107,12 +114,12 @@ class EnterprisePatch(Schema):
     liaison_id: int | None = None
 
 
-class SuspendIn(Schema):
+class SuspendIn(InputSchema):
     reason: str = Field(max_length=5000)
     starts_on: date | None = None
 
 
-class ReinstateIn(Schema):
+class ReinstateIn(InputSchema):
     reason: str = Field(max_length=5000)
     ends_on: date | None = None
 
@@ -139,6 +146,13 @@ class ImportReportOut(Schema):
     updated: int
     unchanged: int
     errors: list[ImportErrorOut]
+
+
+class ImportRejectedOut(Schema):
+    """The usual error body, with the report listing every bad row."""
+
+    error: ErrorDetail
+    report: ImportReportOut
 
 
 def _out(actor, enterprise: Enterprise) -> dict:
@@ -221,16 +235,25 @@ def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
 
 @router.post(
     "/import",
-    response={
-        200: ImportReportOut,
-        400: ImportReportOut,
-        **{k: v for k, v in ERROR_RESPONSES.items() if k != 400},
-    },
+    response={200: ImportReportOut, 400: ImportRejectedOut | ErrorOut, **ERROR_RESPONSES_BUT_400},
 )
 def enterprise_import_endpoint(request, file: File[UploadedFile]):
-    """Import an xlsx or csv file. All rows are written, or none (400 with every bad row)."""
+    """Import an xlsx or csv file. All rows are written, or none: then 400 with the error body
+    and a ``report`` listing every bad row."""
     report = enterprise_import(actor=request.auth, upload=file)
-    return Status(200 if report.ok else 400, report.as_dict())
+    if report.ok:
+        return report.as_dict()
+    message = _("Nothing was imported: %(bad)s of %(total)s rows have problems.") % {
+        "bad": report.bad_rows,
+        "total": report.total,
+    }
+    return Status(
+        400,
+        {
+            "error": {"code": "import_rejected", "message": message, "fields": {}},
+            "report": report.as_dict(),
+        },
+    )
 
 
 @router.post("/{int:enterprise_id}/suspend", response={201: SuspensionOut, **ERROR_RESPONSES})

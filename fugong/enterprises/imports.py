@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong.audit.models import AuditAction, AuditEvent
 from fugong.audit.services import audit_event_record
+from fugong.core.errors import ConflictError
 from fugong.core.roles import Action, Role, require
 from fugong.core.tabular import Column, cell_bool, cell_text, read_sheet, xlsx_bytes
 from fugong.core.validators import normalize_credit_code, normalize_phone
@@ -37,7 +38,7 @@ COLUMNS = (
     Column("is_above_scale", "规模以上", "Above scale", aliases=("规上", "规模以上企业")),
     Column("is_key", "重点企业", "Key enterprise"),
     Column("in_scope", "纳入统计", "In scope"),
-    Column("usual_headcount", "员工人数", "Usual headcount", aliases=("常住员工数", "员工数")),
+    Column("usual_headcount", "常用员工数", "Usual headcount", aliases=("员工人数", "员工数")),
     Column("address", "地址", "Address"),
     Column("legal_representative", "法定代表人", "Legal representative"),
     Column("contact_person", "联系人", "Contact person"),
@@ -70,9 +71,18 @@ KIND_WORDS = {
     "服务业": EnterpriseKind.COMMERCIAL_SERVICE,
     "其他": EnterpriseKind.OTHER,
 }
-for _value, _label in EnterpriseKind.choices:
-    KIND_WORDS[_value] = _value
-    KIND_WORDS[str(_label).lower()] = _value
+# The stored values and the English labels are accepted too (written out: the labels are lazy
+# translations, and this module may be loaded while Chinese is active).
+KIND_WORDS.update({value: value for value in EnterpriseKind.values})
+KIND_WORDS.update(
+    {
+        "industrial": EnterpriseKind.INDUSTRIAL,
+        "construction site": EnterpriseKind.CONSTRUCTION_SITE,
+        "port and logistics": EnterpriseKind.PORT_LOGISTICS,
+        "commercial and services": EnterpriseKind.COMMERCIAL_SERVICE,
+        "other": EnterpriseKind.OTHER,
+    }
+)
 
 BOOLEAN_KEYS = {
     "is_above_scale",
@@ -122,26 +132,29 @@ class ImportReport:
 
 
 def _parse_row(row_number: int, values: dict, liaisons: dict, report: ImportReport) -> dict:
+    """The row's typed values. An empty cell is left out: a new enterprise takes the default,
+    an existing one keeps what it has (an import never erases data by omission)."""
     parsed: dict = {}
 
     def fail(key: str, message: str) -> None:
         report.errors.append(RowError(row_number, HEADER_BY_KEY[key], message))
 
     for key, raw in values.items():
-        if key in BOOLEAN_KEYS:
+        text = cell_text(raw)
+        if key == "credit_code":
+            parsed[key] = normalize_credit_code(raw)
+        elif key == "name":
+            parsed[key] = " ".join(text.split())
+        elif not text:
+            continue
+        elif key in BOOLEAN_KEYS:
             value = cell_bool(raw)
             if value is None:
-                fail(
-                    key,
-                    _("Write 是 or 否 (yes or no), not “%(value)s”.") % {"value": cell_text(raw)},
-                )
+                fail(key, _("Write 是 or 否 (yes or no), not “%(value)s”.") % {"value": text})
             else:
                 parsed[key] = value
         elif key == "kind":
-            text = cell_text(raw)
-            if not text:
-                parsed[key] = EnterpriseKind.INDUSTRIAL
-            elif text.lower() in KIND_WORDS:
+            if text.lower() in KIND_WORDS:
                 parsed[key] = KIND_WORDS[text.lower()]
             else:
                 fail(
@@ -150,34 +163,22 @@ def _parse_row(row_number: int, values: dict, liaisons: dict, report: ImportRepo
                     % {"value": text},
                 )
         elif key == "usual_headcount":
-            text = cell_text(raw)
-            if not text:
-                parsed[key] = 0
-            elif text.isdigit():
+            if text.isdigit():
                 parsed[key] = int(text)
             else:
                 fail(key, _("Write a whole number of people, not “%(value)s”.") % {"value": text})
         elif key == "liaison":
-            username = cell_text(raw)
-            if not username:
-                parsed[key] = None
-            elif username in liaisons:
-                parsed[key] = liaisons[username]
+            if text in liaisons:
+                parsed[key] = liaisons[text]
             else:
                 fail(
                     key,
-                    _("No active liaison officer has the user name “%(value)s”.")
-                    % {"value": username},
+                    _("No active liaison officer has the user name “%(value)s”.") % {"value": text},
                 )
-        elif key == "credit_code":
-            parsed[key] = normalize_credit_code(raw)
         elif key in ("contact_phone", "health_officer_phone"):
-            text = cell_text(raw)
-            parsed[key] = normalize_phone(text) if text else ""
-        elif key == "name":
-            parsed[key] = " ".join(cell_text(raw).split())
+            parsed[key] = normalize_phone(text)
         else:
-            parsed[key] = cell_text(raw)
+            parsed[key] = text
     return parsed
 
 
@@ -258,8 +259,18 @@ def enterprise_import(*, actor, upload) -> ImportReport:
     return report
 
 
-@transaction.atomic
 def _write(actor, to_create, to_update, report: ImportReport) -> None:
+    try:
+        _write_all(actor, to_create, to_update, report)
+    except IntegrityError as error:
+        # Someone registered one of these codes while the file was being checked.
+        raise ConflictError(
+            _("The enterprises changed while the file was being checked; import it again.")
+        ) from error
+
+
+@transaction.atomic
+def _write_all(actor, to_create, to_update, report: ImportReport) -> None:
     created = Enterprise.objects.bulk_create(to_create, batch_size=500)
     # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, which the audit rows need.
     for enterprise, changed in to_update:
@@ -326,7 +337,7 @@ TEMPLATE_EXAMPLE = (
     "",
 )
 
-template_title = gettext_lazy("Enterprises")
+template_title = gettext_lazy("Enterprise list")
 
 
 def enterprise_import_template() -> bytes:

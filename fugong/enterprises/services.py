@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.errors import full_clean_or_raise
+from fugong.core.errors import ApplicationError, full_clean_or_raise
 from fugong.core.roles import Action, require
 
 from .models import Enterprise
@@ -38,6 +39,11 @@ ENTERPRISE_FIELDS = (
 )
 
 
+def duplicate_credit_code() -> ApplicationError:
+    message = _("An enterprise with this unified social credit code is already registered.")
+    return ApplicationError(message, code="duplicate", fields={"credit_code": [message]})
+
+
 def _changes(enterprise: Enterprise, fields: dict) -> dict[str, list]:
     changes = {}
     for key, value in fields.items():
@@ -63,7 +69,12 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
     enterprise = Enterprise()
     _changes(enterprise, fields)
     full_clean_or_raise(enterprise)
-    enterprise.save()
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError as error:
+        # Another request registered the same code between our check and our insert.
+        raise duplicate_credit_code() from error
     audit_event_record(
         actor=actor,
         action=AuditAction.ENTERPRISE_CREATED,
@@ -83,7 +94,11 @@ def enterprise_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
     if not changes:
         return enterprise
     full_clean_or_raise(enterprise)
-    enterprise.save()
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError as error:
+        raise duplicate_credit_code() from error
     audit_event_record(
         actor=actor,
         action=(

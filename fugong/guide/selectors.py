@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from fugong.core.errors import ApplicationError, NotFoundError
-from fugong.core.roles import Action, require
+from fugong.core.roles import Action, require, user_can
 
 from .models import GuideItem, GuideVersion
 
@@ -25,23 +25,31 @@ def guide_version_current() -> GuideVersion:
     return version
 
 
-def guide_version_list(*, actor) -> QuerySet[GuideVersion]:
+def _visible_versions(actor) -> QuerySet[GuideVersion]:
+    """Published versions for every reader; the draft only for those who edit the guide."""
     require(actor, Action.GUIDE_VIEW)
-    return GuideVersion.objects.annotate(item_count=Count("items")).order_by("-number")
+    versions = GuideVersion.objects.all()
+    if not user_can(actor, Action.GUIDE_EDIT):
+        versions = versions.filter(status=GuideVersion.Status.PUBLISHED)
+    return versions
+
+
+def guide_version_list(*, actor) -> QuerySet[GuideVersion]:
+    return _visible_versions(actor).annotate(item_count=Count("items")).order_by("-number")
 
 
 def guide_version_get(*, actor, version_id) -> GuideVersion:
-    require(actor, Action.GUIDE_VIEW)
     try:
-        return GuideVersion.objects.get(pk=int(version_id))
+        return _visible_versions(actor).get(pk=int(version_id))
     except (GuideVersion.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 
 
 def guide_item_get(*, actor, item_id) -> GuideItem:
-    require(actor, Action.GUIDE_VIEW)
     try:
-        return GuideItem.objects.select_related("version").get(pk=int(item_id))
+        return GuideItem.objects.select_related("version").get(
+            pk=int(item_id), version__in=_visible_versions(actor)
+        )
     except (GuideItem.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 

@@ -74,6 +74,12 @@ def guide_version_update(*, actor, version: GuideVersion, title: str, notes: str
     version.notes = notes.strip()
     full_clean_or_raise(version)
     version.save(update_fields=["title", "notes", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.GUIDE_VERSION_UPDATED,
+        target=version,
+        summary=f"v{version.number} {version.title}",
+    )
     return version
 
 

@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from fugong.core.api import ERROR_RESPONSES
+from fugong.core.api import ERROR_RESPONSES, InputSchema
 from fugong.core.errors import NotFoundError
 from fugong.core.files import check_attachment
 from fugong.core.roles import Action, require
@@ -16,28 +16,29 @@ from fugong.enterprises.selectors import enterprise_get
 
 from . import selectors, services
 from .models import ApplicationStatus, AttachmentPurpose, Recommendation
+from .views import attachment_file_response
 
 router = Router(tags=["applications"])
 
 
-class ItemAnswerIn(Schema):
+class ItemAnswerIn(InputSchema):
     item_id: int
     met: bool | None = None
     note: str = Field("", max_length=500)
 
 
-class CheckIn(Schema):
+class CheckIn(InputSchema):
     item_id: int
     met: bool
     note: str = Field("", max_length=500)
 
 
-class RectificationResponseIn(Schema):
+class RectificationResponseIn(InputSchema):
     id: int
     response: str = Field(max_length=5000)
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     planned_date: date
     returning_local: int = Field(0, ge=0, le=1_000_000)
     returning_outside: int = Field(0, ge=0, le=1_000_000)
@@ -54,7 +55,7 @@ class ApplicationIn(Schema):
     commitment_accepted: bool = False
 
 
-class ApplicationPatch(Schema):
+class ApplicationPatch(InputSchema):
     planned_date: date | None = None
     returning_local: int | None = Field(None, ge=0, le=1_000_000)
     returning_outside: int | None = Field(None, ge=0, le=1_000_000)
@@ -75,18 +76,18 @@ class ApplicationPatch(Schema):
     )
 
 
-class VerifyIn(Schema):
+class VerifyIn(InputSchema):
     checks: list[CheckIn] = Field(max_length=500)
     recommendation: Recommendation
     summary: str = Field("", max_length=5000)
 
 
-class ApproveIn(Schema):
+class ApproveIn(InputSchema):
     resumption_date: date
     note: str = Field("", max_length=5000)
 
 
-class ReturnIn(Schema):
+class ReturnIn(InputSchema):
     rectification_items: list[str] = Field(min_length=1, max_length=100)
     note: str = Field("", max_length=5000)
 
@@ -147,7 +148,8 @@ class ApplicationSummaryOut(Schema):
 
 
 class ApplicationOut(ApplicationSummaryOut):
-    guide_version: int
+    guide_version_id: int
+    guide_version_number: int
     returning_local: int
     returning_outside: int
     prevention_plan: str
@@ -183,7 +185,7 @@ def _out(application) -> dict:
         if hasattr(application, key)
     }
     data["enterprise"] = application.enterprise
-    data["guide_version"] = application.guide_version.number
+    data["guide_version_number"] = application.guide_version.number
     data["missing_for_submission"] = (
         services.application_missing_for_submission(application) if application.is_editable else []
     )
@@ -319,6 +321,19 @@ def application_return(request, application_id: int, payload: ReturnIn):
         note=payload.note,
     )
     return _out(_get(request, application_id))
+
+
+@router.get(
+    "/{int:application_id}/attachments/{int:attachment_id}",
+    response={200: None, **ERROR_RESPONSES},
+    openapi_extra={"responses": {200: {"description": "The file, with its content type."}}},
+)
+def application_attachment_download(request, application_id: int, attachment_id: int):
+    """The attached file itself (PDF or image)."""
+    attachment = selectors.application_attachment_get(
+        actor=request.auth, application_id=application_id, attachment_id=attachment_id
+    )
+    return attachment_file_response(attachment, inline=True)
 
 
 @router.post("/{int:application_id}/attachments", response={201: AttachmentOut, **ERROR_RESPONSES})

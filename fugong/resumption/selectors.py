@@ -217,10 +217,19 @@ def application_attachment_get(*, actor, application_id, attachment_id) -> Appli
         raise NotFoundError() from error
 
 
+# What the timeline shows: the enterprise's registration and changes, its application's steps,
+# its suspensions. (Accounts of its staff, say, stay in the audit trail only.)
+TIMELINE_TARGETS = (
+    "enterprises.enterprise",
+    "resumption.resumptionapplication",
+    "resumption.suspension",
+)
+
+
 def enterprise_timeline(enterprise: Enterprise) -> QuerySet[AuditEvent]:
-    """Every audited step about the enterprise, oldest first: the timeline."""
+    """The audited steps about the enterprise, oldest first."""
     return (
-        AuditEvent.objects.filter(enterprise=enterprise)
+        AuditEvent.objects.filter(enterprise=enterprise, target_type__in=TIMELINE_TARGETS)
         .select_related("actor")
         .order_by("created_at", "id")
     )

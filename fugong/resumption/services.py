@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,16 +189,23 @@ def application_update(
         }
         if set(rectification_responses) - set(open_items):
             raise ApplicationError(_("Unknown rectification item."), code="unknown_item")
-        responses = {key: (value or "").strip() for key, value in rectification_responses.items()}
-    application.save()
+        responses = {
+            key: (value or "").strip()
+            for key, value in rectification_responses.items()
+            if (value or "").strip() != open_items[key].response
+        }
+    if changes:
+        application.save()
     if answers:
         existing = {answer.item_id: answer for answer in application.self_check.all()}
+        changed_rows = []
         for item_id, answer in answers.items():
             row = existing[item_id]
-            row.met, row.note = answer.met, answer.note
-        SelfCheckAnswer.objects.bulk_update(
-            [existing[item_id] for item_id in answers], ["met", "note"]
-        )
+            if (row.met, row.note) != (answer.met, answer.note):
+                row.met, row.note = answer.met, answer.note
+                changed_rows.append(row)
+        SelfCheckAnswer.objects.bulk_update(changed_rows, ["met", "note"])
+        answers = {row.item_id: row for row in changed_rows}
     for item_id, response in responses.items():
         RectificationItem.objects.filter(pk=item_id).update(response=response)
     if changes or answers or responses:
@@ -411,7 +419,10 @@ def application_return(
             )
             % {"status": application.get_status_display()}
         )
-    texts = [text.strip()[:500] for text in rectification_items if text and text.strip()]
+    texts = [text.strip() for text in rectification_items if text and text.strip()]
+    if any(len(text) > 500 for text in texts):
+        message = _("Each thing to rectify is at most 500 characters; split longer ones.")
+        raise ApplicationError(message, fields={"rectification_items": [message]})
     if not texts:
         raise ApplicationError(
             _("List at least one thing to rectify."),
@@ -553,7 +564,8 @@ def enterprise_suspend(
         enterprise=enterprise, status=ApplicationStatus.APPROVED
     ).exists():
         raise ConflictError(_("Only an enterprise approved to resume can be suspended."))
-    if enterprise.suspensions.filter(ends_on__isnull=True).exists():
+    # No overlap: not while one is open, nor before a scheduled reinstatement takes effect.
+    if enterprise.suspensions.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)).exists():
         raise ConflictError(_("This enterprise is already suspended."))
     suspension = Suspension(
         enterprise=enterprise,

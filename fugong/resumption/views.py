@@ -348,13 +348,8 @@ def attachment_upload_view(request: HttpRequest, application_id: int) -> HttpRes
     return redirect("resumption:application_detail", application_id=application.pk)
 
 
-@login_required
-def attachment_download_view(
-    request: HttpRequest, application_id: int, attachment_id: int
-) -> HttpResponse:
-    attachment = selectors.application_attachment_get(
-        actor=request.user, application_id=application_id, attachment_id=attachment_id
-    )
+def attachment_file_response(attachment, *, inline: bool) -> FileResponse:
+    """The stored file with headers that keep a browser from running anything in it."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
@@ -362,8 +357,7 @@ def attachment_download_view(
     response = FileResponse(
         handle,
         content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf"
-        and request.GET.get("inline") != "1",
+        as_attachment=not inline,
         filename=attachment.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -372,6 +366,18 @@ def attachment_download_view(
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment_download_view(
+    request: HttpRequest, application_id: int, attachment_id: int
+) -> HttpResponse:
+    attachment = selectors.application_attachment_get(
+        actor=request.user, application_id=application_id, attachment_id=attachment_id
+    )
+    # Images open in the browser; PDFs download unless asked for inline.
+    inline = attachment.content_type != "application/pdf" or request.GET.get("inline") == "1"
+    return attachment_file_response(attachment, inline=inline)
 
 
 @login_required

@@ -86,3 +86,37 @@ def test_errors_are_translated(client, park):
     assert english.json()["error"]["message"] == "The request body is not valid JSON."
     assert "JSON" in chinese.json()["error"]["message"]
     assert "请求" in chinese.json()["error"]["message"]
+
+
+def test_unknown_api_paths_answer_in_json(client, park):
+    client.force_login(park.command)
+    for path in ("/api/v1/nothing-here", "/api/v1/enterprises/", "/api/v2/enterprises"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_unknown_fields_are_refused(client, park):
+    client.force_login(park.command)
+    response = client.patch(
+        f"/api/v1/enterprises/{park.a.pk}", {"usual_headcont": 5}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "usual_headcont" in response.json()["error"]["fields"]
+
+
+def test_too_short_lists_are_explained(client, park):
+    from fugong.resumption.tests.factories import make_application
+
+    application = make_application(officer=park.officer, state="submitted")
+    client.force_login(park.command)
+    response = client.post(
+        f"/api/v1/applications/{application.pk}/return",
+        {"rectification_items": []},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["rectification_items"] == [
+        "Too few items (at least 1)."
+    ]

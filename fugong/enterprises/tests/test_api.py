@@ -116,7 +116,8 @@ def test_import_with_bad_rows_returns_the_report(client, park):
     before = database_counts()
     response = client.post("/api/v1/enterprises/import", {"file": workbook_upload(rows)})
     assert response.status_code == 400
-    assert response.json()["errors"][0]["row"] == 5
+    assert response.json()["error"]["code"] == "import_rejected"
+    assert response.json()["report"]["errors"][0]["row"] == 5
     assert_nothing_written(before)
 
 
@@ -131,3 +132,20 @@ def test_filter_by_status_and_kind(client, park):
     assert client.get("/api/v1/enterprises?status=resumed").json()["count"] == 0
     assert client.get("/api/v1/enterprises?status=not_applied&kind=industrial").json()["count"] == 2
     assert client.get("/api/v1/enterprises?status=bogus").status_code == 422
+
+
+def test_credit_code_can_be_corrected_over_the_api(client, park):
+    client.force_login(park.command)
+    response = client.patch(
+        f"/api/v1/enterprises/{park.a.pk}",
+        {"credit_code": credit_code_for(7777)},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["credit_code"] == credit_code_for(7777)
+    response = client.patch(
+        f"/api/v1/enterprises/{park.a.pk}",
+        {"credit_code": park.b.credit_code},
+        content_type="application/json",
+    )
+    assert response.status_code == 400

@@ -110,7 +110,9 @@ def test_every_bad_row_is_reported_and_nothing_is_written(park):
     assert "check character" in messages[(5, "统一社会信用代码")]
     assert "row 2" in messages[(6, "统一社会信用代码")]
     assert (7, "企业名称") in messages
-    assert {(8, "企业类型"), (8, "规模以上"), (8, "员工人数"), (8, "联点干部账号")} <= set(messages)
+    assert {(8, "企业类型"), (8, "规模以上"), (8, "常用员工数"), (8, "联点干部账号")} <= set(
+        messages
+    )
     assert "formula" in report.errors[-1].message
     assert report.bad_rows == 5
 
@@ -177,3 +179,34 @@ def test_the_documented_template_is_the_one_the_code_reads(park):
         actor=park.command, upload=SimpleUploadedFile("t.xlsx", documented.read_bytes())
     )
     assert report.ok
+
+
+def test_empty_cells_keep_existing_values(park):
+    enterprise_import(actor=park.command, upload=workbook_upload(good_rows()))
+    rows = [["岳阳一号机械有限公司", credit_code_for(9001), "", "", "", "", "", ""]]
+    report = enterprise_import(actor=park.command, upload=workbook_upload(rows))
+    assert report.unchanged == 1
+    enterprise = Enterprise.objects.get(credit_code=credit_code_for(9001))
+    assert (
+        enterprise.is_above_scale
+        and enterprise.liaison == park.liaison
+        and enterprise.usual_headcount == 120
+    )
+
+
+def test_english_kind_labels_are_accepted(park):
+    rows = [["港口企业", credit_code_for(9200), "Port and logistics", "no", "no", 3, "", ""]]
+    report = enterprise_import(actor=park.command, upload=workbook_upload(rows))
+    assert report.ok
+    assert (
+        Enterprise.objects.get(credit_code=credit_code_for(9200)).kind
+        == EnterpriseKind.PORT_LOGISTICS
+    )
+
+
+def test_a_misspelt_header_is_named(park):
+    header = [*HEADER[:-1], "联点干部帐号"]
+    with pytest.raises(ApplicationError) as refused:
+        enterprise_import(actor=park.command, upload=workbook_upload(good_rows(), header=header))
+    assert refused.value.code == "unknown_columns"
+    assert "联点干部帐号" in refused.value.message

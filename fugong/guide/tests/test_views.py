@@ -59,3 +59,15 @@ def test_command_drafts_edits_and_publishes(client, park, guide):
         {"code": item.code, "category": item.category, "text": "改"},
     )
     assert response.status_code == 409
+
+
+def test_drafts_are_seen_only_by_the_command_post(client, park, guide):
+    from fugong.guide.services import guide_version_draft
+
+    draft = guide_version_draft(actor=park.command)
+    client.force_login(park.officer)
+    assert client.get(reverse("guide:version_detail", args=[draft.pk])).status_code == 404
+    assert client.get(f"/api/v1/guide/versions/{draft.pk}").status_code == 404
+    assert draft not in client.get(reverse("guide:version_list")).context["versions"]
+    client.force_login(park.command)
+    assert client.get(reverse("guide:version_detail", args=[draft.pk])).status_code == 200

@@ -252,6 +252,12 @@ def test_attachments_over_the_api(client, park):
     )
     assert response.status_code == 201, response.content
     assert response.json()["content_type"] == "application/pdf"
+    download = client.get(
+        f"/api/v1/applications/{application.pk}/attachments/{response.json()['id']}"
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/pdf"
     before = database_counts()
     response = client.post(
         f"/api/v1/applications/{application.pk}/attachments",

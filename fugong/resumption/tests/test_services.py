@@ -395,3 +395,55 @@ def test_one_application_per_enterprise_is_enforced_by_the_database(park, guide,
         ResumptionApplication.objects.create(
             enterprise=park.a, guide_version=guide, planned_date=today
         )
+
+
+def test_no_second_suspension_before_a_scheduled_reinstatement(park, today):
+    make_application(
+        officer=park.officer, liaison=park.liaison, command=park.command, state="approved"
+    )
+    services.enterprise_suspend(actor=park.command, enterprise=park.a, reason="r")
+    services.enterprise_reinstate(
+        actor=park.command, enterprise=park.a, reason="r", ends_on=today + timedelta(days=5)
+    )
+    before = database_counts()
+    with pytest.raises(ConflictError):
+        services.enterprise_suspend(actor=park.command, enterprise=park.a, reason="again")
+    assert_nothing_written(before)
+    services.enterprise_suspend(
+        actor=park.command, enterprise=park.a, reason="later", starts_on=today + timedelta(days=5)
+    )
+
+
+def test_an_unchanged_save_writes_no_audit_row(park):
+    application = make_application(officer=park.officer, state="complete")
+    before = database_counts()
+    services.application_update(
+        actor=park.officer, application=application, self_check=all_met(application)
+    )
+    assert_nothing_written(before)
+
+
+def test_a_long_rectification_item_is_refused(park):
+    application = make_application(officer=park.officer, state="submitted")
+    with pytest.raises(ApplicationError):
+        services.application_return(
+            actor=park.command, application=application, rectification_items=["长" * 501]
+        )
+
+
+def test_timeline_shows_the_workflow_not_the_accounts(park):
+    from fugong.accounts.services import user_create
+    from fugong.core.roles import Role
+    from fugong.resumption.selectors import enterprise_timeline
+
+    user_create(
+        actor=park.command,
+        password="a-long-passphrase",
+        username="o3",
+        full_name="x",
+        role=Role.ENTERPRISE_OFFICER,
+        enterprise=park.a,
+    )
+    make_application(officer=park.officer, state="draft")
+    actions = list(enterprise_timeline(park.a).values_list("action", flat=True))
+    assert actions == [AuditAction.APPLICATION_CREATED]
