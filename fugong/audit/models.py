@@ -51,7 +51,8 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
+    # No ``choices`` on the column: every capability adds actions, and the labels live in code.
+    action = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("object type"), max_length=64)
     target_id = models.CharField(_("object id"), max_length=64)
     # The enterprise the event concerns, so that timelines and scoped trails are one index away.
@@ -77,3 +78,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
