@@ -21,7 +21,6 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/fugong migrate --noinput
 	$(BIN)/fugong load_demo --if-empty
-	@$(BIN)/fugong demo_logins
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(BIN)/fugong runserver 127.0.0.1:8000
 

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         if User.objects.exists() or Enterprise.objects.exists():
             if if_empty:
                 self.stdout.write("The database is not empty; the demo park was not loaded.")
+                if User.objects.filter(username="command").exists():
+                    print_logins(self.stdout)
                 return
             raise CommandError("The database is not empty; load the demo park into a new database.")
         DemoPark(stdout=self.stdout).build()
