@@ -27,14 +27,15 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"today": timezone.localdate()}
     if user_can(user, Action.ENTERPRISES_VIEW):
         enterprises = enterprise_list(actor=user)
-        counts = status_counts(enterprises.filter(in_scope=True))
-        context["status_counts"] = [
-            {"value": value, "label": label, "count": counts[value]}
-            for value, label in EnterpriseStatus.choices
-        ]
-        context["in_scope"] = sum(counts.values())
         if user.role == Role.ENTERPRISE_OFFICER:
             context["own_enterprise"] = with_status(enterprises).first()
+        else:
+            counts = status_counts(enterprises.filter(in_scope=True))
+            context["status_counts"] = [
+                {"value": value, "label": label, "count": counts[value]}
+                for value, label in EnterpriseStatus.choices
+            ]
+            context["in_scope"] = sum(counts.values())
         if user.role == Role.LIAISON:
             context["assigned"] = with_status(enterprises).order_by("name")[:50]
     if user_can(user, Action.APPLICATIONS_VIEW):
