@@ -126,14 +126,15 @@ class Enterprise(BaseModel):
 
     def clean(self) -> None:
         super().clean()
-        self.name = " ".join((self.name or "").split())
+        typed_name = self.name or ""
+        self.name = " ".join(typed_name.split())
         self.credit_code = normalize_credit_code(self.credit_code)
         if self.contact_phone:
             self.contact_phone = normalize_phone(self.contact_phone)
         if self.health_officer_phone:
             self.health_officer_phone = normalize_phone(self.health_officer_phone)
         errors: dict[str, str] = {}
-        if not self.name:
+        if typed_name and not self.name:  # only spaces; an empty field is reported by the field
             errors["name"] = _("Enter the enterprise's name.")
         if self.liaison_id:
             liaison = self.liaison

@@ -9,6 +9,7 @@ from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, full_clean_or_raise
 from fugong.core.roles import Action, require
+from fugong.core.validators import normalize_credit_code, normalize_phone
 
 from .models import Enterprise
 
@@ -44,11 +45,23 @@ def duplicate_credit_code() -> ApplicationError:
     return ApplicationError(message, code="duplicate", fields={"credit_code": [message]})
 
 
+NORMALIZERS = {
+    "credit_code": normalize_credit_code,
+    "contact_phone": lambda value: normalize_phone(value) if value else "",
+    "health_officer_phone": lambda value: normalize_phone(value) if value else "",
+    "name": lambda value: " ".join((value or "").split()),
+}
+
+
 def _changes(enterprise: Enterprise, fields: dict) -> dict[str, list]:
+    """Apply ``fields`` and return what changed. Values are normalised first, so that the same
+    code or phone typed another way is not a change."""
     changes = {}
     for key, value in fields.items():
         if key not in ENTERPRISE_FIELDS:
             continue
+        if key in NORMALIZERS and isinstance(value, str):
+            value = NORMALIZERS[key](value)
         old = getattr(enterprise, key)
         if old != value:
             changes[key] = [_plain(old), _plain(value)]

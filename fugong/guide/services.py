@@ -70,6 +70,8 @@ def guide_version_update(*, actor, version: GuideVersion, title: str, notes: str
     require(actor, Action.GUIDE_EDIT)
     version = GuideVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
+    if (version.title, version.notes) == (title.strip(), notes.strip()):
+        return version
     version.title = title.strip()
     version.notes = notes.strip()
     full_clean_or_raise(version)

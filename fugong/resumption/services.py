@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -565,8 +564,17 @@ def enterprise_suspend(
     ).exists():
         raise ConflictError(_("Only an enterprise approved to resume can be suspended."))
     # No overlap: not while one is open, nor before a scheduled reinstatement takes effect.
-    if enterprise.suspensions.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)).exists():
+    if enterprise.suspensions.filter(ends_on__isnull=True).exists():
         raise ConflictError(_("This enterprise is already suspended."))
+    scheduled = enterprise.suspensions.filter(ends_on__gt=starts_on).order_by("-ends_on").first()
+    if scheduled is not None:
+        raise ConflictError(
+            _(
+                "The enterprise is suspended until %(date)s; a new suspension can start on "
+                "or after that date."
+            )
+            % {"date": scheduled.ends_on.isoformat()}
+        )
     suspension = Suspension(
         enterprise=enterprise,
         starts_on=starts_on,

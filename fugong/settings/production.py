@@ -1,7 +1,8 @@
 """Production settings. Every secret comes from the environment.
 
 Required: ``FUGONG_SECRET_KEY``, ``FUGONG_ALLOWED_HOSTS`` (comma separated) and normally
-``DATABASE_URL``. ``python -m fugong.cli check --deploy`` is clean with these set.
+``DATABASE_URL``. With these set,
+``DJANGO_SETTINGS_MODULE=fugong.settings.production python -m fugong.cli check --deploy`` is clean.
 """
 
 import os

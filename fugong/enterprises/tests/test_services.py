@@ -99,3 +99,27 @@ def test_only_the_command_post_registers_and_edits(park, role):
         services.enterprise_update(actor=actor, enterprise=park.a, usual_headcount=1)
     assert_nothing_written(before)
     assert Enterprise.objects.get(pk=park.a.pk).usual_headcount == 100
+
+
+def test_the_same_values_typed_differently_are_not_a_change(park):
+    services.enterprise_update(actor=park.command, enterprise=park.a, contact_phone="0730-8888888")
+    before = database_counts()
+    services.enterprise_update(
+        actor=park.command,
+        enterprise=park.a,
+        contact_phone="0730 8888888",
+        credit_code=park.a.credit_code.lower(),
+        name=f" {park.a.name} ",
+    )
+    assert_nothing_written(before)
+
+
+def test_an_empty_name_gets_one_message(park):
+    with pytest.raises(ApplicationError) as refused:
+        services.enterprise_create(actor=park.command, name="", credit_code=credit_code_for(6100))
+    assert len(refused.value.fields["name"]) == 1
+    with pytest.raises(ApplicationError) as refused:
+        services.enterprise_create(
+            actor=park.command, name="   ", credit_code=credit_code_for(6100)
+        )
+    assert len(refused.value.fields["name"]) == 1
