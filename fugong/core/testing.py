@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from django.apps import apps
 
+# The users of the shared ``park`` fixture (see conftest.py), for role-by-role tests.
+PARK_ROLES = [
+    "command",
+    "liaison",
+    "other_liaison",
+    "inspector",
+    "officer",
+    "other_officer",
+    "gate",
+    "district",
+]
+
 OUR_APPS = ("accounts", "audit", "enterprises", "guide", "resumption")
 
 

@@ -1,22 +1,13 @@
 import pytest
 
-from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 from fugong.enterprises.models import Enterprise
 
 from .factories import credit_code_for
 from .test_imports import good_rows, workbook_upload
 
 pytestmark = pytest.mark.django_db
-ROLES = [
-    "command",
-    "liaison",
-    "other_liaison",
-    "inspector",
-    "officer",
-    "other_officer",
-    "gate",
-    "district",
-]
+ROLES = PARK_ROLES
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 from fugong.enterprises.models import Enterprise
 
 from .factories import credit_code_for
@@ -10,16 +10,7 @@ from .test_imports import good_rows, workbook_upload
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "command",
-    "liaison",
-    "other_liaison",
-    "inspector",
-    "officer",
-    "other_officer",
-    "gate",
-    "district",
-]
+ROLES = PARK_ROLES
 
 # Expected status of GET on enterprise a's pages, by role.
 DETAIL = {

@@ -6,23 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from fugong.core.testing import assert_nothing_written, changed_tables, database_counts
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, changed_tables, database_counts
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication
 
 from .factories import make_application
 from .test_views import PDF
 
 pytestmark = pytest.mark.django_db
-ROLES = [
-    "command",
-    "liaison",
-    "other_liaison",
-    "inspector",
-    "officer",
-    "other_officer",
-    "gate",
-    "district",
-]
+ROLES = PARK_ROLES
 
 
 def today():

@@ -320,20 +320,9 @@ def test_submitting_an_incomplete_application_lists_what_is_missing(client, park
     assert_nothing_written(before)
 
 
-def test_approving_twice_gives_409(client, park):
-    application = application_in(park, "approved")
-    client.force_login(park.command)
-    before = database_counts()
-    response = client.post(
-        reverse("resumption:application_approve", args=[application.pk]),
-        {"resumption_date": today().isoformat()},
-    )
-    assert response.status_code == 409
-    assert_nothing_written(before)
-
-
-def test_approving_an_unverified_application_gives_409(client, park):
-    application = application_in(park, "submitted")
+@pytest.mark.parametrize("state", ["approved", "submitted"])
+def test_approving_twice_or_unverified_gives_409(client, park, state):
+    application = application_in(park, state)
     client.force_login(park.command)
     before = database_counts()
     response = client.post(
