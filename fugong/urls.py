@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from .api import api
 from .core.api import unknown_endpoint
+from .workforce.urls import pass_urlpatterns
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,6 +14,10 @@ urlpatterns = [
     path("enterprises/", include("fugong.enterprises.urls")),
     path("applications/", include("fugong.resumption.urls")),
     path("guide/", include("fugong.guide.urls")),
+    path("workers/", include("fugong.workforce.urls")),
+    path("passes/", include(pass_urlpatterns)),
+    path("screening/", include("fugong.screening.urls")),
+    path("handover/", include("fugong.handover.urls")),
     path("audit/", include("fugong.audit.urls")),
     path("", include("fugong.core.urls")),
 ]

@@ -37,6 +37,20 @@ class AuditAction(models.TextChoices):
     APPLICATION_VERIFIED = "application.verified", _("Verified on site")
     APPLICATION_APPROVED = "application.approved", _("Approved")
     APPLICATION_RETURNED = "application.returned", _("Returned for rectification")
+    WORKER_CREATED = "worker.created", _("Worker registered")
+    WORKER_UPDATED = "worker.updated", _("Worker updated")
+    WORKER_LEFT = "worker.left", _("Worker left the enterprise")
+    WORKER_MOVED = "worker.moved", _("Worker moved to another enterprise")
+    WORKERS_IMPORTED = "worker.imported", _("Roster imported")
+    PERSONAL_DATA_VIEWED = "personal_data.viewed", _("Full personal data viewed")
+    PERSONAL_DATA_EXPORTED = "personal_data.exported", _("Personal data exported")
+    PASS_ISSUED = "pass.issued", _("Worker pass issued")
+    PASS_REVOKED = "pass.revoked", _("Worker pass revoked")
+    RISK_AREA_SAVED = "screening.risk_area_saved", _("Risk area saved")
+    SCREENING_POLICY_SAVED = "screening.policy_saved", _("Screening policy saved")
+    RESCREENED = "screening.rescreened", _("Workers re-screened")
+    HANDOVER_GENERATED = "handover.generated", _("Handover lists generated")
+    HANDOVER_ACKNOWLEDGED = "handover.acknowledged", _("Handover list acknowledged")
 
 
 class AuditEvent(models.Model):

@@ -119,3 +119,40 @@ def county_choices(prefix: str = "") -> list[tuple[str, str]]:
         and code.startswith(prefix)
         and not division.name.startswith("市辖区")
     ]
+
+
+@cache
+def _name_index() -> dict[str, list[str]]:
+    """Every way a division is commonly written (its name, its full name with or without the
+    province) → the codes that carry it, current divisions first."""
+    index: dict[str, list[str]] = {}
+    for code, division in sorted(
+        all_divisions().items(), key=lambda item: (not item[1].is_current, item[0])
+    ):
+        for name in {
+            division.name,
+            division.full_name.replace(" ", ""),
+            "".join(division.full_name.split()[1:]),
+        }:
+            if name and not name.startswith("市辖区"):
+                index.setdefault(name, []).append(code)
+    return index
+
+
+def division_code_from_text(text: str, *, prefer_prefix: str = "") -> str | None:
+    """A division code from what people write: the code itself, or a name such as 云溪区,
+    岳阳市云溪区 or 湖北省武汉市. Ambiguous names (朝阳区…) resolve only within
+    ``prefer_prefix``."""
+    text = "".join(str(text).split())
+    if text.isdigit():
+        return text if len(text) == 6 and text in all_divisions() else None
+    codes = _name_index().get(text, [])
+    if len(codes) == 1:
+        return codes[0]
+    preferred = [code for code in codes if prefer_prefix and code.startswith(prefer_prefix)]
+    if len(preferred) == 1:
+        return preferred[0]
+    current = [code for code in codes if all_divisions()[code].is_current]
+    if len(current) == 1:
+        return current[0]
+    return None

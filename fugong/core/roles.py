@@ -35,6 +35,16 @@ class Action(models.TextChoices):
     APPLICATIONS_APPLY = "applications.apply", _("fill in and submit a resumption application")
     APPLICATIONS_VERIFY = "applications.verify", _("verify an application on site")
     APPLICATIONS_DECIDE = "applications.decide", _("approve or return an application")
+    WORKERS_VIEW = "workers.view", _("view workers")
+    WORKERS_MANAGE = "workers.manage", _("register, edit and import workers")
+    WORKERS_REVEAL_IDENTITY = "workers.reveal_identity", _("see full ID numbers")
+    WORKERS_REVEAL_PHONE = "workers.reveal_phone", _("see full phone numbers")
+    PASSES_MANAGE = "passes.manage", _("issue and revoke worker passes")
+    SCREENING_VIEW = "screening.view", _("read the screening rules and re-screenings")
+    SCREENING_MANAGE = "screening.manage", _("edit the screening rules")
+    HANDOVER_GENERATE = "handover.generate", _("generate handover lists")
+    HANDOVER_VIEW = "handover.view", _("read handover lists")
+    HANDOVER_ACKNOWLEDGE = "handover.acknowledge", _("acknowledge handover lists")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -50,6 +60,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GUIDE_EDIT,
             Action.APPLICATIONS_VIEW,
             Action.APPLICATIONS_DECIDE,
+            Action.WORKERS_VIEW,
+            Action.WORKERS_MANAGE,
+            Action.WORKERS_REVEAL_IDENTITY,
+            Action.WORKERS_REVEAL_PHONE,
+            Action.PASSES_MANAGE,
+            Action.SCREENING_VIEW,
+            Action.SCREENING_MANAGE,
+            Action.HANDOVER_GENERATE,
+            Action.HANDOVER_VIEW,
         }
     ),
     Role.LIAISON: frozenset(
@@ -58,6 +77,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GUIDE_VIEW,
             Action.APPLICATIONS_VIEW,
             Action.APPLICATIONS_VERIFY,
+            Action.WORKERS_VIEW,
+            Action.WORKERS_REVEAL_PHONE,
+            Action.SCREENING_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -69,10 +91,18 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GUIDE_VIEW,
             Action.APPLICATIONS_VIEW,
             Action.APPLICATIONS_APPLY,
+            Action.WORKERS_VIEW,
+            Action.WORKERS_MANAGE,
+            Action.WORKERS_REVEAL_IDENTITY,
+            Action.WORKERS_REVEAL_PHONE,
+            Action.PASSES_MANAGE,
+            Action.SCREENING_VIEW,
         }
     ),
     Role.GATE_OPERATOR: frozenset(),
-    Role.DISTRICT_LIAISON: frozenset(),
+    Role.DISTRICT_LIAISON: frozenset(
+        {Action.HANDOVER_VIEW, Action.HANDOVER_ACKNOWLEDGE, Action.WORKERS_REVEAL_PHONE}
+    ),
 }
 
 

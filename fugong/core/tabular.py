@@ -190,25 +190,29 @@ def _match_header(
             fields={"header": unknown},
         )
     present = [column for column in columns if column.key in positions]
+    keyed = [(column.key, positions[column.key]) for column in present]
+    width = max(positions.values()) + 1
     rows = []
     for index in range(header_index + 1, len(table)):
         row = table[index]
+        if len(row) < width:
+            row = [*row, *([""] * (width - len(row)))]
+        # Text is stripped here, once; numbers and dates keep their type (an ID number that a
+        # spreadsheet turned into a float must still be recognisable as such).
         values = {
-            column.key: (row[positions[column.key]] if positions[column.key] < len(row) else "")
-            for column in present
+            key: (value.strip() if value.__class__ is str else "" if value is None else value)
+            for key, value in ((key, row[position]) for key, position in keyed)
         }
-        if all(_is_blank(value) for value in values.values()):
+        if not any(value != "" for value in values.values()):
             continue
         rows.append((index + 1, values))
     return Sheet(columns=present, rows=rows, formula_cells=formulas)
 
 
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def cell_text(value: object) -> str:
     """A cell as trimmed text; whole floats (what spreadsheets make of numbers) lose the .0."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -16,7 +16,16 @@ PARK_ROLES = [
     "district",
 ]
 
-OUR_APPS = ("accounts", "audit", "enterprises", "guide", "resumption")
+OUR_APPS = (
+    "accounts",
+    "audit",
+    "enterprises",
+    "guide",
+    "resumption",
+    "workforce",
+    "screening",
+    "handover",
+)
 
 
 def database_counts() -> dict[str, int]:

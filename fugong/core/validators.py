@@ -7,6 +7,7 @@ with a translated message, so that forms, imports and the API give the same answ
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -25,7 +26,9 @@ from stdnum.exceptions import (
 
 def normalize_text(value: object) -> str:
     """Fold full-width characters to ASCII (NFKC) and strip every kind of space."""
-    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    text = "" if value is None else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())
 
 
@@ -86,12 +89,11 @@ def validate_phone(value: str) -> None:
         )
 
 
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
 def validate_mobile_phone(value: str) -> None:
-    """A Chinese mobile number (11 digits starting with 1)."""
-    number = _parse_phone(value)
-    if (
-        number is None
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
-    ):
+    """A mainland mobile number: 11 digits, 13x to 19x. (A regular expression rather than
+    phonenumbers, because rosters validate a hundred thousand of them at a time.)"""
+    if not _MOBILE.match(normalize_phone(value)):
         raise ValidationError(_("Enter a valid 11-digit mobile number."), code="mobile_phone")

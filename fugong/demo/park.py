@@ -216,8 +216,85 @@ class DemoPark:
         self._make_role_logins(plans)
         for plan in plans:
             self._play(plan)
-        self.say(f"demo park: {len(enterprises)} enterprises, {User.objects.count()} users")
-        return {"enterprises": len(enterprises), "users": User.objects.count()}
+        workers = self._make_workforce(plans)
+        users = User.objects.count()
+        self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
+        return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}
+
+    # ----- workforce -----------------------------------------------------------------------
+
+    WORKFORCE_TARGET = 15_000
+
+    def _make_workforce(self, plans: list[Plan]) -> int:
+        """Risk areas first (so that clearance is computed against them), then a roster for every
+        enterprise that has submitted an application, passes for those approved, and the day's
+        handover lists."""
+        import csv
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from fugong.handover.services import handover_acknowledge, handover_generate
+        from fugong.screening.services import risk_area_add
+        from fugong.workforce.imports import COLUMNS, worker_import
+        from fugong.workforce.services import passes_issue_missing
+        from fugong.workforce.synthetic import roster_rows
+
+        today = self.today
+        risk_area_add(
+            actor=self.command,
+            division_code="420100",
+            level="high",
+            starts_on=today - timedelta(days=40),
+            note="武汉市",
+        )
+        risk_area_add(
+            actor=self.command,
+            division_code="420000",
+            level="medium",
+            starts_on=today - timedelta(days=35),
+            note="湖北省",
+        )
+        risk_area_add(
+            actor=self.command,
+            division_code="431002",
+            level="medium",
+            starts_on=today - timedelta(days=20),
+            ends_on=today - timedelta(days=6),
+            note="郴州市北湖区",
+        )
+        risk_area_add(
+            actor=self.command,
+            division_code="430104",
+            level="low",
+            starts_on=today - timedelta(days=10),
+            note="长沙市岳麓区",
+        )
+        staffed = [plan for plan in plans if plan.state not in ("not_applied", "draft")]
+        total_headcount = sum(plan.enterprise.usual_headcount for plan in staffed) or 1
+        factor = self.WORKFORCE_TARGET / total_headcount
+        header = [column.header for column in COLUMNS]
+        start = 0
+        for index, plan in enumerate(staffed):
+            count = max(3, round(plan.enterprise.usual_headcount * factor))
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            writer.writerows(roster_rows(count, seed=2020 + index, today=today))
+            start += count
+            upload = SimpleUploadedFile("roster.csv", buffer.getvalue().encode("utf-8"))
+            worker_import(actor=self.command, enterprise=plan.enterprise, upload=upload)
+            if plan.state in ("resumed", "approved_future", "suspended", "reinstated"):
+                passes_issue_missing(actor=self.command, enterprise=plan.enterprise, valid_days=30)
+        lists = handover_generate(actor=self.command, as_of=today)
+        district = self.logins["district"]
+        for handover_list in lists:
+            if (
+                handover_list.district_code == district.district_code
+                and handover_list.kind == "responsibility"
+            ):
+                handover_acknowledge(actor=district, handover_list=handover_list)
+        return start
 
     # ----- people --------------------------------------------------------------------------
 

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "fugong.enterprises",
     "fugong.guide",
     "fugong.resumption",
+    "fugong.workforce",
+    "fugong.screening",
+    "fugong.handover",
     "fugong.demo",
 ]
 
@@ -169,6 +172,15 @@ FUGONG_IMPORT_MAX_BYTES = 30 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# The city the park is in (division code prefix): returning workers from outside it need a
+# return date before they can be cleared.
+FUGONG_PARK_CITY_PREFIX = os.environ.get("FUGONG_PARK_CITY_PREFIX", "4306")
+
+# Personal data at rest (see fugong.core.crypto): "id:base64key,..." (the first encrypts) and the
+# separate key of the lookup digests. Development has fixed keys; production reads the environment.
+FUGONG_DATA_KEYS = os.environ.get("FUGONG_DATA_KEYS", "")
+FUGONG_LOOKUP_KEY = os.environ.get("FUGONG_LOOKUP_KEY", "")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

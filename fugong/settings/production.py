@@ -1,6 +1,8 @@
 """Production settings. Every secret comes from the environment.
 
-Required: ``FUGONG_SECRET_KEY``, ``FUGONG_ALLOWED_HOSTS`` (comma separated) and normally
+Required: ``FUGONG_SECRET_KEY``, ``FUGONG_ALLOWED_HOSTS`` (comma separated), ``FUGONG_DATA_KEYS``
+and ``FUGONG_LOOKUP_KEY`` (see fugong.core.crypto; make keys with ``manage.py new_data_key``) and
+normally
 ``DATABASE_URL``. With these set,
 ``DJANGO_SETTINGS_MODULE=fugong.settings.production python -m fugong.cli check --deploy`` is clean.
 """
@@ -22,6 +24,8 @@ def required_environment(name: str) -> str:
 
 DEBUG = False
 SECRET_KEY = required_environment("FUGONG_SECRET_KEY")
+FUGONG_DATA_KEYS = required_environment("FUGONG_DATA_KEYS")
+FUGONG_LOOKUP_KEY = required_environment("FUGONG_LOOKUP_KEY")
 ALLOWED_HOSTS = [host.strip() for host in required_environment("FUGONG_ALLOWED_HOSTS").split(",")]
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()

@@ -26,6 +26,15 @@ def division(value: str) -> str:
 
 
 @register.filter
+def division_short(value: str) -> str:
+    """The division's own name (云溪区), without province and city."""
+    from fugong.core.divisions import division_get
+
+    division = division_get(value) if value else None
+    return division.name if division else value
+
+
+@register.filter
 def get_item(mapping, key):
     try:
         return mapping.get(key)
@@ -40,3 +49,20 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def clearance_reasons(reasons) -> list[str]:
+    from fugong.screening.display import reasons_text
+
+    return reasons_text(reasons)
+
+
+@register.simple_tag
+def qr_svg(token: str, scale: int = 4) -> str:
+    """An inline SVG QR code (segno) for a pass token."""
+    import segno
+    from django.utils.safestring import mark_safe
+
+    code = segno.make(token, error="m", micro=False)
+    return mark_safe(code.svg_inline(scale=scale, border=2))

@@ -1,0 +1,67 @@
+"""Handover lists as xlsx, for the districts' own follow-up."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from fugong.core.crypto import decrypt
+from fugong.core.divisions import division_name
+from fugong.core.tabular import xlsx_bytes
+from fugong.screening.display import reasons_text
+
+from .models import HandoverList, ListKind
+
+
+def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
+    """The list as a workbook. District liaisons get full phone numbers (they call these
+    people); the export is recorded in the audit trail by the caller."""
+    entries = handover_list.entries.select_related("worker").order_by("full_name", "id")
+    if handover_list.kind == ListKind.REMINDER:
+        header = [
+            _("Name"),
+            _("Document number"),
+            _("Mobile phone"),
+            _("District of residence"),
+            _("Enterprise"),
+            _("Under observation until"),
+            _("Why"),
+        ]
+        rows = (
+            [
+                entry.full_name,
+                entry.document_masked,
+                (
+                    decrypt(entry.worker.phone_cipher)
+                    if full_phones and entry.worker.phone_cipher
+                    else entry.phone_masked
+                ),
+                division_name(handover_list.district_code),
+                entry.enterprise_name,
+                entry.observation_until.isoformat() if entry.observation_until else "",
+                "；".join(reasons_text(entry.reasons)),
+            ]
+            for entry in entries
+        )
+    else:
+        header = [
+            _("Name"),
+            _("Document number"),
+            _("Enterprise"),
+            _("Enterprise contact"),
+            _("Liaison officer"),
+            _("District"),
+            _("Under observation until"),
+        ]
+        rows = (
+            [
+                entry.full_name,
+                entry.document_masked,
+                entry.enterprise_name,
+                entry.enterprise_contact,
+                entry.liaison_name,
+                division_name(handover_list.district_code),
+                entry.observation_until.isoformat() if entry.observation_until else "",
+            ]
+            for entry in entries
+        )
+    return xlsx_bytes(str(handover_list.get_kind_display()), header, rows)

@@ -1,0 +1,117 @@
+"""Generating the handover lists for the districts, and their acknowledgement."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.errors import ConflictError, NotFoundError
+from fugong.core.roles import Action, require
+from fugong.workforce.models import Clearance, Worker
+
+from .models import HandoverEntry, HandoverList, ListKind
+
+
+def people_to_hand_over(as_of: date):
+    """Who a district should follow on ``as_of``: people under observation, and people whose
+    reasons name a risk area (arrived from or passed through one within the observation)."""
+    return (
+        Worker.objects.filter(enterprise__isnull=False)
+        .filter(
+            Q(clearance=Clearance.OBSERVATION, observation_until__gte=as_of)
+            | Q(clearance=Clearance.NOT_CLEARED, observation_until__gte=as_of)
+        )
+        .select_related("enterprise", "enterprise__liaison")
+        .order_by("residence_code", "full_name", "id")
+    )
+
+
+@transaction.atomic
+def handover_generate(*, actor, as_of: date | None = None) -> list[HandoverList]:
+    """One reminder list and one responsibility list for every district where someone to
+    follow lives. Earlier lists stay as they were sent."""
+    require(actor, Action.HANDOVER_GENERATE)
+    now = timezone.now()
+    as_of = as_of or timezone.localdate(now)
+    if as_of > timezone.localdate(now) or as_of < timezone.localdate(now) - timedelta(days=30):
+        raise ConflictError(_("Lists are generated for today or a day of the last 30 days."))
+    by_district: dict[str, list[Worker]] = defaultdict(list)
+    for worker in people_to_hand_over(as_of):
+        by_district[worker.residence_code].append(worker)
+    created = []
+    for district, workers in sorted(by_district.items()):
+        for kind in (ListKind.REMINDER, ListKind.RESPONSIBILITY):
+            handover_list = HandoverList.objects.create(
+                district_code=district,
+                kind=kind,
+                as_of=as_of,
+                generated_at=now,
+                generated_by=actor,
+                entry_count=len(workers),
+            )
+            HandoverEntry.objects.bulk_create(
+                HandoverEntry(
+                    handover_list=handover_list,
+                    worker=worker,
+                    full_name=worker.full_name,
+                    document_masked=worker.document_masked,
+                    phone_masked=worker.phone_masked,
+                    enterprise=worker.enterprise,
+                    enterprise_name=worker.enterprise.name,
+                    enterprise_contact=" ".join(
+                        part
+                        for part in (
+                            worker.enterprise.contact_person,
+                            worker.enterprise.contact_phone,
+                        )
+                        if part
+                    ),
+                    liaison_name=str(worker.enterprise.liaison or ""),
+                    clearance=worker.clearance,
+                    observation_until=worker.observation_until,
+                    reasons=worker.clearance_reasons,
+                )
+                for worker in workers
+            )
+            created.append(handover_list)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.HANDOVER_GENERATED,
+        target=actor,
+        summary=_("%(lists)s lists for %(districts)s districts")
+        % {"lists": len(created), "districts": len(by_district)},
+        data={"as_of": as_of.isoformat(), "districts": sorted(by_district)},
+    )
+    return created
+
+
+def handover_label(handover_list: HandoverList) -> str:
+    return f"{handover_list.district_code} {handover_list.get_kind_display()} {handover_list.as_of}"
+
+
+@transaction.atomic
+def handover_acknowledge(*, actor, handover_list: HandoverList) -> HandoverList:
+    """The district liaison confirms receipt of a list for their district."""
+    require(actor, Action.HANDOVER_ACKNOWLEDGE)
+    handover_list = HandoverList.objects.select_for_update().get(pk=handover_list.pk)
+    if handover_list.district_code != actor.district_code:
+        raise NotFoundError()
+    if handover_list.acknowledged_at is not None:
+        raise ConflictError(_("This list has already been acknowledged."))
+    handover_list.acknowledged_at = timezone.now()
+    handover_list.acknowledged_by = actor
+    handover_list.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.HANDOVER_ACKNOWLEDGED,
+        target=handover_list,
+        summary=handover_label(handover_list),
+    )
+    return handover_list

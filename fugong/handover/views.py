@@ -1,0 +1,106 @@
+"""Pages for handover lists: the command post generates and follows them; a district liaison
+reads, exports and acknowledges the lists for their district."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.errors import ApplicationError
+from fugong.core.roles import Action, Role, user_can
+
+from . import selectors, services
+from .exports import handover_xlsx
+from .services import handover_label
+
+
+@login_required
+def list_view(request: HttpRequest) -> HttpResponse:
+    unacknowledged = request.GET.get("unacknowledged") == "1"
+    lists = selectors.handover_list(actor=request.user, unacknowledged=unacknowledged)
+    page = Paginator(lists, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "handover/list.html",
+        {
+            "page": page,
+            "unacknowledged": unacknowledged,
+            "unacknowledged_count": selectors.unacknowledged_count(actor=request.user),
+            "can_generate": user_can(request.user, Action.HANDOVER_GENERATE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def generate_view(request: HttpRequest) -> HttpResponse:
+    as_of = None
+    if request.POST.get("as_of"):
+        try:
+            as_of = date.fromisoformat(request.POST["as_of"])
+        except ValueError as error:
+            raise ApplicationError(_("Enter a date as YYYY-MM-DD.")) from error
+    created = services.handover_generate(actor=request.user, as_of=as_of)
+    messages.success(
+        request, _("%(count)s lists generated and sent to the districts.") % {"count": len(created)}
+    )
+    return redirect("handover:list")
+
+
+@login_required
+def detail_view(request: HttpRequest, list_id: int) -> HttpResponse:
+    handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
+    page = Paginator(handover_list.entries.order_by("full_name", "id"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "handover/detail.html",
+        {
+            "handover_list": handover_list,
+            "page": page,
+            "can_acknowledge": user_can(request.user, Action.HANDOVER_ACKNOWLEDGE)
+            and handover_list.acknowledged_at is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def acknowledge_view(request: HttpRequest, list_id: int) -> HttpResponse:
+    handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
+    services.handover_acknowledge(actor=request.user, handover_list=handover_list)
+    messages.success(request, _("Receipt acknowledged."))
+    return redirect("handover:detail", list_id=handover_list.pk)
+
+
+@login_required
+def export_view(request: HttpRequest, list_id: int) -> HttpResponse:
+    handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
+    full_phones = request.user.role == Role.DISTRICT_LIAISON and user_can(
+        request.user, Action.WORKERS_REVEAL_PHONE
+    )
+    content = handover_xlsx(handover_list, full_phones=full_phones)
+    audit_event_record(
+        actor=request.user,
+        action=AuditAction.PERSONAL_DATA_EXPORTED,
+        target=handover_list,
+        summary=handover_label(handover_list),
+        data={"entries": handover_list.entry_count, "full_phones": full_phones},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"handover-{handover_list.district_code}-{handover_list.kind}-{handover_list.as_of}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,297 @@
+"""Clearance: what a worker's data and the rules in force mean for coming back to work.
+
+``assess`` is a pure function of a worker's facts, the policy and the risk areas, so it can be
+tested on its own. ``rescreen`` applies it to a set of workers chosen by a query (everyone in a
+new risk area, everyone when the policy changes, the workers of an import), writes only the
+clearances that changed in one set-based update, and records who changed in a ScreeningRun.
+
+Outcomes, worst first:
+- not cleared: symptoms, a medical hold from the gate, or missing information (where the
+  holiday was spent; the return date of someone who spent it outside the city);
+- under observation until a date: arrival from (or passage through) an area at a level that
+  requires observation, counted from the last day there; contact with a case; a yellow or red
+  health code, counted from the day of the code;
+- cleared.
+An observation whose end has passed no longer counts.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from fugong.core.bulk import bulk_update_rows
+
+CLEARED = "cleared"
+OBSERVATION = "observation"
+NOT_CLEARED = "not_cleared"
+
+
+@dataclass(frozen=True)
+class Area:
+    prefix: str
+    division_code: str
+    level: str
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    observation_days: int = 14
+    yellow_code_days: int = 7
+    red_code_days: int = 14
+    observation_levels: tuple[str, ...] = ("medium", "high")
+
+
+@dataclass(frozen=True)
+class Facts:
+    residence_code: str = ""
+    holiday_location_code: str = ""
+    returned_on: date | None = None
+    contact_on: date | None = None
+    symptoms: str = ""
+    health_code: str = ""
+    health_code_on: date | None = None
+    travel: tuple[tuple[str, date | None, date | None], ...] = ()
+    medical_hold: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    clearance: str
+    until: date | None = None
+    reasons: tuple[dict, ...] = field(default_factory=tuple)
+
+    def as_row(self) -> tuple:
+        return (self.clearance, self.until, list(self.reasons))
+
+
+def _covers(area: Area, code: str) -> bool:
+    return bool(code) and code.startswith(area.prefix)
+
+
+def assess(
+    facts: Facts, *, policy: Policy, areas: list[Area], today: date, city_prefix: str
+) -> Outcome:
+    blocking: list[dict] = []
+    observations: list[tuple[date, dict]] = []
+    if facts.medical_hold:
+        blocking.append({"code": "medical_hold", "detail": facts.medical_hold})
+    if facts.symptoms.strip():
+        blocking.append({"code": "symptoms", "detail": facts.symptoms.strip()})
+    if not facts.holiday_location_code:
+        blocking.append({"code": "missing_holiday_location"})
+    elif not facts.holiday_location_code.startswith(city_prefix) and facts.returned_on is None:
+        blocking.append({"code": "missing_return_date"})
+
+    # Where the person was, and until when. The holiday location counts up to the return date
+    # (up to today for someone who spent it in the city and never left).
+    stays: list[tuple[str, date | None, date]] = []
+    if facts.holiday_location_code:
+        stays.append((facts.holiday_location_code, None, facts.returned_on or today))
+    for code, start, end in facts.travel:
+        stays.append((code, start, end or today))
+    days = timedelta(days=policy.observation_days)
+    for area in areas:
+        if area.level not in policy.observation_levels:
+            continue
+        window_start = area.starts_on - days
+        window_end = area.ends_on or today
+        for code, start, end in stays:
+            if not _covers(area, code):
+                continue
+            if end < window_start or (start is not None and start > window_end):
+                continue
+            exposure = min(end, window_end)
+            until = exposure + days
+            observations.append(
+                (
+                    until,
+                    {
+                        "code": "risk_area",
+                        "area": area.division_code,
+                        "level": area.level,
+                        "until": until.isoformat(),
+                    },
+                )
+            )
+    if facts.contact_on:
+        until = facts.contact_on + days
+        observations.append(
+            (
+                until,
+                {"code": "contact", "on": facts.contact_on.isoformat(), "until": until.isoformat()},
+            )
+        )
+    if facts.health_code in ("yellow", "red") and facts.health_code_on:
+        length = policy.red_code_days if facts.health_code == "red" else policy.yellow_code_days
+        until = facts.health_code_on + timedelta(days=length)
+        observations.append(
+            (until, {"code": f"health_code_{facts.health_code}", "until": until.isoformat()})
+        )
+
+    current = [(until, reason) for until, reason in observations if until >= today]
+    if blocking:
+        return Outcome(
+            NOT_CLEARED,
+            max((u for u, _ in current), default=None),
+            tuple(blocking + [r for _, r in current]),
+        )
+    if current:
+        return Outcome(
+            OBSERVATION, max(until for until, _ in current), tuple(reason for _, reason in current)
+        )
+    return Outcome(CLEARED)
+
+
+# ----- rules in force ------------------------------------------------------------------------
+
+
+def policy_on(day: date) -> Policy:
+    from .models import ScreeningPolicy
+
+    row = (
+        ScreeningPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    )
+    if row is None:
+        return Policy()
+    return Policy(
+        observation_days=row.observation_days,
+        yellow_code_days=row.yellow_code_days,
+        red_code_days=row.red_code_days,
+        observation_levels=tuple(row.observation_levels),
+    )
+
+
+def areas_in_force(day: date) -> list[Area]:
+    """Risk areas whose period (widened by the longest observation) can still matter on ``day``."""
+    from .models import RiskArea
+
+    return [
+        Area(area.prefix, area.division_code, area.level, area.starts_on, area.ends_on)
+        for area in RiskArea.objects.filter(starts_on__lte=day)
+    ]
+
+
+# ----- re-screening --------------------------------------------------------------------------
+
+WORKER_FACT_FIELDS = (
+    "id",
+    "enterprise_id",
+    "residence_code",
+    "holiday_location_code",
+    "returned_on",
+    "contact_on",
+    "symptoms",
+    "health_code",
+    "health_code_on",
+    "medical_hold",
+    "clearance",
+    "observation_until",
+    "clearance_reasons",
+)
+
+
+def facts_from_row(row: dict, travel: list[tuple]) -> Facts:
+    return Facts(
+        residence_code=row["residence_code"],
+        holiday_location_code=row["holiday_location_code"],
+        returned_on=row["returned_on"],
+        contact_on=row["contact_on"],
+        symptoms=row["symptoms"],
+        health_code=row["health_code"],
+        health_code_on=row["health_code_on"],
+        medical_hold=row.get("medical_hold") or "",
+        travel=tuple(travel),
+    )
+
+
+def division_filter(prefix: str) -> Q:
+    """Workers who spent the holiday in, or passed through, divisions under ``prefix``."""
+    from fugong.workforce.models import TravelRecord
+
+    return Q(holiday_location_code__startswith=prefix) | Q(
+        Exists(TravelRecord.objects.filter(worker=OuterRef("pk"), division_code__startswith=prefix))
+    )
+
+
+@transaction.atomic
+def rescreen(
+    *, workers_filter: Q, trigger: str, actor=None, description: str = "", today: date | None = None
+):
+    """Recompute the clearance of the workers matching ``workers_filter``; returns the run."""
+    from fugong.workforce.models import TravelRecord, Worker
+
+    from .models import ClearanceChange, ScreeningRun
+
+    started = clock.perf_counter()
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    policy = policy_on(today)
+    areas = areas_in_force(today)
+    city_prefix = settings.FUGONG_PARK_CITY_PREFIX
+    selected = Worker.objects.filter(workers_filter)
+    rows = list(selected.values(*WORKER_FACT_FIELDS))
+    travel: dict[int, list[tuple]] = defaultdict(list)
+    if rows:
+        for worker_id, code, start, end in TravelRecord.objects.filter(
+            worker__in=selected.values("pk")
+        ).values_list("worker_id", "division_code", "from_date", "to_date"):
+            travel[worker_id].append((code, start, end))
+    updates = []
+    changes = []
+    for row in rows:
+        outcome = assess(
+            facts_from_row(row, travel[row["id"]]),
+            policy=policy,
+            areas=areas,
+            today=today,
+            city_prefix=city_prefix,
+        )
+        new = outcome.as_row()
+        old = (row["clearance"], row["observation_until"], row["clearance_reasons"])
+        if new != old:
+            updates.append((row["id"], *new, now))
+            if new[:2] != old[:2]:
+                changes.append((row, outcome))
+    run = ScreeningRun.objects.create(
+        trigger=trigger,
+        description=description[:300],
+        created_at=now,
+        created_by=actor,
+        examined=len(rows),
+        changed=len(changes),
+    )
+    if updates:
+        bulk_update_rows(
+            Worker,
+            ["clearance", "observation_until", "clearance_reasons", "clearance_computed_at"],
+            updates,
+        )
+        ClearanceChange.objects.bulk_create(
+            (
+                ClearanceChange(
+                    run=run,
+                    worker_id=row["id"],
+                    enterprise_id=row["enterprise_id"],
+                    old_clearance=row["clearance"],
+                    old_until=row["observation_until"],
+                    new_clearance=outcome.clearance,
+                    new_until=outcome.until,
+                    reasons=list(outcome.reasons),
+                )
+                for row, outcome in changes
+            ),
+            batch_size=2000,
+        )
+    run.duration_ms = int((clock.perf_counter() - started) * 1000)
+    run.save(update_fields=["duration_ms"])
+    return run

@@ -1,0 +1,166 @@
+"""Writes on the screening rules. Every change re-screens the workers it can affect at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.divisions import division_get
+from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
+from fugong.core.roles import Action, require
+
+from .engine import division_filter, rescreen
+from .models import RiskArea, RiskLevel, ScreeningPolicy, ScreeningRun
+
+
+def _check_area_fields(
+    division_code: str, level: str, starts_on: date | None, ends_on: date | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    division = division_get((division_code or "").strip())
+    if division is None:
+        errors["division_code"] = [_("Unknown division code.")]
+    if level not in RiskLevel.values:
+        errors["level"] = [_("Choose a risk level.")]
+    if starts_on is None:
+        errors["starts_on"] = [_("Required.")]
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = [_("The end cannot come before the start.")]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
+
+
+@transaction.atomic
+def risk_area_add(
+    *,
+    actor,
+    division_code: str,
+    level: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    note: str = "",
+) -> tuple[RiskArea, ScreeningRun]:
+    """Declare a risk area (or a new level for one) and re-screen everyone who was there."""
+    require(actor, Action.SCREENING_MANAGE)
+    _check_area_fields(division_code, level, starts_on, ends_on)
+    area = RiskArea(
+        division_code=division_code.strip(),
+        level=level,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=(note or "").strip(),
+        created_by=actor,
+    )
+    full_clean_or_raise(area)
+    area.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.RISK_AREA_SAVED,
+        target=area,
+        summary=f"{division_get(area.division_code).full_name} {area.get_level_display()}",
+        data={
+            "division_code": area.division_code,
+            "level": level,
+            "starts_on": starts_on.isoformat(),
+        },
+    )
+    run = rescreen(
+        workers_filter=division_filter(area.prefix),
+        trigger=ScreeningRun.Trigger.RISK_AREA,
+        actor=actor,
+        description=f"{division_get(area.division_code).full_name} · {area.get_level_display()}",
+    )
+    return area, run
+
+
+@transaction.atomic
+def risk_area_update(
+    *, actor, area: RiskArea, level: str, ends_on: date | None, note: str = ""
+) -> tuple[RiskArea, ScreeningRun]:
+    """Raise or lower an area's level, or end it; re-screens everyone who was there."""
+    require(actor, Action.SCREENING_MANAGE)
+    area = RiskArea.objects.select_for_update().get(pk=area.pk)
+    _check_area_fields(area.division_code, level, area.starts_on, ends_on)
+    area.level = level
+    area.ends_on = ends_on
+    area.note = (note or "").strip()
+    full_clean_or_raise(area)
+    area.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.RISK_AREA_SAVED,
+        target=area,
+        summary=f"{area.division_code} {area.get_level_display()}",
+        data={"level": level, "ends_on": ends_on.isoformat() if ends_on else None},
+    )
+    run = rescreen(
+        workers_filter=division_filter(area.prefix),
+        trigger=ScreeningRun.Trigger.RISK_AREA,
+        actor=actor,
+        description=f"{division_get(area.division_code).full_name} · {area.get_level_display()}",
+    )
+    return area, run
+
+
+POLICY_FIELDS = (
+    "effective_from",
+    "observation_days",
+    "yellow_code_days",
+    "red_code_days",
+    "observation_levels",
+    "fever_threshold",
+    "spo2_threshold",
+    "note",
+)
+
+
+@transaction.atomic
+def policy_add(*, actor, **fields) -> tuple[ScreeningPolicy, ScreeningRun | None]:
+    """A new set of numbers from its effective date. Re-screens everyone when it is already in
+    force; a policy dated in the future takes effect at the daily re-screening of that day."""
+    require(actor, Action.SCREENING_MANAGE)
+    values = {key: value for key, value in fields.items() if key in POLICY_FIELDS}
+    levels = values.get("observation_levels") or []
+    if any(level not in RiskLevel.values for level in levels):
+        raise ApplicationError(
+            _("Unknown risk level."), fields={"observation_levels": [_("Unknown risk level.")]}
+        )
+    if "fever_threshold" in values and values["fever_threshold"] is not None:
+        values["fever_threshold"] = Decimal(str(values["fever_threshold"]))
+    policy = ScreeningPolicy(created_by=actor, **values)
+    full_clean_or_raise(policy)
+    try:
+        with transaction.atomic():
+            policy.save()
+    except IntegrityError as error:
+        raise ConflictError(_("A policy with this effective date exists already.")) from error
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.SCREENING_POLICY_SAVED,
+        target=policy,
+        summary=str(policy.effective_from),
+        data={key: str(getattr(policy, key)) for key in POLICY_FIELDS},
+    )
+    run = None
+    if policy.effective_from <= timezone.localdate():
+        run = rescreen(
+            workers_filter=Q(),
+            trigger=ScreeningRun.Trigger.POLICY,
+            actor=actor,
+            description=_("Policy from %(date)s") % {"date": policy.effective_from.isoformat()},
+        )
+    return policy, run
+
+
+def rescreen_all(*, actor=None, trigger: str = ScreeningRun.Trigger.DAILY) -> ScreeningRun:
+    """Re-screen everyone: the daily run (``manage.py rescreen``), or on demand."""
+    if actor is not None:
+        require(actor, Action.SCREENING_MANAGE)
+    return rescreen(workers_filter=Q(), trigger=trigger, actor=actor)

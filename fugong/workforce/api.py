@@ -1,0 +1,395 @@
+"""API: workers, roster imports, clearance, passes, and the screening rules."""
+
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from fugong.core.api import (
+    ERROR_RESPONSES,
+    ERROR_RESPONSES_BUT_400,
+    ErrorDetail,
+    ErrorOut,
+    InputSchema,
+)
+from fugong.core.errors import NotFoundError
+from fugong.core.roles import Action, require
+from fugong.enterprises.selectors import enterprise_get
+from fugong.screening import selectors as screening_selectors
+from fugong.screening import services as screening_services
+from fugong.screening.display import reasons_text
+from fugong.screening.models import RiskLevel
+
+from . import selectors, services
+from .imports import worker_import
+from .models import Clearance, DocumentType, HealthCode
+
+router = Router(tags=["workers"])
+
+
+class StayIn(InputSchema):
+    division_code: str = Field(min_length=6, max_length=6)
+    from_date: date | None = None
+    to_date: date | None = None
+
+
+class WorkerFieldsIn(InputSchema):
+    full_name: str | None = Field(None, max_length=100)
+    department: str | None = Field(None, max_length=100)
+    shift: str | None = Field(None, max_length=50)
+    dormitory_room: str | None = Field(None, max_length=50)
+    shuttle_route: str | None = Field(None, max_length=50)
+    residence_code: str | None = Field(None, max_length=6)
+    holiday_location_code: str | None = Field(None, max_length=6)
+    returned_on: date | None = None
+    contact_on: date | None = None
+    symptoms: str | None = Field(None, max_length=200)
+    health_code: HealthCode | None = None
+    health_code_on: date | None = None
+    phone: str | None = Field(None, max_length=20)
+    travel: list[StayIn] | None = Field(None, max_length=30)
+
+
+class WorkerIn(WorkerFieldsIn):
+    enterprise_id: int
+    full_name: str = Field(max_length=100)
+    residence_code: str = Field(max_length=6)
+    document_type: DocumentType = DocumentType.RESIDENT_ID
+    document_number: str = Field(max_length=40)
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class ClearanceOut(Schema):
+    worker_id: int
+    clearance: Clearance
+    clearance_today: Clearance
+    observation_until: date | None
+    reasons: list[ReasonOut]
+    computed_at: datetime | None
+
+
+class WorkerOut(Schema):
+    id: int
+    full_name: str
+    document_type: DocumentType
+    document_masked: str
+    phone_masked: str
+    birth_date: date | None
+    sex: str
+    enterprise_id: int | None
+    department: str
+    shift: str
+    dormitory_room: str
+    shuttle_route: str
+    residence_code: str
+    holiday_location_code: str
+    returned_on: date | None
+    contact_on: date | None
+    symptoms: str
+    health_code: str
+    health_code_on: date | None
+    clearance: Clearance
+    observation_until: date | None
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class WorkerImportOut(Schema):
+    ok: bool
+    total: int
+    created: int
+    updated: int
+    moved: int
+    unchanged: int
+    clearance_changed: int
+    errors: list[ImportErrorOut]
+
+
+class WorkerImportRejectedOut(Schema):
+    error: ErrorDetail
+    report: WorkerImportOut
+
+
+class PassOut(Schema):
+    id: int
+    worker_id: int
+    token: str
+    issued_at: datetime
+    expires_on: date
+    revoked_at: datetime | None
+
+
+class PassIssueIn(InputSchema):
+    valid_days: int = Field(30, ge=1, le=366)
+
+
+class PassRevokeIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class PassCheckIn(InputSchema):
+    token: str = Field(max_length=200)
+
+
+class PassCheckOut(Schema):
+    worker_id: int
+    full_name: str
+    enterprise_id: int | None
+    enterprise_name: str
+    clearance_today: Clearance
+    observation_until: date | None
+    expires_on: date
+
+
+class RevealOut(Schema):
+    value: str
+
+
+class RiskAreaIn(InputSchema):
+    division_code: str = Field(min_length=6, max_length=6)
+    level: RiskLevel
+    starts_on: date
+    ends_on: date | None = None
+    note: str = Field("", max_length=300)
+
+
+class RiskAreaOut(Schema):
+    id: int
+    division_code: str
+    level: RiskLevel
+    starts_on: date
+    ends_on: date | None
+    note: str
+
+
+class RunOut(Schema):
+    id: int
+    trigger: str
+    description: str
+    created_at: datetime
+    examined: int
+    changed: int
+    duration_ms: int
+
+
+class RiskAreaSavedOut(Schema):
+    area: RiskAreaOut
+    run: RunOut
+
+
+def _clearance(worker) -> dict:
+    from django.utils import timezone
+
+    return {
+        "worker_id": worker.pk,
+        "clearance": worker.clearance,
+        "clearance_today": worker.clearance_on(timezone.localdate()),
+        "observation_until": worker.observation_until,
+        "reasons": [
+            {"code": reason.get("code", ""), "text": text}
+            for reason, text in zip(
+                worker.clearance_reasons, reasons_text(worker.clearance_reasons), strict=True
+            )
+        ],
+        "computed_at": worker.clearance_computed_at,
+    }
+
+
+def _travel(payload) -> list[tuple] | None:
+    if payload.travel is None:
+        return None
+    return [(stay.division_code, stay.from_date, stay.to_date) for stay in payload.travel]
+
+
+@router.get("/workers", response=list[WorkerOut])
+@paginate(LimitOffsetPagination)
+def worker_list(
+    request, q: str = "", clearance: Clearance | None = None, enterprise_id: int | None = None
+):
+    """Workers in your scope (masked numbers). To find someone by number, use
+    ``POST /workers/search``: numbers never go in a URL."""
+    return selectors.worker_list(
+        actor=request.auth, query=q, clearance=clearance or "", enterprise_id=enterprise_id
+    )
+
+
+class SearchIn(InputSchema):
+    number: str = Field(min_length=3, max_length=40)
+
+
+@router.post("/workers/search", response={200: list[WorkerOut], **ERROR_RESPONSES})
+def worker_search(request, payload: SearchIn):
+    """Workers in your scope with this full ID, passport or phone number (matched by digest)."""
+    return list(selectors.worker_list(actor=request.auth, number=payload.number)[:20])
+
+
+@router.get("/workers/{int:worker_id}", response={200: WorkerOut, **ERROR_RESPONSES})
+def worker_detail(request, worker_id: int):
+    return selectors.worker_get(actor=request.auth, worker_id=worker_id)
+
+
+@router.post("/workers", response={201: WorkerOut, **ERROR_RESPONSES})
+def worker_create(request, payload: WorkerIn):
+    """Register a worker with an enterprise in your scope (the same person at another
+    enterprise moves here; the same person twice on one roster is 409)."""
+    require(request.auth, Action.WORKERS_MANAGE)
+    enterprise = enterprise_get(actor=request.auth, enterprise_id=payload.enterprise_id)
+    fields = payload.dict(
+        exclude={"enterprise_id", "document_type", "document_number", "phone", "travel"},
+        exclude_none=True,
+    )
+    worker = services.worker_register(
+        actor=request.auth,
+        enterprise=enterprise,
+        document_type=payload.document_type,
+        document_number=payload.document_number,
+        phone=payload.phone or "",
+        travel=_travel(payload) or [],
+        **fields,
+    )
+    return Status(201, worker)
+
+
+@router.patch("/workers/{int:worker_id}", response={200: WorkerOut, **ERROR_RESPONSES})
+def worker_update(request, worker_id: int, payload: WorkerFieldsIn):
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
+    fields = payload.dict(exclude={"phone", "travel"}, exclude_unset=True)
+    return services.worker_update(
+        actor=request.auth, worker=worker, phone=payload.phone, travel=_travel(payload), **fields
+    )
+
+
+@router.post("/workers/{int:worker_id}/leave", response={200: WorkerOut, **ERROR_RESPONSES})
+def worker_leave(request, worker_id: int):
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
+    return services.worker_leave(actor=request.auth, worker=worker)
+
+
+@router.post(
+    "/workers/{int:worker_id}/reveal/{field}", response={200: RevealOut, **ERROR_RESPONSES}
+)
+def worker_reveal(request, worker_id: int, field: str):
+    """The full ID (``document``) or phone (``phone``) number, for roles that need it. Every
+    call is written to the audit trail."""
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
+    return {"value": services.worker_reveal(actor=request.auth, worker=worker, field=field)}
+
+
+@router.get("/workers/{int:worker_id}/clearance", response={200: ClearanceOut, **ERROR_RESPONSES})
+def worker_clearance(request, worker_id: int):
+    return _clearance(selectors.worker_get(actor=request.auth, worker_id=worker_id))
+
+
+@router.post(
+    "/enterprises/{int:enterprise_id}/roster",
+    response={
+        200: WorkerImportOut,
+        400: WorkerImportRejectedOut | ErrorOut,
+        **ERROR_RESPONSES_BUT_400,
+    },
+)
+def roster_import(request, enterprise_id: int, file: File[UploadedFile]):
+    """Import a roster (xlsx or csv). Every row is written, or none: then 400 with the error
+    body and a ``report`` listing every bad row."""
+    enterprise = enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
+    report = worker_import(actor=request.auth, enterprise=enterprise, upload=file)
+    if report.ok:
+        return report.as_dict()
+    message = _("Nothing was imported: %(bad)s of %(total)s rows have problems.") % {
+        "bad": report.bad_rows,
+        "total": report.total,
+    }
+    return Status(
+        400,
+        {
+            "error": {"code": "import_rejected", "message": message, "fields": {}},
+            "report": report.as_dict(),
+        },
+    )
+
+
+def _pass_out(worker_pass) -> dict:
+    return {
+        "id": worker_pass.pk,
+        "worker_id": worker_pass.worker_id,
+        "token": services.pass_token(worker_pass),
+        "issued_at": worker_pass.issued_at,
+        "expires_on": worker_pass.expires_on,
+        "revoked_at": worker_pass.revoked_at,
+    }
+
+
+@router.post("/workers/{int:worker_id}/pass", response={201: PassOut, **ERROR_RESPONSES})
+def pass_issue(request, worker_id: int, payload: PassIssueIn):
+    """Issue a pass (the previous one is revoked). ``token`` is what the QR code carries."""
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
+    return Status(
+        201,
+        _pass_out(
+            services.pass_issue(actor=request.auth, worker=worker, valid_days=payload.valid_days)
+        ),
+    )
+
+
+@router.post(
+    "/workers/{int:worker_id}/pass/{int:pass_id}/revoke", response={200: PassOut, **ERROR_RESPONSES}
+)
+def pass_revoke(request, worker_id: int, pass_id: int, payload: PassRevokeIn):
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
+    worker_pass = worker.passes.filter(pk=pass_id).first()
+    if worker_pass is None:
+        raise NotFoundError()
+    return _pass_out(
+        services.pass_revoke(actor=request.auth, worker_pass=worker_pass, reason=payload.reason)
+    )
+
+
+@router.post("/passes/check", response={200: PassCheckOut, **ERROR_RESPONSES})
+def pass_check(request, payload: PassCheckIn):
+    """Who a scanned pass belongs to and their clearance today, within your scope. A revoked
+    or expired pass is 409, a forged or unknown one 404."""
+    from django.utils import timezone
+
+    worker_pass = services.pass_resolve(payload.token)
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_pass.worker_id)
+    return {
+        "worker_id": worker.pk,
+        "full_name": worker.full_name,
+        "enterprise_id": worker.enterprise_id,
+        "enterprise_name": worker.enterprise.name if worker.enterprise else "",
+        "clearance_today": worker.clearance_on(timezone.localdate()),
+        "observation_until": worker.observation_until,
+        "expires_on": worker_pass.expires_on,
+    }
+
+
+# ----- screening rules -----------------------------------------------------------------------
+
+
+@router.get("/risk-areas", response=list[RiskAreaOut], tags=["screening"])
+def risk_area_list(request):
+    return list(screening_selectors.risk_area_list(actor=request.auth))
+
+
+@router.post("/risk-areas", response={201: RiskAreaSavedOut, **ERROR_RESPONSES}, tags=["screening"])
+def risk_area_add(request, payload: RiskAreaIn):
+    """Declare a risk area; everyone who was there is re-screened at once."""
+    area, run = screening_services.risk_area_add(actor=request.auth, **payload.dict())
+    return Status(201, {"area": area, "run": run})
+
+
+@router.get("/rescreenings", response=list[RunOut], tags=["screening"])
+@paginate(LimitOffsetPagination)
+def run_list(request):
+    return screening_selectors.run_list(actor=request.auth)

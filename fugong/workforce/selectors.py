@@ -1,0 +1,102 @@
+"""Reads on workers, within the caller's scope. Searching by ID or phone number goes through
+the keyed digest: the number itself is never stored, logged or put in a URL."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from fugong.core.errors import NotFoundError
+from fugong.core.identity import normalize_identity_number
+from fugong.core.roles import Action, require
+from fugong.core.scoping import enterprise_scope_q
+from fugong.core.validators import normalize_phone
+
+from .models import Clearance, DocumentType, Worker, WorkerPass
+from .personal import document_digest, phone_digest
+
+
+def worker_scope(actor) -> QuerySet[Worker]:
+    require(actor, Action.WORKERS_VIEW)
+    return Worker.objects.filter(enterprise_scope_q(actor, "enterprise"))
+
+
+def worker_list(
+    *,
+    actor,
+    query: str = "",
+    clearance: str = "",
+    enterprise_id: int | None = None,
+    number: str = "",
+) -> QuerySet[Worker]:
+    """Workers in scope. ``clearance`` is as of today (an observation that ended counts as
+    cleared); ``number`` is a full ID, passport or phone number, matched by digest."""
+    workers = worker_scope(actor).select_related("enterprise")
+    if query:
+        workers = workers.filter(Q(full_name__icontains=query) | Q(department__icontains=query))
+    if enterprise_id:
+        workers = workers.filter(enterprise_id=enterprise_id)
+    today = timezone.localdate()
+    if clearance == Clearance.OBSERVATION:
+        workers = workers.filter(clearance=Clearance.OBSERVATION, observation_until__gte=today)
+    elif clearance == Clearance.CLEARED:
+        workers = workers.filter(
+            Q(clearance=Clearance.CLEARED)
+            | Q(clearance=Clearance.OBSERVATION, observation_until__lt=today)
+        )
+    elif clearance == Clearance.NOT_CLEARED:
+        workers = workers.filter(clearance=Clearance.NOT_CLEARED)
+    if number:
+        workers = workers.filter(document_digest__in=_digests_for(number)) | workers.filter(
+            phone_digest=phone_digest(normalize_phone(number))
+        )
+    return workers.order_by("full_name", "id")
+
+
+def _digests_for(number: str) -> list[str]:
+    text = normalize_identity_number(number)
+    return [document_digest(document_type, text) for document_type in DocumentType.values]
+
+
+def worker_get(*, actor, worker_id) -> Worker:
+    try:
+        return worker_scope(actor).select_related("enterprise").get(pk=int(worker_id))
+    except (Worker.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFoundError() from error
+
+
+def clearance_counts(*, actor) -> dict[str, int]:
+    workers = worker_scope(actor)
+    today = timezone.localdate()
+    return {
+        Clearance.CLEARED: workers.filter(
+            Q(clearance=Clearance.CLEARED)
+            | Q(clearance=Clearance.OBSERVATION, observation_until__lt=today)
+        ).count(),
+        Clearance.OBSERVATION: workers.filter(
+            clearance=Clearance.OBSERVATION, observation_until__gte=today
+        ).count(),
+        Clearance.NOT_CLEARED: workers.filter(clearance=Clearance.NOT_CLEARED).count(),
+    }
+
+
+def live_pass(worker: Worker) -> WorkerPass | None:
+    return worker.passes.filter(
+        revoked_at__isnull=True, expires_on__gte=timezone.localdate()
+    ).first()
+
+
+def badge_workers(*, actor, enterprise_id) -> QuerySet[Worker]:
+    """The workers of one enterprise with a live pass, for printing badge sheets."""
+    require(actor, Action.PASSES_MANAGE)
+    return (
+        worker_scope(actor)
+        .filter(
+            enterprise_id=enterprise_id,
+            passes__revoked_at__isnull=True,
+            passes__expires_on__gte=timezone.localdate(),
+        )
+        .select_related("enterprise")
+        .order_by("department", "full_name")
+        .distinct()
+    )
