@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-fast lint format messages install clean
+.PHONY: run test test-fast lint format messages bench install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Fugong needs Python 3.11")'
@@ -47,6 +47,10 @@ format: $(STAMP)
 messages: $(STAMP)
 	cd fugong && ../$(BIN)/fugong makemessages -l zh_Hans -l en --no-obsolete --add-location file
 	cd fugong && ../$(BIN)/fugong compilemessages
+
+## make bench: the benchmarks in bench/ (figures printed and saved in bench/results/)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -47,6 +47,10 @@ def home(request: HttpRequest) -> HttpResponse:
         if waiting_status:
             context["waiting"] = application_list(actor=user, status=waiting_status)[:20]
             context["waiting_status"] = waiting_status
+    if user_can(user, Action.HANDOVER_ACKNOWLEDGE):
+        from fugong.handover.selectors import handover_list
+
+        context["handover_lists"] = handover_list(actor=user)[:10]
     return render(request, "core/home.html", context)
 
 

@@ -181,6 +181,34 @@ def areas_in_force(day: date) -> list[Area]:
     ]
 
 
+def assess_new(fields: dict, travel: list[tuple], *, today: date | None = None) -> Outcome:
+    """The clearance of a worker being registered (nobody to compare with, so no run)."""
+    today = today or timezone.localdate()
+    facts = Facts(
+        **{
+            key: fields.get(key)
+            or ("" if key not in ("returned_on", "contact_on", "health_code_on") else None)
+            for key in (
+                "residence_code",
+                "holiday_location_code",
+                "returned_on",
+                "contact_on",
+                "symptoms",
+                "health_code",
+                "health_code_on",
+            )
+        },
+        travel=tuple(travel),
+    )
+    return assess(
+        facts,
+        policy=policy_on(today),
+        areas=areas_in_force(today),
+        today=today,
+        city_prefix=settings.FUGONG_PARK_CITY_PREFIX,
+    )
+
+
 # ----- re-screening --------------------------------------------------------------------------
 
 WORKER_FACT_FIELDS = (

@@ -81,6 +81,7 @@ class ScreeningPolicy(BaseModel):
     observation_levels = models.JSONField(
         _("risk levels that require observation"),
         default=list,
+        blank=True,
         help_text=_("Arrivals from areas at these levels are observed."),
     )
     fever_threshold = models.DecimalField(

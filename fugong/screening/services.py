@@ -135,6 +135,8 @@ def policy_add(*, actor, **fields) -> tuple[ScreeningPolicy, ScreeningRun | None
     if "fever_threshold" in values and values["fever_threshold"] is not None:
         values["fever_threshold"] = Decimal(str(values["fever_threshold"]))
     policy = ScreeningPolicy(created_by=actor, **values)
+    if ScreeningPolicy.objects.filter(effective_from=policy.effective_from).exists():
+        raise ConflictError(_("A policy with this effective date exists already."))
     full_clean_or_raise(policy)
     try:
         with transaction.atomic():

@@ -33,7 +33,7 @@ from fugong.screening import engine
 from fugong.screening.models import ClearanceChange, ScreeningRun
 
 from .models import DocumentType, Employment, HealthCode, TravelRecord, Worker, WorkerPass
-from .personal import Document, parse_document, parse_phone, stored_phone
+from .personal import Document, parse_document, parse_phone, phone_digest, stored_phone
 from .services import _scope_enterprise
 
 COLUMNS = (
@@ -579,7 +579,7 @@ def _write(
         moving = record["enterprise_id"] != enterprise.pk
         phone_changed = (
             row.phone is not None
-            and stored_phone(row.phone)["phone_digest"] != record["phone_digest"]
+            and (phone_digest(row.phone) if row.phone else "") != record["phone_digest"]
         )
         travel_changed = row.travel is not None and sorted(row.travel, key=str) != sorted(
             stored_travel[record["id"]], key=str

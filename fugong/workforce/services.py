@@ -24,7 +24,7 @@ from fugong.core.errors import (
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
-from fugong.screening.engine import rescreen
+from fugong.screening.engine import assess_new, rescreen
 from fugong.screening.models import ScreeningRun
 
 from .models import DocumentType, Employment, HealthCode, TravelRecord, Worker, WorkerPass
@@ -180,7 +180,17 @@ def worker_register(
         return worker_move(
             actor=actor, worker=existing, enterprise=enterprise, started_on=started_on, **fields
         )
-    worker = Worker(enterprise=enterprise, **document.stored(), **stored_phone(phone), **fields)
+    outcome = assess_new(fields, list(travel), today=today)
+    worker = Worker(
+        enterprise=enterprise,
+        clearance=outcome.clearance,
+        observation_until=outcome.until,
+        clearance_reasons=list(outcome.reasons),
+        clearance_computed_at=timezone.now(),
+        **document.stored(),
+        **stored_phone(phone),
+        **fields,
+    )
     try:
         with transaction.atomic():
             worker.save()
@@ -198,7 +208,6 @@ def worker_register(
         TravelRecord(worker=worker, division_code=code, from_date=start, to_date=end)
         for code, start, end in travel
     )
-    _rescreen_one(worker, actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.WORKER_CREATED,
@@ -435,10 +444,16 @@ def passes_issue_missing(*, actor, enterprise: Enterprise, valid_days: int = 30)
     _check_valid_days(valid_days)
     _scope_enterprise(actor, enterprise)
     now = timezone.now()
-    expires_on = timezone.localdate(now) + timedelta(days=valid_days)
+    today = timezone.localdate(now)
+    expires_on = today + timedelta(days=valid_days)
+    # Expired passes are closed first: a worker has at most one pass not revoked.
+    WorkerPass.objects.filter(
+        worker__enterprise=enterprise, revoked_at__isnull=True, expires_on__lt=today
+    ).update(revoked_at=now, revoked_by=actor, revoke_reason=_("expired"))
+    live = WorkerPass.objects.filter(revoked_at__isnull=True).values("worker")
     workers = list(
         Worker.objects.filter(enterprise=enterprise)
-        .exclude(passes__revoked_at__isnull=True)
+        .exclude(pk__in=live)
         .values_list("pk", flat=True)
     )
     WorkerPass.objects.bulk_create(

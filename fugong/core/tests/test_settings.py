@@ -19,6 +19,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "FUGONG_SECRET_KEY": "x" * 20 + "-production-secret-from-the-environment-0123456789",
         "FUGONG_ALLOWED_HOSTS": "fugong.example.cn",
         "FUGONG_DATA_DIR": str(tmp_path),
+        "FUGONG_DATA_KEYS": "k1:ZGV2ZWxvcG1lbnQtb25seS1kYXRhLWtleS0wMDAwMDA",
+        "FUGONG_LOOKUP_KEY": "ZGV2ZWxvcG1lbnQtb25seS1sb29rdXAta2V5LTAwMDA",
     }
     environment.pop("DATABASE_URL", None)
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture

@@ -3,13 +3,24 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+ALL = [
+    "首页",
+    "企业管理",
+    "复工申请",
+    "员工名册",
+    "排查规则",
+    "移交清单",
+    "防控指南",
+    "用户管理",
+    "操作日志",
+]
 NAVIGATION = {
-    "command": ["首页", "企业管理", "复工申请", "防控指南", "用户管理", "操作日志"],
-    "liaison": ["首页", "企业管理", "复工申请", "防控指南"],
+    "command": ALL,
+    "liaison": ["首页", "企业管理", "复工申请", "员工名册", "排查规则", "防控指南"],
     "inspector": ["首页", "企业管理", "复工申请", "防控指南"],
-    "officer": ["首页", "企业管理", "复工申请", "防控指南"],
+    "officer": ["首页", "企业管理", "复工申请", "员工名册", "排查规则", "防控指南"],
     "gate": ["首页"],
-    "district": ["首页"],
+    "district": ["首页", "移交清单"],
 }
 
 
@@ -20,7 +31,7 @@ def test_home_and_navigation_by_role(client, park, role, labels):
     assert response.status_code == 200
     assert len(response.context["navigation"]) == len(labels)
     body = response.content.decode()
-    for label in NAVIGATION["command"]:
+    for label in ALL:
         assert (f">{label}</a>" in body) == (label in labels), label
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 # (file name, "module:function" returning the template's bytes)
 TEMPLATES = [
     ("enterprises.xlsx", "fugong.enterprises.imports:enterprise_import_template"),
+    ("roster.xlsx", "fugong.workforce.imports:worker_import_template"),
 ]
 
 

@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from fugong.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from fugong.handover.models import HandoverList
+from fugong.handover.selectors import handover_list, unacknowledged_count
+from fugong.handover.services import handover_acknowledge, handover_generate
+from fugong.workforce.tests.factories import make_worker, resident_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def observed(park):
+    today = timezone.localdate()
+    return [
+        make_worker(
+            actor=park.officer,
+            enterprise=park.a,
+            document_number=resident_id(sequence=1),
+            residence_code="430603",
+            contact_on=today - timedelta(days=3),
+        ),
+        make_worker(
+            actor=park.officer,
+            enterprise=park.a,
+            document_number=resident_id(sequence=2),
+            residence_code="430602",
+            health_code="red",
+            health_code_on=today - timedelta(days=1),
+        ),
+        make_worker(
+            actor=park.officer,
+            enterprise=park.a,
+            document_number=resident_id(sequence=3),
+            residence_code="430603",
+        ),
+    ]
+
+
+def test_lists_per_district_for_people_to_follow(park, observed):
+    lists = handover_generate(actor=park.command)
+    assert sorted((item.district_code, item.kind, item.entry_count) for item in lists) == [
+        ("430602", "reminder", 1),
+        ("430602", "responsibility", 1),
+        ("430603", "reminder", 1),
+        ("430603", "responsibility", 1),
+    ]
+    entry = HandoverList.objects.get(district_code="430603", kind="reminder").entries.get()
+    assert entry.liaison_name == str(park.liaison)
+    assert entry.document_masked.count("*") == 8
+
+
+def test_district_liaisons_see_and_acknowledge_their_own(park, observed):
+    handover_generate(actor=park.command)
+    mine = list(handover_list(actor=park.district))
+    assert {item.district_code for item in mine} == {"430603"}
+    assert unacknowledged_count(actor=park.command) == 4
+    handover_acknowledge(actor=park.district, handover_list=mine[0])
+    assert unacknowledged_count(actor=park.command) == 3
+    with pytest.raises(ConflictError):
+        handover_acknowledge(actor=park.district, handover_list=mine[0])
+    other = HandoverList.objects.filter(district_code="430602").first()
+    with pytest.raises(NotFoundError):
+        handover_acknowledge(actor=park.district, handover_list=other)
+    with pytest.raises(PermissionDeniedError):
+        handover_acknowledge(actor=park.command, handover_list=mine[1])
+
+
+@pytest.mark.parametrize("role", ["liaison", "inspector", "officer", "gate", "district"])
+def test_only_the_command_post_generates(park, role):
+    with pytest.raises(PermissionDeniedError):
+        handover_generate(actor=park.users()[role])
+
+
+def test_dates_out_of_range(park):
+    with pytest.raises(ConflictError):
+        handover_generate(actor=park.command, as_of=timezone.localdate() + timedelta(days=1))

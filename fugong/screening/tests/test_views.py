@@ -1,0 +1,75 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.screening.models import RiskArea, ScreeningRun
+
+pytestmark = pytest.mark.django_db
+
+READ = {"command": 200, "liaison": 200, "other_liaison": 200, "officer": 200, "other_officer": 200}
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_rules_pages_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    expected = READ.get(role, 403)
+    assert client.get(reverse("screening:rules")).status_code == expected
+    assert client.get(reverse("screening:runs")).status_code == expected
+    before = database_counts()
+    response = client.post(
+        reverse("screening:area_add"),
+        {
+            "division_code": "湖北省武汉市",
+            "level": "high",
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
+    if role == "command":
+        assert response.status_code == 302
+        area = RiskArea.objects.get()
+        assert area.division_code == "420100"
+        run = ScreeningRun.objects.get()
+        assert client.get(reverse("screening:run", args=[run.pk])).status_code == 200
+    else:
+        assert response.status_code == 403
+        assert_nothing_written(before)
+
+
+def test_a_bad_area_shows_the_error(client, park):
+    client.force_login(park.command)
+    response = client.post(
+        reverse("screening:area_add"),
+        {"division_code": "火星", "level": "high", "starts_on": "2020-01-01"},
+    )
+    assert response.status_code == 400
+    assert "division_code" in response.context["area_form"].errors
+
+
+def test_policy_form(client, park):
+    client.force_login(park.command)
+    response = client.post(
+        reverse("screening:policy_add"),
+        {
+            "effective_from": timezone.localdate().isoformat(),
+            "observation_days": 21,
+            "yellow_code_days": 7,
+            "red_code_days": 14,
+            "observation_levels": ["medium", "high"],
+            "fever_threshold": "37.3",
+            "spo2_threshold": 95,
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("screening:policy_add"),
+        {
+            "effective_from": timezone.localdate().isoformat(),
+            "observation_days": 500,
+            "fever_threshold": "50",
+            "spo2_threshold": 10,
+            "yellow_code_days": 7,
+            "red_code_days": 14,
+        },
+    )
+    assert response.status_code == 400

@@ -1,0 +1,252 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from fugong.core.crypto import decrypt
+from fugong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.screening.models import ScreeningRun
+from fugong.workforce.imports import COLUMNS, worker_import, worker_import_template
+from fugong.workforce.models import Clearance, Employment, TravelRecord, Worker
+
+from .factories import resident_id, with_check
+
+pytestmark = pytest.mark.django_db
+HEADER = [column.header for column in COLUMNS]
+
+
+def row(
+    number,
+    name="张三",
+    phone="13800138000",
+    residence="云溪区",
+    holiday="430603",
+    returned="",
+    travel="",
+    **extra,
+):
+    values = {
+        "姓名": name,
+        "证件类型": "居民身份证",
+        "证件号码": number,
+        "手机号码": phone,
+        "部门车间": "一车间",
+        "班次": "白班",
+        "宿舍": "",
+        "班车线路": "",
+        "居住地": residence,
+        "春节去向": holiday,
+        "返城日期": returned,
+        "14天内途经地": travel,
+        "接触病例日期": "",
+        "症状": "",
+        "健康码": "绿",
+        "健康码日期": timezone.localdate().isoformat(),
+    }
+    values.update(extra)
+    return [values[header] for header in HEADER]
+
+
+def upload(rows, header=HEADER, name="roster.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def good_rows():
+    recent = (timezone.localdate() - timedelta(days=3)).isoformat()
+    return [
+        row(resident_id(sequence=1), name="张一"),
+        row(resident_id(sequence=2), name="李二", holiday="湖北省武汉市", returned=recent),
+        row(resident_id(sequence=3), name="王三", phone="", travel=f"长沙市 {recent}~{recent}"),
+    ]
+
+
+def test_import_then_reimport_changes_nothing(park):
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    assert Employment.objects.filter(enterprise=park.a, ended_on__isnull=True).count() == 3
+    wang = Worker.objects.get(full_name="王三")
+    assert (
+        wang.phone_cipher == "" and TravelRecord.objects.get(worker=wang).division_code == "430100"
+    )
+    li = Worker.objects.get(full_name="李二")
+    assert li.holiday_location_code == "420100"
+    before = database_counts()
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    changed = {label for label, count in database_counts().items() if before[label] != count}
+    assert changed <= {"audit.AuditEvent", "screening.ScreeningRun"}
+
+
+def test_clearance_is_computed_against_the_risk_areas(park):
+    from fugong.screening.services import risk_area_add
+
+    risk_area_add(
+        actor=park.command,
+        division_code="420100",
+        level="high",
+        starts_on=timezone.localdate() - timedelta(days=30),
+    )
+    worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    li = Worker.objects.get(full_name="李二")
+    assert li.clearance == Clearance.OBSERVATION
+    assert li.observation_until == timezone.localdate() - timedelta(days=3) + timedelta(days=14)
+
+
+def test_a_changed_row_updates_and_recomputes(park):
+    worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    rows = good_rows()
+    rows[0][HEADER.index("症状")] = "发热"
+    rows[0][HEADER.index("手机号码")] = "13900000009"
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    assert (report.updated, report.unchanged, report.clearance_changed) == (1, 2, 1)
+    zhang = Worker.objects.get(full_name="张一")
+    assert zhang.clearance == Clearance.NOT_CLEARED
+    assert decrypt(zhang.phone_cipher) == "13900000009"
+    assert ScreeningRun.objects.filter(trigger="import").order_by("id").last().changes.count() == 1
+
+
+def test_a_worker_on_another_roster_moves(park):
+    number = resident_id(sequence=50)
+    worker_import(actor=park.other_officer, enterprise=park.b, upload=upload([row(number)]))
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload([row(number)]))
+    assert report.moved == 1
+    worker = Worker.objects.get()
+    assert worker.enterprise == park.a
+    assert Employment.objects.filter(worker=worker).count() == 2
+
+
+def test_every_bad_row_is_reported_and_nothing_written(park):
+    valid = resident_id(sequence=60)
+    wrong_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    impossible = with_check("43060319850230001")
+    rows = [
+        *good_rows(),
+        row(wrong_check),  # 5
+        row(impossible),  # 6
+        row(resident_id(county="999999", sequence=61)),  # 7: unknown division in the number
+        row(resident_id(sequence=62), residence="火星区"),  # 8
+        row(resident_id(sequence=1)),  # 9: same as row 2
+        row("", name=""),  # 10: required cells empty
+        row(4.30602198506151e17),  # 11: the spreadsheet made a number of it
+        row(resident_id(sequence=63), returned="2020-02-30", holiday="湖北省"),  # 12
+        row(resident_id(sequence=64), phone="12345"),  # 13
+        row(resident_id(sequence=65), **{"健康码": "紫"}),  # 14
+    ]
+    before = database_counts()
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    assert not report.ok
+    assert_nothing_written(before)
+    by_row = {}
+    for error in report.errors:
+        by_row.setdefault(error.row, []).append((error.column, error.message))
+    assert set(by_row) == set(range(5, 15))
+    assert "check character" in by_row[5][0][1]
+    assert "birth date" in by_row[6][0][1]
+    assert "division" in by_row[7][0][1]
+    assert by_row[8][0][0] == "居住地"
+    assert "row 2" in by_row[9][0][1]
+    assert {column for column, _ in by_row[10]} >= {"姓名", "证件号码"}
+    assert "Text" in by_row[11][0][1]
+    assert by_row[12][0][0] == "返城日期"
+    assert by_row[13][0][0] == "手机号码"
+    assert by_row[14][0][0] == "健康码"
+
+
+def test_formulas_are_refused(park):
+    rows = good_rows()
+    rows[1][HEADER.index("部门车间")] = '=HYPERLINK("http://evil","x")'
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    assert [error.row for error in report.errors] == [3]
+    assert "formula" in report.errors[0].message
+
+
+def test_a_renamed_or_missing_column_is_named(park):
+    header = [*HEADER]
+    header[HEADER.index("证件号码")] = "身份证"
+    with pytest.raises(ApplicationError) as refused:
+        worker_import(
+            actor=park.officer, enterprise=park.a, upload=upload(good_rows(), header=header)
+        )
+    assert "证件号码" in refused.value.message
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4 no", b"PK\x03\x04broken zip", b""])
+def test_files_that_are_not_spreadsheets(park, content):
+    with pytest.raises(ApplicationError):
+        worker_import(
+            actor=park.officer, enterprise=park.a, upload=SimpleUploadedFile("r.xlsx", content)
+        )
+
+
+def test_oversize_file(park, settings):
+    settings.FUGONG_IMPORT_MAX_BYTES = 500
+    with pytest.raises(ApplicationError) as refused:
+        worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    assert refused.value.status == 413
+
+
+def test_csv_in_gb18030(park):
+    lines = [",".join(HEADER), ",".join(str(value) for value in good_rows()[0])]
+    content = ("\n".join(lines) + "\n").encode("gb18030")
+    report = worker_import(
+        actor=park.officer, enterprise=park.a, upload=SimpleUploadedFile("r.csv", content)
+    )
+    assert report.ok and report.created == 1
+
+
+def test_scope_and_role(park):
+    with pytest.raises(NotFoundError):
+        worker_import(actor=park.officer, enterprise=park.b, upload=upload(good_rows()))
+    with pytest.raises(PermissionDeniedError):
+        worker_import(actor=park.liaison, enterprise=park.a, upload=upload(good_rows()))
+
+
+def test_the_template_imports(park):
+    report = worker_import(
+        actor=park.officer,
+        enterprise=park.a,
+        upload=SimpleUploadedFile("t.xlsx", worker_import_template()),
+    )
+    assert report.ok, report.errors
+    assert [
+        cell.value for cell in load_workbook(io.BytesIO(worker_import_template())).active[1]
+    ] == HEADER
+
+
+def test_the_database_holds_no_plain_number(park):
+    numbers = [resident_id(sequence=70 + index) for index in range(3)]
+    phones = ["13712345678", "15887654321", "18611112222"]
+    rows = [row(number, phone=phone) for number, phone in zip(numbers, phones, strict=True)]
+    worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM workforce_worker")
+        dump = repr(cursor.fetchall())
+    for value in numbers + phones:
+        assert value not in dump
+        assert value[-8:] not in dump  # not even the tail
+
+
+def test_the_documented_template_is_the_one_the_code_reads(park):
+    from pathlib import Path
+
+    documented = Path(__file__).resolve().parents[3] / "docs" / "import-templates" / "roster.xlsx"
+    assert [cell.value for cell in load_workbook(documented).active[1]] == HEADER
+    report = worker_import(
+        actor=park.officer,
+        enterprise=park.a,
+        upload=SimpleUploadedFile("t.xlsx", documented.read_bytes()),
+    )
+    assert report.ok, report.errors
