@@ -15,6 +15,7 @@ The file is written with XlsxWriter, which stores text as shared strings the way
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import time
 from datetime import date, timedelta
@@ -142,6 +143,7 @@ def main() -> None:
         print(f"{key:32} {value}")
     name = "roster_import_postgresql" if arguments.postgres else "roster_import_sqlite"
     print(f"saved {save(name, result)}")
+    shutil.rmtree(work_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

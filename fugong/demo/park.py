@@ -286,7 +286,7 @@ class DemoPark:
             worker_import(actor=self.command, enterprise=plan.enterprise, upload=upload)
             if plan.state in ("resumed", "approved_future", "suspended", "reinstated"):
                 passes_issue_missing(actor=self.command, enterprise=plan.enterprise, valid_days=30)
-        lists = handover_generate(actor=self.command, as_of=today)
+        lists = handover_generate(actor=self.command)
         district = self.logins["district"]
         for handover_list in lists:
             if (

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong.core.errors import ApplicationError
@@ -84,8 +85,28 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
             "can_manage": user_can(request.user, Action.ENTERPRISES_MANAGE),
             "can_suspend": user_can(request.user, Action.ENTERPRISES_SUSPEND),
             "can_apply": user_can(request.user, Action.APPLICATIONS_APPLY),
+            "workforce": _workforce_summary(request.user, enterprise),
         },
     )
+
+
+def _workforce_summary(user, enterprise) -> dict | None:
+    """The enterprise's roster at a glance, with the links to work on it."""
+    if not user_can(user, Action.WORKERS_VIEW):
+        return None
+    from fugong.workforce.selectors import worker_scope
+
+    workers = worker_scope(user).filter(enterprise=enterprise)
+    today = timezone.localdate()
+    return {
+        "total": workers.count(),
+        "observation": workers.filter(
+            clearance="observation", observation_until__gte=today
+        ).count(),
+        "not_cleared": workers.filter(clearance="not_cleared").count(),
+        "can_manage": user_can(user, Action.WORKERS_MANAGE),
+        "can_pass": user_can(user, Action.PASSES_MANAGE),
+    }
 
 
 def _enterprise_fields(form: EnterpriseForm) -> dict:

@@ -16,9 +16,15 @@ def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
     """The list as a workbook. District liaisons get full phone numbers (they call these
     people); the export is recorded in the audit trail by the caller."""
     entries = handover_list.entries.select_related("worker").order_by("full_name", "id")
+
+    def phone(entry) -> str:
+        if full_phones and entry.worker.phone_cipher:
+            return decrypt(entry.worker.phone_cipher)
+        return entry.phone_masked
+
     if handover_list.kind == ListKind.REMINDER:
         header = [
-            _("Name"),
+            _("Full name"),
             _("Document number"),
             _("Mobile phone"),
             _("District of residence"),
@@ -30,11 +36,7 @@ def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
             [
                 entry.full_name,
                 entry.document_masked,
-                (
-                    decrypt(entry.worker.phone_cipher)
-                    if full_phones and entry.worker.phone_cipher
-                    else entry.phone_masked
-                ),
+                phone(entry),
                 division_name(handover_list.district_code),
                 entry.enterprise_name,
                 entry.observation_until.isoformat() if entry.observation_until else "",
@@ -44,8 +46,9 @@ def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
         )
     else:
         header = [
-            _("Name"),
+            _("Full name"),
             _("Document number"),
+            _("Mobile phone"),
             _("Enterprise"),
             _("Enterprise contact"),
             _("Liaison officer"),
@@ -56,6 +59,7 @@ def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
             [
                 entry.full_name,
                 entry.document_masked,
+                phone(entry),
                 entry.enterprise_name,
                 entry.enterprise_contact,
                 entry.liaison_name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,13 +20,15 @@ from .models import HandoverEntry, HandoverList, ListKind
 
 
 def people_to_hand_over(as_of: date):
-    """Who a district should follow on ``as_of``: people under observation, and people whose
-    reasons name a risk area (arrived from or passed through one within the observation)."""
+    """Who a district should follow on ``as_of``: everyone under observation (arrivals from
+    risk areas, contacts, yellow and red codes), and everyone held for symptoms or an abnormal
+    gate check. (Missing paperwork alone is the enterprise's business, not the district's.)"""
     return (
         Worker.objects.filter(enterprise__isnull=False)
         .filter(
             Q(clearance=Clearance.OBSERVATION, observation_until__gte=as_of)
             | Q(clearance=Clearance.NOT_CLEARED, observation_until__gte=as_of)
+            | (Q(clearance=Clearance.NOT_CLEARED) & (~Q(symptoms="") | ~Q(medical_hold="")))
         )
         .select_related("enterprise", "enterprise__liaison")
         .order_by("residence_code", "full_name", "id")
@@ -34,14 +36,15 @@ def people_to_hand_over(as_of: date):
 
 
 @transaction.atomic
-def handover_generate(*, actor, as_of: date | None = None) -> list[HandoverList]:
-    """One reminder list and one responsibility list for every district where someone to
-    follow lives. Earlier lists stay as they were sent."""
+def handover_generate(*, actor) -> list[HandoverList]:
+    """Today's reminder list and responsibility list for every district where someone to follow
+    lives (both lists name the same people: the first says why and until when, the second who
+    answers for them). Generating again the same day replaces that day's lists that have not
+    been acknowledged; acknowledged lists stay exactly as they were received."""
     require(actor, Action.HANDOVER_GENERATE)
     now = timezone.now()
-    as_of = as_of or timezone.localdate(now)
-    if as_of > timezone.localdate(now) or as_of < timezone.localdate(now) - timedelta(days=30):
-        raise ConflictError(_("Lists are generated for today or a day of the last 30 days."))
+    as_of = timezone.localdate(now)
+    HandoverList.objects.filter(as_of=as_of, acknowledged_at__isnull=True).delete()
     by_district: dict[str, list[Worker]] = defaultdict(list)
     for worker in people_to_hand_over(as_of):
         by_district[worker.residence_code].append(worker)

@@ -3,8 +3,6 @@ reads, exports and acknowledges the lists for their district."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.errors import ApplicationError
 from fugong.core.roles import Action, Role, user_can
 
 from . import selectors, services
@@ -43,13 +40,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def generate_view(request: HttpRequest) -> HttpResponse:
-    as_of = None
-    if request.POST.get("as_of"):
-        try:
-            as_of = date.fromisoformat(request.POST["as_of"])
-        except ValueError as error:
-            raise ApplicationError(_("Enter a date as YYYY-MM-DD.")) from error
-    created = services.handover_generate(actor=request.user, as_of=as_of)
+    created = services.handover_generate(actor=request.user)
     messages.success(
         request, _("%(count)s lists generated and sent to the districts.") % {"count": len(created)}
     )

@@ -98,7 +98,8 @@ def assess(
     if facts.holiday_location_code:
         stays.append((facts.holiday_location_code, None, facts.returned_on or today))
     for code, start, end in facts.travel:
-        stays.append((code, start, end or today))
+        # A stay without an end date ended by the return to the city, when that is known.
+        stays.append((code, start, end or facts.returned_on or today))
     days = timedelta(days=policy.observation_days)
     for area in areas:
         if area.level not in policy.observation_levels:
@@ -253,7 +254,13 @@ def division_filter(prefix: str) -> Q:
 
 @transaction.atomic
 def rescreen(
-    *, workers_filter: Q, trigger: str, actor=None, description: str = "", today: date | None = None
+    *,
+    workers_filter: Q,
+    trigger: str,
+    actor=None,
+    description: str = "",
+    today: date | None = None,
+    enterprise=None,
 ):
     """Recompute the clearance of the workers matching ``workers_filter``; returns the run."""
     from fugong.workforce.models import TravelRecord, Worker
@@ -292,6 +299,7 @@ def rescreen(
                 changes.append((row, outcome))
     run = ScreeningRun.objects.create(
         trigger=trigger,
+        enterprise=enterprise,
         description=description[:300],
         created_at=now,
         created_by=actor,

@@ -109,6 +109,11 @@ class ScreeningPolicy(BaseModel):
     def __str__(self) -> str:
         return f"{self.effective_from}"
 
+    @property
+    def observation_level_labels(self) -> list[str]:
+        labels = dict(RiskLevel.choices)
+        return [str(labels.get(level, level)) for level in self.observation_levels]
+
 
 class ScreeningRun(models.Model):
     """One re-screening: what caused it, how many workers it looked at and how many changed."""
@@ -119,9 +124,14 @@ class ScreeningRun(models.Model):
         WORKER = "worker", _("Worker data changed")
         IMPORT = "import", _("Roster imported")
         DAILY = "daily", _("Daily re-screening")
+        MANUAL = "manual", _("Re-screening on request")
         GATE = "gate", _("Gate event")
 
     trigger = models.CharField(_("cause"), max_length=16, choices=Trigger.choices)
+    # Set when the run concerned one enterprise (an import, an edit): who may see it follows.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
     created_by = models.ForeignKey(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fugong.core.errors import NotFoundError
-from fugong.core.roles import Action, require
+from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
+from fugong.enterprises.models import Enterprise
 
 from .models import ClearanceChange, RiskArea, ScreeningPolicy, ScreeningRun
 
@@ -38,15 +39,31 @@ def policy_current() -> ScreeningPolicy | None:
     )
 
 
+PARK_WIDE = (
+    ScreeningRun.Trigger.RISK_AREA,
+    ScreeningRun.Trigger.POLICY,
+    ScreeningRun.Trigger.DAILY,
+    ScreeningRun.Trigger.MANUAL,
+)
+
+
 def run_list(*, actor) -> QuerySet[ScreeningRun]:
+    """Re-screenings: all of them for the command post; for others the park-wide ones and those
+    that changed someone in their scope (an import of another enterprise stays out of sight)."""
     require(actor, Action.SCREENING_VIEW)
-    return ScreeningRun.objects.select_related("created_by").order_by("-created_at", "-id")
+    runs = ScreeningRun.objects.select_related("created_by")
+    if actor.role != Role.COMMAND:
+        in_scope = ClearanceChange.objects.filter(enterprise_scope_q(actor, "enterprise")).values(
+            "run"
+        )
+        own = Q(enterprise__in=Enterprise.objects.filter(enterprise_scope_q(actor)))
+        runs = runs.filter(Q(trigger__in=PARK_WIDE) | own | Q(pk__in=in_scope))
+    return runs.order_by("-created_at", "-id")
 
 
 def run_get(*, actor, run_id) -> ScreeningRun:
-    require(actor, Action.SCREENING_VIEW)
     try:
-        return ScreeningRun.objects.get(pk=int(run_id))
+        return run_list(actor=actor).get(pk=int(run_id))
     except (ScreeningRun.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 

@@ -165,4 +165,12 @@ def rescreen_all(*, actor=None, trigger: str = ScreeningRun.Trigger.DAILY) -> Sc
     """Re-screen everyone: the daily run (``manage.py rescreen``), or on demand."""
     if actor is not None:
         require(actor, Action.SCREENING_MANAGE)
-    return rescreen(workers_filter=Q(), trigger=trigger, actor=actor)
+    run = rescreen(workers_filter=Q(), trigger=trigger, actor=actor)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.RESCREENED,
+        target=run,
+        summary=f"{run.examined} / {run.changed}",
+        data={"examined": run.examined, "changed": run.changed, "trigger": trigger},
+    )
+    return run

@@ -16,6 +16,7 @@ from fugong.core.roles import Action, user_can
 
 from . import selectors, services
 from .forms import PolicyForm, RiskAreaForm, RiskAreaUpdateForm
+from .models import ScreeningRun
 
 
 def _rules_context(request, **forms) -> dict:
@@ -122,7 +123,7 @@ def policy_add_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rescreen_view(request: HttpRequest) -> HttpResponse:
-    run = services.rescreen_all(actor=request.user, trigger="daily")
+    run = services.rescreen_all(actor=request.user, trigger=ScreeningRun.Trigger.MANUAL)
     return _after_run(request, run)
 
 

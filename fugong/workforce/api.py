@@ -361,6 +361,7 @@ def pass_check(request, payload: PassCheckIn):
     or expired pass is 409, a forged or unknown one 404."""
     from django.utils import timezone
 
+    require(request.auth, Action.WORKERS_VIEW)
     worker_pass = services.pass_resolve(payload.token)
     worker = selectors.worker_get(actor=request.auth, worker_id=worker_pass.worker_id)
     return {

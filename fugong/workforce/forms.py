@@ -32,7 +32,7 @@ class DivisionField(forms.CharField):
 
 
 class WorkerForm(Form):
-    full_name = forms.CharField(label=_("Name"), max_length=100)
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     document_number = forms.CharField(
         label=_("Document number"),

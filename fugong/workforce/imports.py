@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -469,6 +470,7 @@ EXISTING_FIELDS = (
 def _write(
     actor, enterprise, parsed: list[ParsedRow], report: WorkerImportReport, today: date
 ) -> None:
+    started = time.perf_counter()
     now = timezone.now()
     digests = KeySet((row.document.digest for row in parsed), name="import_digests")
     existing: dict[str, dict] = {
@@ -490,6 +492,7 @@ def _write(
 
     new_rows: list[tuple] = []
     new_travel: dict[str, list[tuple]] = {}
+    departments: dict = {}  # new workers by digest, moved ones by id: the employment's department
     updates: list[tuple] = []
     travel_replaced: dict[int, list[tuple]] = {}
     moved_ids: list[int] = []
@@ -555,6 +558,7 @@ def _write(
                 )
             )
             new_travel[row.document.digest] = travel
+            departments[row.document.digest] = values["department"]
             continue
         merged = {key: record[key] for key in WORKER_COLUMNS}
         merged.update(row.values)
@@ -613,6 +617,7 @@ def _write(
             travel_replaced[record["id"]] = row.travel
         if moving:
             moved_ids.append(record["id"])
+            departments[record["id"]] = merged["department"]
             report.moved += 1
         else:
             report.updated += 1
@@ -653,7 +658,10 @@ def _write(
         bulk_insert_rows(
             Employment,
             ["worker", "enterprise", "started_on", "ended_on", "department"],
-            ((new_ids[digest], enterprise.pk, today, None, "") for digest in new_digests),
+            (
+                (new_ids[digest], enterprise.pk, today, None, departments[digest])
+                for digest in new_digests
+            ),
         )
         bulk_insert_rows(
             TravelRecord,
@@ -685,7 +693,10 @@ def _write(
         bulk_insert_rows(
             Employment,
             ["worker", "enterprise", "started_on", "ended_on", "department"],
-            ((worker_id, enterprise.pk, today, None, "") for worker_id in moved_ids),
+            (
+                (worker_id, enterprise.pk, today, None, departments[worker_id])
+                for worker_id in moved_ids
+            ),
         )
     if travel_replaced:
         TravelRecord.objects.filter(worker_id__in=list(travel_replaced)).delete()
@@ -701,11 +712,13 @@ def _write(
     digests.drop()
     run = ScreeningRun.objects.create(
         trigger=ScreeningRun.Trigger.IMPORT,
+        enterprise=enterprise,
         description=enterprise.name[:300],
         created_at=now,
         created_by=actor,
         examined=len(parsed),
         changed=len(changes),
+        duration_ms=int((time.perf_counter() - started) * 1000),
     )
     ClearanceChange.objects.bulk_create(
         (

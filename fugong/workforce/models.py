@@ -132,6 +132,10 @@ class Worker(BaseModel):
     def __str__(self) -> str:
         return self.full_name
 
+    @property
+    def clearance_today(self) -> str:
+        return self.clearance_on(timezone.localdate())
+
     def clearance_on(self, day) -> str:
         """The clearance on ``day``: an observation that has ended means cleared."""
         if (

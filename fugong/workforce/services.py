@@ -59,11 +59,24 @@ MAX_TRAVEL_RECORDS = 30
 
 
 def check_worker_fields(fields: dict, *, today: date) -> dict[str, list[str]]:
-    """Field errors of the worker's own data (shared by the form, the API and the import)."""
+    """Field errors of the worker's own data, for the form and the API (the roster import has
+    its own, faster parser applying the same rules)."""
     errors: dict[str, list[str]] = {}
 
     def fail(key, message):
         errors.setdefault(key, []).append(str(message))
+
+    # Text fields sent empty or as null are stored as empty text.
+    for key in (
+        "department",
+        "shift",
+        "dormitory_room",
+        "shuttle_route",
+        "symptoms",
+        "health_code",
+    ):
+        if key in fields:
+            fields[key] = (fields[key] or "").strip()
 
     if "full_name" in fields:
         name = " ".join((fields["full_name"] or "").split())
@@ -85,6 +98,8 @@ def check_worker_fields(fields: dict, *, today: date) -> dict[str, list[str]]:
                 "residence_code",
                 _("“%(code)s” is not a county-level division code.") % {"code": code},
             )
+    if "holiday_location_code" in fields and fields["holiday_location_code"] is None:
+        fields["holiday_location_code"] = ""
     if fields.get("holiday_location_code"):
         code = fields["holiday_location_code"].strip()
         fields["holiday_location_code"] = code
@@ -94,11 +109,10 @@ def check_worker_fields(fields: dict, *, today: date) -> dict[str, list[str]]:
         value = fields.get(key)
         if value is not None and value > today:
             fail(key, _("This date is in the future."))
+        elif value is not None and value.year < 2000:
+            fail(key, _("“%(value)s” is too long ago.") % {"value": value.isoformat()})
     if "health_code" in fields and fields["health_code"] not in HealthCode.values:
         fail("health_code", _("Unknown health-code colour."))
-    for key in ("department", "shift", "dormitory_room", "shuttle_route", "symptoms"):
-        if key in fields:
-            fields[key] = (fields[key] or "").strip()
     if fields.get("health_code") and not fields.get("health_code_on"):
         fail("health_code_on", _("Give the date of the health code."))
     return errors
@@ -132,7 +146,11 @@ def _require_worker_in_scope(actor, worker: Worker) -> None:
 
 def _rescreen_one(worker: Worker, actor, trigger=ScreeningRun.Trigger.WORKER) -> None:
     rescreen(
-        workers_filter=Q(pk=worker.pk), trigger=trigger, actor=actor, description=worker.full_name
+        workers_filter=Q(pk=worker.pk),
+        trigger=trigger,
+        actor=actor,
+        description=worker.full_name,
+        enterprise=worker.enterprise,
     )
 
 
@@ -178,7 +196,13 @@ def worker_register(
         if existing.enterprise_id == enterprise.pk:
             raise ConflictError(_("This worker is already on the enterprise's roster."))
         return worker_move(
-            actor=actor, worker=existing, enterprise=enterprise, started_on=started_on, **fields
+            actor=actor,
+            worker=existing,
+            enterprise=enterprise,
+            started_on=started_on,
+            phone=phone or None,
+            travel=list(travel) if travel else None,
+            **fields,
         )
     outcome = assess_new(fields, list(travel), today=today)
     worker = Worker(
@@ -312,9 +336,17 @@ def worker_leave(*, actor, worker: Worker, on: date | None = None) -> Worker:
 
 @transaction.atomic
 def worker_move(
-    *, actor, worker: Worker, enterprise: Enterprise, started_on: date | None = None, **fields
+    *,
+    actor,
+    worker: Worker,
+    enterprise: Enterprise,
+    started_on: date | None = None,
+    phone: str | None = None,
+    travel: list[tuple] | None = None,
+    **fields,
 ) -> Worker:
-    """The worker now works for ``enterprise``: one record, a new employment, a new pass needed."""
+    """The worker now works for ``enterprise``: one record, a new employment, a new pass needed.
+    Data given with the move (the new employer's form or file) replaces what was stored."""
     require(actor, Action.WORKERS_MANAGE)
     _scope_enterprise(actor, enterprise)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
@@ -325,6 +357,15 @@ def worker_move(
     for key, value in fields.items():
         if key in WORKER_FIELDS:
             setattr(worker, key, value)
+    if phone:
+        for key, value in stored_phone(parse_phone(phone)).items():
+            setattr(worker, key, value)
+    if travel is not None:
+        worker.travel.all().delete()
+        TravelRecord.objects.bulk_create(
+            TravelRecord(worker=worker, division_code=code, from_date=start, to_date=end)
+            for code, start, end in travel
+        )
     worker.enterprise = enterprise
     worker.save()
     Employment.objects.create(

@@ -75,6 +75,29 @@ def test_only_the_command_post_generates(park, role):
         handover_generate(actor=park.users()[role])
 
 
-def test_dates_out_of_range(park):
-    with pytest.raises(ConflictError):
-        handover_generate(actor=park.command, as_of=timezone.localdate() + timedelta(days=1))
+def test_generating_again_replaces_only_unacknowledged_lists(park, observed):
+    first = handover_generate(actor=park.command)
+    acknowledged = next(item for item in first if item.district_code == "430603")
+    handover_acknowledge(actor=park.district, handover_list=acknowledged)
+    second = handover_generate(actor=park.command)
+    assert HandoverList.objects.filter(pk=acknowledged.pk).exists()
+    assert HandoverList.objects.count() == len(second) + 1
+
+
+def test_people_held_for_symptoms_are_handed_over(park):
+    make_worker(
+        actor=park.officer,
+        enterprise=park.a,
+        document_number=resident_id(sequence=5),
+        residence_code="430611",
+        symptoms="发热",
+    )
+    make_worker(
+        actor=park.officer,
+        enterprise=park.a,
+        document_number=resident_id(sequence=6),
+        residence_code="430611",
+        holiday_location_code="",
+    )
+    lists = handover_generate(actor=park.command)
+    assert [item.entry_count for item in lists] == [1, 1]

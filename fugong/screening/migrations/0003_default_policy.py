@@ -18,7 +18,7 @@ def seed(apps, schema_editor):
             observation_levels=["medium", "high"],
             fever_threshold=Decimal("37.3"),
             spo2_threshold=93,
-            note="Defaults of the national prevention plan (第六版) and the park's guide.",
+            note="国家诊疗方案（第六版）及园区防控指南的默认值",
         )
 
 

@@ -73,3 +73,17 @@ def test_policy_form(client, park):
         },
     )
     assert response.status_code == 400
+
+
+def test_officers_do_not_see_other_enterprises_imports(client, park):
+    from fugong.screening.models import ScreeningRun
+    from fugong.workforce.imports import worker_import
+    from fugong.workforce.tests.test_imports import good_rows, upload
+
+    worker_import(actor=park.other_officer, enterprise=park.b, upload=upload(good_rows()))
+    run = ScreeningRun.objects.get(trigger="import")
+    client.force_login(park.officer)
+    assert run not in client.get(reverse("screening:runs")).context["page"]
+    assert client.get(reverse("screening:run", args=[run.pk])).status_code == 404
+    client.force_login(park.other_officer)
+    assert client.get(reverse("screening:run", args=[run.pk])).status_code == 200

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from fugong.core.crypto import decrypt
 from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.workforce import services
 from fugong.workforce.models import Worker
 
 from .factories import make_worker, resident_id
@@ -152,3 +153,36 @@ def test_pass_check_of_garbage(client, park):
         "/api/v1/passes/check", {"token": "FG1.forged.token"}, content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_clearing_a_field_with_null(client, park, worker):
+    client.force_login(park.officer)
+    response = client.patch(
+        f"/api/v1/workers/{worker.pk}",
+        {"holiday_location_code": None, "department": None},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert (
+        response.json()["clearance"] == "not_cleared"
+    )  # where the holiday was spent is now missing
+
+
+def test_gate_operators_cannot_probe_passes(client, park, worker):
+    token = services.pass_token(services.pass_issue(actor=park.officer, worker=worker))
+    client.force_login(park.gate)
+    assert (
+        client.post(
+            "/api/v1/passes/check", {"token": token}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_a_post_to_an_unknown_path_is_json(client, park):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(park.officer)
+    response = strict.post("/api/v1/nowhere", {}, content_type="application/json")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"

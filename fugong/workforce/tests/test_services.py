@@ -197,3 +197,28 @@ def test_workers_scope_in_selectors(park):
     assert list(worker_list(actor=park.command, number=number.lower())) == [theirs]
     assert list(worker_list(actor=park.officer, number=number)) == []
     assert list(worker_list(actor=park.officer, number="139 0000 0002")) == [mine]
+
+
+def test_moving_keeps_the_data_given_with_the_move(park):
+    number = resident_id(sequence=77)
+    make_worker(actor=park.officer, enterprise=park.a, document_number=number, phone="13900000077")
+    moved = make_worker(
+        actor=park.other_officer,
+        enterprise=park.b,
+        document_number=number,
+        phone="13900000078",
+        travel=[("430104", None, None)],
+        department="码头作业队",
+    )
+    assert decrypt(moved.phone_cipher) == "13900000078"
+    assert list(moved.travel.values_list("division_code", flat=True)) == ["430104"]
+    assert moved.employments.get(ended_on__isnull=True).department == "码头作业队"
+
+
+def test_an_ended_observation_shows_as_cleared_before_the_next_rescreen(park):
+    worker = make_worker(actor=park.officer, enterprise=park.a)
+    Worker.objects.filter(pk=worker.pk).update(
+        clearance=Clearance.OBSERVATION, observation_until=timezone.localdate() - timedelta(days=1)
+    )
+    worker.refresh_from_db()
+    assert worker.clearance_today == Clearance.CLEARED
