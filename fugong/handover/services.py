@@ -45,12 +45,20 @@ def handover_generate(*, actor) -> list[HandoverList]:
     now = timezone.now()
     as_of = timezone.localdate(now)
     HandoverList.objects.filter(as_of=as_of, acknowledged_at__isnull=True).delete()
+    # A list a district has acknowledged today stays the one it has for the day.
+    received = set(
+        HandoverList.objects.filter(as_of=as_of, acknowledged_at__isnull=False).values_list(
+            "district_code", "kind"
+        )
+    )
     by_district: dict[str, list[Worker]] = defaultdict(list)
     for worker in people_to_hand_over(as_of):
         by_district[worker.residence_code].append(worker)
     created = []
     for district, workers in sorted(by_district.items()):
         for kind in (ListKind.REMINDER, ListKind.RESPONSIBILITY):
+            if (district, kind) in received:
+                continue
             handover_list = HandoverList.objects.create(
                 district_code=district,
                 kind=kind,
