@@ -30,6 +30,7 @@ def health(request):
 
 from fugong.accounts.api import router as accounts_router  # noqa: E402
 from fugong.enterprises.api import router as enterprises_router  # noqa: E402
+from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
 from fugong.resumption.api import router as resumption_router  # noqa: E402
 from fugong.workforce.api import router as workforce_router  # noqa: E402
@@ -39,3 +40,4 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/guide", guide_router)
 api.add_router("/applications", resumption_router)
 api.add_router("/", workforce_router)
+api.add_router("/", gate_router)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("passes/", include(pass_urlpatterns)),
     path("screening/", include("fugong.screening.urls")),
     path("handover/", include("fugong.handover.urls")),
+    path("gate/", include("fugong.gate.urls")),
     path("audit/", include("fugong.audit.urls")),
     path("", include("fugong.core.urls")),
 ]

@@ -10,6 +10,7 @@ from fugong.core.divisions import county_choices
 from fugong.core.forms import Form, StyledFormMixin
 from fugong.core.roles import Role
 from fugong.enterprises.models import Enterprise
+from fugong.gate.models import Gate
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -38,6 +39,12 @@ class UserForm(Form):
         help_text=_("District liaisons only."),
     )
     is_leader = forms.BooleanField(label=_("Leader-level liaison"), required=False)
+    gate = forms.ModelChoiceField(
+        label=_("Gate"),
+        queryset=Gate.objects.filter(is_active=True).select_related("enterprise"),
+        required=False,
+        help_text=_("Gate operators only: the gate they work at."),
+    )
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),

@@ -17,7 +17,16 @@ from fugong.core.roles import Action, require
 
 from .models import ApiToken, User
 
-USER_FIELDS = ("username", "full_name", "phone", "role", "enterprise", "district_code", "is_leader")
+USER_FIELDS = (
+    "username",
+    "full_name",
+    "phone",
+    "role",
+    "enterprise",
+    "district_code",
+    "is_leader",
+    "gate",
+)
 
 
 def _validate_new_password(password: str, user: User) -> None:

@@ -51,6 +51,11 @@ class AuditAction(models.TextChoices):
     RESCREENED = "screening.rescreened", _("Workers re-screened")
     HANDOVER_GENERATED = "handover.generated", _("Handover lists generated")
     HANDOVER_ACKNOWLEDGED = "handover.acknowledged", _("Handover list acknowledged")
+    GATE_SAVED = "gate.saved", _("Gate saved")
+    GATE_DEVICE_CREATED = "gate.device_created", _("Gate device token created")
+    GATE_DEVICE_REVOKED = "gate.device_revoked", _("Gate device token revoked")
+    GATE_EVENT_RAISED = "gate.event_raised", _("Abnormal event at a gate")
+    GATE_EVENT_STEP = "gate.event_step", _("Abnormal event followed up")
 
 
 class AuditEvent(models.Model):

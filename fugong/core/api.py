@@ -134,14 +134,14 @@ def install_error_handlers(api) -> None:
             ]
             key = ".".join(location) or "__all__"
             fields.setdefault(key, []).append(_pydantic_message(error))
-        return error_response(
-            api,
-            request,
-            422,
-            "invalid",
-            _("Some fields are missing or have the wrong type."),
-            fields,
+        # One problem is said in the message itself; several are listed per field.
+        only = next(iter(fields.values())) if len(fields) == 1 else []
+        message = (
+            f"{next(iter(fields))}: {only[0]}"
+            if len(only) == 1
+            else _("Some fields are missing or have the wrong type.")
         )
+        return error_response(api, request, 422, "invalid", message, fields)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):

@@ -15,6 +15,9 @@ NAVIGATION = (
     ("workforce:list", _("Workers"), Action.WORKERS_VIEW),
     ("screening:rules", _("Screening rules"), Action.SCREENING_VIEW),
     ("handover:list", _("Handover lists"), Action.HANDOVER_VIEW),
+    ("gate:kiosk", _("Checkpoint"), Action.GATE_OPERATE),
+    ("gate:list", _("Gates"), Action.GATES_VIEW),
+    ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
     ("guide:version_list", _("Prevention guide"), Action.GUIDE_VIEW),
     ("accounts:user_list", _("Users"), Action.USERS_MANAGE),
     ("audit:event_list", _("Audit trail"), Action.AUDIT_VIEW),
@@ -31,6 +34,14 @@ def navigation(request) -> dict:
         if action is not None and not user_can(user, action):
             continue
         url = reverse(url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        entries.append({"url": url, "label": label, "active": active})
+        entries.append({"url": url, "label": label, "active": False})
+    # The longest entry that the path falls under is the active one (/gate/events/ is
+    # "Abnormal events", not "Gates").
+    matches = [
+        entry
+        for entry in entries
+        if (path == entry["url"] if entry["url"] == "/" else path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return {"navigation": entries}

@@ -45,6 +45,10 @@ class Action(models.TextChoices):
     HANDOVER_GENERATE = "handover.generate", _("generate handover lists")
     HANDOVER_VIEW = "handover.view", _("read handover lists")
     HANDOVER_ACKNOWLEDGE = "handover.acknowledge", _("acknowledge handover lists")
+    GATES_VIEW = "gates.view", _("view gates and their checks")
+    GATES_MANAGE = "gates.manage", _("set up gates and their device tokens")
+    GATE_OPERATE = "gate.operate", _("run a gate's checkpoint")
+    GATE_EVENTS_FOLLOW = "gate.events_follow", _("follow abnormal events")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -69,6 +73,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SCREENING_MANAGE,
             Action.HANDOVER_GENERATE,
             Action.HANDOVER_VIEW,
+            Action.GATES_VIEW,
+            Action.GATES_MANAGE,
+            Action.GATE_EVENTS_FOLLOW,
         }
     ),
     Role.LIAISON: frozenset(
@@ -80,6 +87,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.WORKERS_VIEW,
             Action.WORKERS_REVEAL_PHONE,
             Action.SCREENING_VIEW,
+            Action.GATES_VIEW,
+            Action.GATE_EVENTS_FOLLOW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -97,9 +106,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.WORKERS_REVEAL_PHONE,
             Action.PASSES_MANAGE,
             Action.SCREENING_VIEW,
+            Action.GATES_VIEW,
+            Action.GATES_MANAGE,
+            Action.GATE_EVENTS_FOLLOW,
         }
     ),
-    Role.GATE_OPERATOR: frozenset(),
+    Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),
     Role.DISTRICT_LIAISON: frozenset(
         {Action.HANDOVER_VIEW, Action.HANDOVER_ACKNOWLEDGE, Action.WORKERS_REVEAL_PHONE}
     ),

@@ -25,6 +25,7 @@ OUR_APPS = (
     "workforce",
     "screening",
     "handover",
+    "gate",
 )
 
 

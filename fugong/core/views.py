@@ -51,6 +51,12 @@ def home(request: HttpRequest) -> HttpResponse:
         from fugong.handover.selectors import handover_list
 
         context["handover_lists"] = handover_list(actor=user)[:10]
+    if user_can(user, Action.GATE_EVENTS_FOLLOW):
+        context["follows_events"] = True
+    if user.role == Role.GATE_OPERATOR:
+        from fugong.gate.selectors import operator_gate_today
+
+        context["operator_gate"], context["operator_gate_today"] = operator_gate_today(actor=user)
     return render(request, "core/home.html", context)
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fugong.workforce",
     "fugong.screening",
     "fugong.handover",
+    "fugong.gate",
     "fugong.demo",
 ]
 

@@ -10,16 +10,37 @@ ALL = [
     "员工名册",
     "排查规则",
     "移交清单",
+    "卡口检查",
+    "卡口管理",
+    "异常事件",
     "防控指南",
     "用户管理",
     "操作日志",
 ]
 NAVIGATION = {
-    "command": ALL,
-    "liaison": ["首页", "企业管理", "复工申请", "员工名册", "排查规则", "防控指南"],
+    "command": [label for label in ALL if label != "卡口检查"],
+    "liaison": [
+        "首页",
+        "企业管理",
+        "复工申请",
+        "员工名册",
+        "排查规则",
+        "卡口管理",
+        "异常事件",
+        "防控指南",
+    ],
     "inspector": ["首页", "企业管理", "复工申请", "防控指南"],
-    "officer": ["首页", "企业管理", "复工申请", "员工名册", "排查规则", "防控指南"],
-    "gate": ["首页"],
+    "officer": [
+        "首页",
+        "企业管理",
+        "复工申请",
+        "员工名册",
+        "排查规则",
+        "卡口管理",
+        "异常事件",
+        "防控指南",
+    ],
+    "gate": ["首页", "卡口检查"],
     "district": ["首页", "移交清单"],
 }
 
@@ -33,6 +54,12 @@ def test_home_and_navigation_by_role(client, park, role, labels):
     body = response.content.decode()
     for label in ALL:
         assert (f">{label}</a>" in body) == (label in labels), label
+
+
+def test_the_longest_matching_entry_is_active(client, park):
+    client.force_login(park.command)
+    navigation = client.get(reverse("gate:events")).context["navigation"]
+    assert [entry["label"] for entry in navigation if entry["active"]] == ["Abnormal events"]
 
 
 def test_officer_home_points_to_the_application(client, park):

@@ -82,7 +82,9 @@ def test_generating_again_replaces_only_unacknowledged_lists(park, observed):
     second = handover_generate(actor=park.command)
     assert HandoverList.objects.filter(pk=acknowledged.pk).exists()
     assert HandoverList.objects.count() == len(second) + 1 == len(first)
-    kinds = HandoverList.objects.filter(district_code=acknowledged.district_code).values_list("kind", flat=True)
+    kinds = HandoverList.objects.filter(district_code=acknowledged.district_code).values_list(
+        "kind", flat=True
+    )
     assert sorted(kinds) == ["reminder", "responsibility"]
 
 

@@ -1,0 +1,408 @@
+"""API: the gate. Terminals authenticate with a device token (``Authorization: Bearer fgd_…``)
+scoped to one gate; the kiosk page uses its gate operator's session."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from fugong.core.api import ERROR_RESPONSES, ActiveSessionAuth, InputSchema
+from fugong.core.errors import PermissionDeniedError
+from fugong.core.roles import Action, require
+
+from . import selectors, services
+from .display import reason_texts
+from .models import GateDevice, StepAction
+
+router = Router(tags=["gate"])
+
+
+class GateDeviceAuth(HttpBearer):
+    """A gate terminal's token: good for its one gate only."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        device = services.gate_device_authenticate(token)
+        if device is not None:
+            request.gate_device = device
+        return device
+
+
+GATE_AUTH = [GateDeviceAuth(), ActiveSessionAuth()]
+
+
+def gate_of(request, gate_id: int) -> tuple:
+    """(gate, operator, device) for a request at gate ``gate_id``: a device's token is good for
+    its own gate only, an operator works at their own gate only."""
+    if isinstance(request.auth, GateDevice):
+        device = request.auth
+        if device.gate_id != gate_id:
+            raise PermissionDeniedError(
+                _("This device's token is for another gate."), code="wrong_gate"
+            )
+        return device.gate, None, device
+    gate = selectors.operator_gate(request.auth)
+    if gate.pk != gate_id:
+        raise PermissionDeniedError(_("You work at another gate."), code="wrong_gate")
+    return gate, request.auth, None
+
+
+class VisitorIn(InputSchema):
+    full_name: str = Field(max_length=100)
+    document_type: Literal["resident_id", "passport", "other"] = "resident_id"
+    document_number: str = Field(max_length=40)
+    phone: str = Field("", max_length=20)
+    origin: str = Field(
+        max_length=40, description="Where the visitor comes from: a division code or name."
+    )
+    employer: str = Field("", max_length=200)
+    purpose: str = Field(max_length=200)
+    host: str = Field("", max_length=100)
+    contact_history: str = Field("", max_length=300, description="Empty for none.")
+
+
+class CheckIn(InputSchema):
+    client_id: uuid.UUID = Field(
+        description="Made by the client; a repeat with the same id is stored once."
+    )
+    occurred_at: datetime | None = Field(
+        None, description="When the check happened (default: now)."
+    )
+    pass_token: str = Field("", max_length=200, description="The scanned pass.")
+    worker_id: int | None = Field(
+        None, description="A worker picked from the gate's roster search."
+    )
+    visitor: VisitorIn | None = None
+    mask: bool
+    disinfected: bool
+    temperature: Decimal | None = Field(None, max_digits=3, decimal_places=1)
+    temperature_recheck: Decimal | None = Field(None, max_digits=3, decimal_places=1)
+    recheck_method: Literal["", "axillary", "ear", "forehead", "oral"] = ""
+    spo2: int | None = None
+    offline: bool = False
+    offline_verdict: Literal["", "admitted", "denied"] = ""
+    offline_reasons: list[str] = Field(default_factory=list, max_length=20)
+
+
+class BatchIn(InputSchema):
+    checks: list[CheckIn] = Field(min_length=1, max_length=services.MAX_BATCH)
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class CheckOut(Schema):
+    client_id: uuid.UUID
+    status: Literal["created", "replayed"]
+    id: int
+    verdict: Literal["admitted", "denied"]
+    reasons: list[ReasonOut]
+    offline: bool
+    abnormal_event_id: int | None
+    occurred_at: datetime
+
+
+class ItemErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class BatchItemOut(Schema):
+    client_id: uuid.UUID
+    status: Literal["created", "replayed", "rejected"]
+    id: int | None = None
+    verdict: str | None = None
+    reasons: list[ReasonOut] = []
+    abnormal_event_id: int | None = None
+    error: ItemErrorOut | None = None
+
+
+class BatchOut(Schema):
+    created: int
+    replayed: int
+    rejected: int
+    results: list[BatchItemOut]
+
+
+def _to_input(check: CheckIn) -> services.CheckInput:
+    visitor = services.VisitorInput(**check.visitor.dict()) if check.visitor else None
+    return services.CheckInput(
+        client_id=check.client_id,
+        occurred_at=check.occurred_at,
+        pass_token=check.pass_token,
+        worker_id=check.worker_id,
+        visitor=visitor,
+        mask=check.mask,
+        disinfected=check.disinfected,
+        temperature=check.temperature,
+        temperature_recheck=check.temperature_recheck,
+        recheck_method=check.recheck_method,
+        spo2=check.spo2,
+        offline=check.offline,
+        offline_verdict=check.offline_verdict,
+        offline_reasons=tuple(check.offline_reasons),
+        raw=check.model_dump(mode="json"),
+    )
+
+
+def _result_out(result: services.CheckResult) -> dict:
+    check = result.check
+    if check is None:
+        error = result.error
+        return {
+            "client_id": result.client_id,
+            "status": "rejected",
+            "error": {"code": error.code, "message": error.message, "fields": error.fields},
+        }
+    event = getattr(check, "abnormal_event", None) if hasattr(check, "pk") else None
+    return {
+        "client_id": result.client_id,
+        "status": result.status,
+        "id": check.pk,
+        "verdict": check.verdict,
+        "reasons": [
+            {"code": code, "text": text}
+            for code, text in zip(check.reasons, reason_texts(check.reasons), strict=True)
+        ],
+        "offline": check.offline,
+        "abnormal_event_id": event.pk if event else None,
+        "occurred_at": check.occurred_at,
+    }
+
+
+@router.post(
+    "/gates/{int:gate_id}/checks",
+    auth=GATE_AUTH,
+    response={201: CheckOut, 200: CheckOut, **ERROR_RESPONSES},
+)
+def check_record(request, gate_id: int, payload: CheckIn):
+    """Record one check. 201 with the verdict; 200 when the same ``client_id`` and payload were
+    already stored (nothing is written); 409 for the same id with another payload."""
+    gate, operator, device = gate_of(request, gate_id)
+    (result,) = services.gate_checks_record(
+        gate=gate, items=[_to_input(payload)], operator=operator, device=device
+    )
+    if result.status == "rejected":
+        raise result.error
+    return Status(201 if result.status == "created" else 200, _result_out(result))
+
+
+@router.post(
+    "/gates/{int:gate_id}/checks/batch", auth=GATE_AUTH, response={200: BatchOut, **ERROR_RESPONSES}
+)
+def check_batch(request, gate_id: int, payload: BatchIn):
+    """Record up to 1,000 checks. Each item is created, replayed or rejected on its own (with its
+    error); nothing of a rejected item is written."""
+    gate, operator, device = gate_of(request, gate_id)
+    results = services.gate_checks_record(
+        gate=gate,
+        items=[_to_input(check) for check in payload.checks],
+        operator=operator,
+        device=device,
+    )
+    out = [_result_out(result) for result in results]
+    return {
+        "created": sum(1 for item in out if item["status"] == "created"),
+        "replayed": sum(1 for item in out if item["status"] == "replayed"),
+        "rejected": sum(1 for item in out if item["status"] == "rejected"),
+        "results": out,
+    }
+
+
+class GateOut(Schema):
+    id: int
+    name: str
+    enterprise_id: int | None
+    location: str
+    is_active: bool
+    admitted_today: int
+    denied_today: int
+
+
+@router.get("/gates", response=list[GateOut])
+def gate_list(request):
+    """The gates in your scope, with today's admitted and denied counts."""
+    return [
+        {
+            "id": gate.pk,
+            "name": gate.name,
+            "enterprise_id": gate.enterprise_id,
+            "location": gate.location,
+            "is_active": gate.is_active,
+            "admitted_today": gate.admitted,
+            "denied_today": gate.denied,
+        }
+        for gate in selectors.gate_list(actor=request.auth)
+    ]
+
+
+class CheckRowOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    occurred_at: datetime
+    person: str
+    document: str
+    kind: Literal["worker", "visitor", "unknown"]
+    verdict: str
+    reasons: list[ReasonOut]
+    mask: bool
+    disinfected: bool
+    temperature: Decimal | None
+    temperature_recheck: Decimal | None
+    spo2: int | None
+    offline: bool
+
+
+@router.get("/gates/{int:gate_id}/checks", response={200: list[CheckRowOut], **ERROR_RESPONSES})
+def check_list(request, gate_id: int, day: date | None = None):
+    """A day's checks at a gate in your scope (today by default), newest first; documents
+    masked."""
+    gate = selectors.gate_get(actor=request.auth, gate_id=gate_id)
+    return [
+        {
+            "id": check.pk,
+            "client_id": check.client_id,
+            "occurred_at": check.occurred_at,
+            "person": check.person_name,
+            "document": check.person_document,
+            "kind": "worker" if check.worker_id else "visitor" if check.visitor_id else "unknown",
+            "verdict": check.verdict,
+            "reasons": [
+                {"code": code, "text": text}
+                for code, text in zip(check.reasons, reason_texts(check.reasons), strict=True)
+            ],
+            "mask": check.mask,
+            "disinfected": check.disinfected,
+            "temperature": check.temperature,
+            "temperature_recheck": check.temperature_recheck,
+            "spo2": check.spo2,
+            "offline": check.offline,
+        }
+        for check in selectors.gate_checks(actor=request.auth, gate=gate, day=day)[:2000]
+    ]
+
+
+class IdentifyIn(InputSchema):
+    pass_token: str = Field("", max_length=200)
+    worker_id: int | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    document: str
+    department: str
+    enterprise_id: int | None
+    clearance: str
+    observation_until: str | None
+
+
+class IdentifyOut(Schema):
+    person: PersonOut | None
+    problems: list[ReasonOut]
+
+
+@router.post(
+    "/gates/{int:gate_id}/identify", auth=GATE_AUTH, response={200: IdentifyOut, **ERROR_RESPONSES}
+)
+def identify(request, gate_id: int, payload: IdentifyIn):
+    """Who a scanned pass (or a picked worker) is, and what would stop them, before the readings.
+    Records nothing: the check does."""
+    gate, _operator, _device = gate_of(request, gate_id)
+    person, problems = selectors.gate_identify(
+        gate=gate, pass_token=payload.pass_token, worker_id=payload.worker_id
+    )
+    return {
+        "person": person,
+        "problems": [
+            {"code": code, "text": text}
+            for code, text in zip(problems, reason_texts(problems), strict=True)
+        ],
+    }
+
+
+class SearchIn(InputSchema):
+    q: str = Field(min_length=1, max_length=40)
+
+
+@router.post(
+    "/gates/{int:gate_id}/search",
+    auth=GATE_AUTH,
+    response={200: list[PersonOut], **ERROR_RESPONSES},
+)
+def search(request, gate_id: int, payload: SearchIn):
+    """The gate's workers by name, or by the last (up to four) characters of the document number."""
+    gate, _operator, _device = gate_of(request, gate_id)
+    return [
+        selectors.person_card(worker)
+        for worker in selectors.gate_search(gate=gate, query=payload.q)
+    ]
+
+
+@router.get("/gates/{int:gate_id}/snapshot", auth=GATE_AUTH)
+def snapshot(request, gate_id: int):
+    """Everything the kiosk needs to keep working offline at this gate."""
+    gate, _operator, _device = gate_of(request, gate_id)
+    return selectors.gate_snapshot(gate=gate)
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    status: str
+    outcome: str
+    gate: str
+    enterprise_id: int | None
+    person: str
+    temperature: Decimal | None
+    spo2: int | None
+    occurred_at: datetime
+
+
+class StepIn(InputSchema):
+    action: StepAction
+    temperature: Decimal | None = Field(None, max_digits=3, decimal_places=1)
+    spo2: int | None = None
+    outcome: Literal["", "cleared", "home_observation", "suspected", "confirmed"] = ""
+    note: str = Field("", max_length=500)
+
+
+def _event_out(event) -> dict:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "status": event.status,
+        "outcome": event.outcome,
+        "gate": str(event.gate),
+        "enterprise_id": event.enterprise_id,
+        "person": event.person_name,
+        "temperature": event.temperature,
+        "spo2": event.spo2,
+        "occurred_at": event.occurred_at,
+    }
+
+
+@router.get("/abnormal-events", response=list[EventOut])
+def event_list(request, open_only: bool = False):
+    """Abnormal events in your scope, newest first (the 200 most recent)."""
+    return [
+        _event_out(event)
+        for event in selectors.event_list(actor=request.auth, open_only=open_only)[:200]
+    ]
+
+
+@router.post("/abnormal-events/{int:event_id}/steps", response={200: EventOut, **ERROR_RESPONSES})
+def event_step(request, event_id: int, payload: StepIn):
+    """Record the next step of an abnormal event (re-check, release, fever clinic, outcome)."""
+    event = selectors.event_get(actor=request.auth, event_id=event_id)
+    require(request.auth, Action.GATE_EVENTS_FOLLOW)
+    event = services.abnormal_event_step(actor=request.auth, event=event, **payload.dict())
+    return _event_out(event)

@@ -1,0 +1,125 @@
+"""The gate's verdict, as a pure function of the readings, the person and the thresholds.
+
+The same rules run in the kiosk's JavaScript when the network is down (static/fugong/kiosk.js,
+``decide``); a browser test holds the two to the same answers.
+
+Denied, with every reason that applies:
+- the four no's: no mask, no disinfection, no temperature, no registration (no pass, no roster
+  entry, no visitor registration);
+- a temperature at or above the fever threshold that was not re-measured (``recheck_required``),
+  or whose re-measurement is still at or above it (``fever``, an abnormal event);
+- SpO2 at or below the threshold (``low_spo2``, an abnormal event);
+- a worker who is not cleared today, is under observation, belongs to another enterprise, or
+  shows a revoked, expired or unknown pass;
+- a visitor with a contact history, or coming from an area whose level requires observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))
+SPO2_RANGE = (50, 100)
+
+# Reasons, in the order they are shown.
+NO_MASK = "no_mask"
+NO_DISINFECTION = "no_disinfection"
+NO_TEMPERATURE = "no_temperature"
+NO_REGISTRATION = "no_registration"
+RECHECK_REQUIRED = "recheck_required"
+FEVER = "fever"
+LOW_SPO2 = "low_spo2"
+NOT_CLEARED = "not_cleared"
+UNDER_OBSERVATION = "under_observation"
+OTHER_ENTERPRISE = "other_enterprise"
+PASS_REVOKED = "pass_revoked"  # noqa: S105 - a reason code
+PASS_EXPIRED = "pass_expired"  # noqa: S105 - a reason code
+PASS_UNKNOWN = "pass_unknown"  # noqa: S105 - a reason code
+CONTACT_HISTORY = "contact_history"
+RISK_ORIGIN = "risk_origin"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    fever: Decimal = Decimal("37.3")
+    spo2: int = 93
+
+
+@dataclass(frozen=True)
+class Readings:
+    mask: bool
+    disinfected: bool
+    temperature: Decimal | None
+    temperature_recheck: Decimal | None = None
+    spo2: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who stands at the gate, as far as the verdict needs to know."""
+
+    registered: bool  # a pass or roster entry was found, or a visitor was registered
+    kind: str = "worker"  # worker or visitor
+    clearance: str = ""  # the worker's clearance today
+    enterprise_id: int | None = None  # the worker's enterprise
+    pass_problem: str = ""  # PASS_REVOKED, PASS_EXPIRED or PASS_UNKNOWN
+    contact_history: bool = False  # visitors
+    risk_origin: bool = False  # visitors
+
+
+@dataclass(frozen=True)
+class Decision:
+    admitted: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+    abnormal: str = ""  # the kind of abnormal event to raise, or ""
+
+    @property
+    def verdict(self) -> str:
+        return "admitted" if self.admitted else "denied"
+
+
+def decide(
+    readings: Readings, person: Person, *, gate_enterprise_id: int | None, thresholds: Thresholds
+) -> Decision:
+    reasons: list[str] = []
+    if not readings.mask:
+        reasons.append(NO_MASK)
+    if not readings.disinfected:
+        reasons.append(NO_DISINFECTION)
+    if readings.temperature is None:
+        reasons.append(NO_TEMPERATURE)
+    if not person.registered:
+        reasons.append(NO_REGISTRATION if not person.pass_problem else person.pass_problem)
+    fever = False
+    if readings.temperature is not None and readings.temperature >= thresholds.fever:
+        if readings.temperature_recheck is None:
+            reasons.append(RECHECK_REQUIRED)
+        elif readings.temperature_recheck >= thresholds.fever:
+            reasons.append(FEVER)
+            fever = True
+    low_spo2 = readings.spo2 is not None and readings.spo2 <= thresholds.spo2
+    if low_spo2:
+        reasons.append(LOW_SPO2)
+    if person.registered and person.kind == "worker":
+        if person.clearance == "not_cleared":
+            reasons.append(NOT_CLEARED)
+        elif person.clearance == "observation":
+            reasons.append(UNDER_OBSERVATION)
+        if gate_enterprise_id is not None and person.enterprise_id != gate_enterprise_id:
+            reasons.append(OTHER_ENTERPRISE)
+    if person.registered and person.kind == "visitor":
+        if person.contact_history:
+            reasons.append(CONTACT_HISTORY)
+        if person.risk_origin:
+            reasons.append(RISK_ORIGIN)
+    abnormal = (
+        "fever_low_spo2"
+        if fever and low_spo2
+        else "fever"
+        if fever
+        else "low_spo2"
+        if low_spo2
+        else ""
+    )
+    return Decision(admitted=not reasons, reasons=tuple(reasons), abnormal=abnormal)

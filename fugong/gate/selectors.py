@@ -1,0 +1,229 @@
+"""Reads at the gate and about gates, within the caller's scope.
+
+A gate operator sees only their own gate and, of the workers, the minimum to admit or deny one
+person: name, masked document number, department, clearance today.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.core.divisions import division_name
+from fugong.core.errors import ApplicationError, NotFoundError
+from fugong.core.roles import Action, Role, require
+from fugong.core.scoping import enterprise_scope_q
+from fugong.screening.engine import areas_in_force, policy_on
+from fugong.workforce.models import Worker, WorkerPass
+from fugong.workforce.services import pass_token
+
+from .models import AbnormalEvent, EventStatus, Gate, GateCheck
+from .services import thresholds_on
+
+
+def gate_scope(actor) -> QuerySet[Gate]:
+    require(actor, Action.GATES_VIEW)
+    gates = Gate.objects.select_related("enterprise")
+    if actor.role == Role.COMMAND:
+        return gates
+    return gates.filter(enterprise__isnull=False).filter(enterprise_scope_q(actor, "enterprise"))
+
+
+def gate_list(*, actor, day: date | None = None) -> QuerySet[Gate]:
+    day = day or timezone.localdate()
+    return (
+        gate_scope(actor)
+        .annotate(
+            admitted=Count("checks", filter=Q(checks__check_date=day, checks__verdict="admitted")),
+            denied=Count("checks", filter=Q(checks__check_date=day, checks__verdict="denied")),
+        )
+        .order_by("enterprise__name", "name", "id")
+    )
+
+
+def gate_get(*, actor, gate_id) -> Gate:
+    try:
+        return gate_scope(actor).get(pk=int(gate_id))
+    except (Gate.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFoundError() from error
+
+
+def operator_gate(actor) -> Gate:
+    """The gate a gate operator works at, or the business error explaining why there is none."""
+    require(actor, Action.GATE_OPERATE)
+    gate = (
+        Gate.objects.select_related("enterprise").filter(pk=actor.gate_id, is_active=True).first()
+    )
+    if gate is None:
+        raise ApplicationError(
+            _("No gate is assigned to this account; ask the command post."),
+            code="no_gate",
+            status=409,
+        )
+    return gate
+
+
+def gate_checks(*, actor, gate: Gate, day: date | None = None) -> QuerySet[GateCheck]:
+    day = day or timezone.localdate()
+    return (
+        GateCheck.objects.filter(gate=gate, check_date=day)
+        .select_related("worker", "visitor", "operator")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def _gate_workers(gate: Gate) -> QuerySet[Worker]:
+    workers = Worker.objects.filter(enterprise__isnull=False)
+    if gate.enterprise_id:
+        workers = workers.filter(enterprise_id=gate.enterprise_id)
+    return workers
+
+
+def gate_search(*, gate: Gate, query: str) -> list[Worker]:
+    """Workers at this gate by name, or by the last digits of the document number (which the
+    masked number shows anyway)."""
+    query = (query or "").strip().upper()
+    if not query:
+        return []
+    workers = _gate_workers(gate).select_related("enterprise")
+    if len(query) <= 4 and all(character.isdigit() or character == "X" for character in query):
+        workers = workers.filter(document_masked__endswith=query)
+    else:
+        workers = workers.filter(full_name__icontains=query)
+    return list(workers.order_by("full_name", "id")[:20])
+
+
+def gate_snapshot(*, gate: Gate) -> dict:
+    """What the kiosk keeps to work offline: the thresholds, the live passes of the gate's
+    workers with their clearance today, and the risk areas for visitors' origins."""
+    today = timezone.localdate()
+    thresholds = thresholds_on(today)
+    levels = policy_on(today).observation_levels
+    passes = (
+        WorkerPass.objects.filter(
+            revoked_at__isnull=True, expires_on__gte=today, worker__in=_gate_workers(gate)
+        )
+        .select_related("worker")
+        .order_by("worker__full_name")
+    )
+    return {
+        "gate": {"id": gate.pk, "name": str(gate), "enterprise_id": gate.enterprise_id},
+        "generated_at": timezone.now().isoformat(),
+        "date": today.isoformat(),
+        "thresholds": {"fever": str(thresholds.fever), "spo2": thresholds.spo2},
+        "risk_areas": [
+            {"prefix": area.prefix, "name": division_name(area.division_code), "level": area.level}
+            for area in areas_in_force(today)
+            if area.level in levels and (area.ends_on is None or area.ends_on >= today)
+        ],
+        "city_prefix": settings.FUGONG_PARK_CITY_PREFIX,
+        "passes": [
+            {
+                "token": pass_token(worker_pass),
+                "expires_on": worker_pass.expires_on.isoformat(),
+                "worker": _person(worker_pass.worker, today),
+            }
+            for worker_pass in passes
+        ],
+    }
+
+
+def _person(worker: Worker, day: date) -> dict:
+    return {
+        "id": worker.pk,
+        "name": worker.full_name,
+        "document": worker.document_masked,
+        "department": worker.department,
+        "enterprise_id": worker.enterprise_id,
+        "clearance": worker.clearance_on(day),
+        "observation_until": worker.observation_until.isoformat()
+        if worker.observation_until
+        else None,
+    }
+
+
+def person_card(worker: Worker) -> dict:
+    return _person(worker, timezone.localdate())
+
+
+def event_scope(actor) -> QuerySet[AbnormalEvent]:
+    require(actor, Action.GATE_EVENTS_FOLLOW)
+    events = AbnormalEvent.objects.select_related("gate", "enterprise", "worker", "visitor")
+    if actor.role == Role.COMMAND:
+        return events
+    return events.filter(enterprise__isnull=False).filter(enterprise_scope_q(actor, "enterprise"))
+
+
+def event_list(*, actor, open_only: bool = False) -> QuerySet[AbnormalEvent]:
+    events = event_scope(actor)
+    if open_only:
+        events = events.exclude(status=EventStatus.CLOSED)
+    return events.order_by("-occurred_at", "-id")
+
+
+def event_get(*, actor, event_id) -> AbnormalEvent:
+    try:
+        return event_scope(actor).get(pk=int(event_id))
+    except (AbnormalEvent.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFoundError() from error
+
+
+def gate_identify(
+    *, gate: Gate, pass_token: str = "", worker_id: int | None = None
+) -> tuple[dict | None, list[str]]:
+    """(the person's card or None, the reasons that would stop them) for a pass or a worker
+    picked at this gate. Nothing is recorded."""
+    from . import rules
+    from .services import _pass_code
+
+    today = timezone.localdate()
+    problems: list[str] = []
+    worker = None
+    if pass_token:
+        code = _pass_code(pass_token)
+        worker_pass = (
+            WorkerPass.objects.select_related("worker").filter(code=code).first() if code else None
+        )
+        if worker_pass is None:
+            return None, [rules.PASS_UNKNOWN]
+        worker = worker_pass.worker
+        if worker_pass.revoked_at is not None:
+            problems.append(rules.PASS_REVOKED)
+        elif worker_pass.expires_on < today:
+            problems.append(rules.PASS_EXPIRED)
+    elif worker_id:
+        worker = _gate_workers(gate).filter(pk=worker_id).first()
+        if worker is None:
+            raise NotFoundError()
+    else:
+        raise ApplicationError(_("Scan a pass or pick a worker."))
+    if gate.enterprise_id and worker.enterprise_id != gate.enterprise_id:
+        # Someone else's worker: say so, show nothing about them.
+        return None, [*problems, rules.OTHER_ENTERPRISE]
+    clearance = worker.clearance_on(today)
+    if clearance == "not_cleared":
+        problems.append(rules.NOT_CLEARED)
+    elif clearance == "observation":
+        problems.append(rules.UNDER_OBSERVATION)
+    return _person(worker, today), problems
+
+
+def operator_gate_today(*, actor) -> tuple[Gate | None, dict]:
+    """The operator's gate (or None) and today's admitted and denied counts there."""
+    try:
+        gate = operator_gate(actor)
+    except ApplicationError:
+        return None, {}
+    return gate, gate_day_counts(gate=gate, day=timezone.localdate())
+
+
+def gate_day_counts(*, gate: Gate, day: date) -> dict:
+    """How many were admitted and denied at a gate on a day."""
+    return GateCheck.objects.filter(gate=gate, check_date=day).aggregate(
+        admitted=Count("id", filter=Q(verdict="admitted")),
+        denied=Count("id", filter=Q(verdict="denied")),
+    )

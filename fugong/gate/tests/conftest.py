@@ -1,0 +1,28 @@
+"""A gate of enterprise ``a`` with the park's gate operator at it, a worker and their pass."""
+
+import pytest
+
+from fugong.workforce.services import pass_issue, pass_token
+from fugong.workforce.tests.factories import make_worker, resident_id
+
+from .factories import make_gate
+
+
+@pytest.fixture
+def gate(park):
+    gate = make_gate(park.a)
+    park.gate.gate = gate
+    park.gate.save(update_fields=["gate"])
+    return gate
+
+
+@pytest.fixture
+def worker(park):
+    return make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=81)
+    )
+
+
+@pytest.fixture
+def token(park, worker):
+    return pass_token(pass_issue(actor=park.officer, worker=worker))

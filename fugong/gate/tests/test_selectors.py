@@ -1,0 +1,156 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from fugong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fugong.gate import rules, selectors, services
+from fugong.gate.models import Gate
+from fugong.workforce.models import Clearance, Worker, WorkerPass
+from fugong.workforce.services import pass_issue, pass_revoke, pass_token
+from fugong.workforce.tests.factories import make_worker, resident_id
+
+from .factories import check, make_gate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gates(park, gate):
+    return {
+        "a": gate,
+        "b": make_gate(park.b, name="乙门"),
+        "park": Gate.objects.create(name="码头入口"),
+    }
+
+
+@pytest.mark.parametrize(
+    "role, visible",
+    [
+        ("command", {"a", "b", "park"}),
+        ("liaison", {"a"}),
+        ("other_liaison", {"b"}),
+        ("officer", {"a"}),
+        ("other_officer", {"b"}),
+    ],
+)
+def test_gate_scope_by_role(park, gates, role, visible):
+    names = {key for key, gate in gates.items() if gate in selectors.gate_scope(park.users()[role])}
+    assert names == visible
+
+
+@pytest.mark.parametrize("role", ["inspector", "gate", "district"])
+def test_gate_scope_denies_by_default(park, gates, role):
+    with pytest.raises(PermissionDeniedError):
+        selectors.gate_scope(park.users()[role])
+
+
+def test_gate_get_outside_scope_is_not_found(park, gates):
+    with pytest.raises(NotFoundError):
+        selectors.gate_get(actor=park.officer, gate_id=gates["b"].pk)
+    with pytest.raises(NotFoundError):
+        selectors.gate_get(actor=park.officer, gate_id="x")
+
+
+def test_the_operators_gate(park, gate):
+    assert selectors.operator_gate(park.gate) == gate
+    gate.is_active = False
+    gate.save()
+    with pytest.raises(ApplicationError) as refused:
+        selectors.operator_gate(park.gate)
+    assert refused.value.code == "no_gate"
+    with pytest.raises(PermissionDeniedError):
+        selectors.operator_gate(park.officer)
+
+
+def test_search_stays_within_the_gates_enterprise(park, gate, worker):
+    other = make_worker(
+        actor=park.other_officer,
+        enterprise=park.b,
+        document_number=resident_id(sequence=86),
+        full_name=worker.full_name,
+    )
+    found = selectors.gate_search(gate=gate, query=worker.full_name)
+    assert found == [worker]
+    wharf = Gate.objects.create(name="码头入口")
+    assert set(selectors.gate_search(gate=wharf, query=worker.full_name)) == {worker, other}
+    assert selectors.gate_search(gate=gate, query=resident_id(sequence=81)[-4:]) == [worker]
+    assert selectors.gate_search(gate=gate, query="  ") == []
+
+
+def test_the_snapshot_leaves_out_revoked_and_expired_passes(park, gate, worker, token):
+    second = make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=87)
+    )
+    revoked = pass_issue(actor=park.officer, worker=second)
+    pass_revoke(actor=park.officer, worker_pass=revoked, reason="丢失")
+    third = make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=88)
+    )
+    expired = pass_issue(actor=park.officer, worker=third)
+    WorkerPass.objects.filter(pk=expired.pk).update(
+        expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    snapshot = selectors.gate_snapshot(gate=gate)
+    assert [entry["token"] for entry in snapshot["passes"]] == [token]
+    assert snapshot["passes"][0]["worker"]["clearance"] == Clearance.CLEARED
+
+
+def test_the_snapshot_carries_risk_areas_for_visitors(park, gate):
+    from fugong.screening.services import risk_area_add
+
+    risk_area_add(
+        actor=park.command, division_code="420100", level="high", starts_on=timezone.localdate()
+    )
+    areas = selectors.gate_snapshot(gate=gate)["risk_areas"]
+    assert areas == [{"prefix": "4201", "name": "湖北省 武汉市", "level": "high"}]
+
+
+def test_identify_tells_what_would_stop_the_person(park, gate, worker, token):
+    person, problems = selectors.gate_identify(gate=gate, pass_token=token)
+    assert person["id"] == worker.pk and problems == []
+    Worker.objects.filter(pk=worker.pk).update(clearance=Clearance.NOT_CLEARED)
+    assert selectors.gate_identify(gate=gate, worker_id=worker.pk)[1] == [rules.NOT_CLEARED]
+    other = make_worker(
+        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=89)
+    )
+    with pytest.raises(NotFoundError):
+        selectors.gate_identify(gate=gate, worker_id=other.pk)
+    other_token = pass_token(pass_issue(actor=park.other_officer, worker=other))
+    assert selectors.gate_identify(gate=gate, pass_token=other_token) == (
+        None,
+        [rules.OTHER_ENTERPRISE],
+    )
+
+
+@pytest.mark.parametrize(
+    "role, sees",
+    [
+        ("command", True),
+        ("liaison", True),
+        ("other_liaison", False),
+        ("officer", True),
+        ("other_officer", False),
+    ],
+)
+def test_events_are_scoped(park, gate, token, role, sees):
+    services.gate_checks_record(gate=gate, items=[check(pass_token=token, spo2=85)])
+    assert selectors.event_list(actor=park.users()[role], open_only=True).exists() == sees
+
+
+def test_the_gate_list_counts_today(park, gate, token):
+    yesterday = timezone.now() - timedelta(days=1)
+    services.gate_checks_record(
+        gate=gate,
+        items=[
+            check(pass_token=token),
+            check(pass_token=token, mask=False),
+            check(pass_token=token, occurred_at=yesterday),
+        ],
+    )
+    (listed,) = selectors.gate_list(actor=park.officer)
+    assert (listed.admitted, listed.denied) == (1, 1)
+    assert selectors.gate_day_counts(gate=gate, day=timezone.localdate(yesterday)) == {
+        "admitted": 1,
+        "denied": 0,
+    }
