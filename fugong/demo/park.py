@@ -217,6 +217,17 @@ class DemoPark:
         for plan in plans:
             self._play(plan)
         workers = self._make_workforce(plans)
+        from .gates import make_gates
+
+        gates = make_gates(
+            command=command,
+            plans=plans,
+            logins=self.logins,
+            password=DEMO_PASSWORD,
+            today=self.today,
+            rng=rng,
+        )
+        self.say(f"demo gates: {gates['gates']} gates, {gates['checks']} checks")
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}
@@ -356,11 +367,16 @@ class DemoPark:
             enterprise=officer_plan.enterprise,
             phone=mobile(rng),
         )
-        resumed = next(
-            plan
-            for plan in plans
-            if plan.state == "resumed" and plan.enterprise.kind == EnterpriseKind.INDUSTRIAL
-        )
+        # The demo gate operator works at one of the demo liaison's enterprises, so that the
+        # liaison sees that gate's abnormal events.
+        resumed = sorted(
+            (
+                plan
+                for plan in plans
+                if plan.state == "resumed" and plan.enterprise.kind == EnterpriseKind.INDUSTRIAL
+            ),
+            key=lambda plan: plan.enterprise.liaison_id != self.logins["liaison"].pk,
+        )[0]
         self.logins["gate"] = user_create(
             actor=self.command,
             password=DEMO_PASSWORD,

@@ -112,7 +112,7 @@ def gate_snapshot(*, gate: Gate) -> dict:
     )
     return {
         "gate": {"id": gate.pk, "name": str(gate), "enterprise_id": gate.enterprise_id},
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": timezone.localtime().isoformat(),
         "date": today.isoformat(),
         "thresholds": {"fever": str(thresholds.fever), "spo2": thresholds.spo2},
         "risk_areas": [

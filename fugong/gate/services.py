@@ -581,9 +581,11 @@ def abnormal_event_step(
     spo2: int | None = None,
     outcome: str = "",
     note: str = "",
+    at: datetime | None = None,
 ) -> AbnormalEvent:
     """Record what happened next: a re-check in the observation room, release, a fever clinic,
-    an outcome. The outcome "cleared" lifts the worker's medical hold and re-screens them."""
+    an outcome. The outcome "cleared" lifts the worker's medical hold and re-screens them.
+    ``at`` backdates the step (the demo park's history); by default it is now."""
     event = AbnormalEvent.objects.select_for_update().get(pk=event.pk)
     _event_in_scope(actor, event)
     if action not in StepAction.values:
@@ -608,7 +610,7 @@ def abnormal_event_step(
         raise ApplicationError(_("Choose the outcome."), fields={"outcome": [_("Required.")]})
     if action == StepAction.RELEASE:
         outcome = EventOutcome.CLEARED
-    now = timezone.now()
+    now = at or timezone.now()
     EventStep.objects.create(
         event=event,
         action=action,
@@ -649,6 +651,7 @@ def abnormal_event_step(
         action=AuditAction.GATE_EVENT_STEP,
         target=event,
         enterprise=event.enterprise,
+        at=now,
         summary=" · ".join(
             [
                 str(StepAction(action).label),

@@ -82,3 +82,23 @@ def test_load_demo_refuses_a_database_that_is_not_empty(demo):
     output = StringIO()
     call_command("load_demo", "--if-empty", stdout=output)
     assert "not empty" in output.getvalue()
+
+
+def test_gates_and_their_mornings(demo):
+    from fugong.gate.models import AbnormalEvent, Gate, GateCheck, Visitor
+
+    working = with_status(Enterprise.objects.all()).filter(status=EnterpriseStatus.RESUMED)
+    assert Gate.objects.filter(enterprise__in=working).count() == working.count()
+    wharf = Gate.objects.get(enterprise__isnull=True)
+    assert wharf.name == "城陵矶码头入口" and wharf.devices.exists()
+    operator = User.objects.get(username="gate")
+    assert operator.gate.enterprise == operator.enterprise
+    assert User.objects.get(username="gate2").gate == wharf
+    days = set(GateCheck.objects.values_list("check_date", flat=True))
+    assert len(days) >= 2 and max(days) <= timezone.localdate()
+    assert GateCheck.objects.filter(verdict="denied").exists()
+    assert Visitor.objects.exists()
+    # Every check was judged by the same rules as at a real gate.
+    assert not GateCheck.objects.filter(verdict="admitted").exclude(reasons=[]).exists()
+    closed = AbnormalEvent.objects.filter(status="closed")
+    assert closed.exists() and all(event.steps.exists() for event in closed)

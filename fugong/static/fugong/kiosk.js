@@ -154,6 +154,7 @@
       list.appendChild(item);
     });
     $("check-form").classList.remove("d-none");
+    $("scan").value = "";
     $("temperature").focus();
   }
 
@@ -271,13 +272,6 @@
     const thresholds = snapshot ? snapshot.thresholds : { fever: "37.3", spo2: 93 };
     const temperature = readNumber("temperature");
     const recheckVisible = !$("recheck-row").classList.contains("d-none");
-    if (temperature !== null && tenths(temperature) >= tenths(thresholds.fever) && !recheckVisible) {
-      // A reading at or above the threshold is measured again before any verdict.
-      $("recheck-row").classList.remove("d-none");
-      $("recheck-hint").textContent = T.reasons.recheck_required;
-      $("recheck").focus();
-      return;
-    }
     const spo2Text = readNumber("spo2");
     // A typo is not a reading: catch it here, where the operator can still measure again.
     const problems = [];
@@ -287,6 +281,13 @@
     if (spo2Text !== null && !(/^\d{2,3}$/.test(spo2Text) && parseInt(spo2Text, 10) >= 50 && parseInt(spo2Text, 10) <= 100)) problems.push(format(T.spo2_range, { value: spo2Text }));
     if (problems.length) return showError(problems.join(" "));
     showError("");
+    if (temperature !== null && tenths(temperature) >= tenths(thresholds.fever) && !recheckVisible) {
+      // A reading at or above the threshold is measured again before any verdict.
+      $("recheck-row").classList.remove("d-none");
+      $("recheck-hint").textContent = T.reasons.recheck_required;
+      $("recheck").focus();
+      return;
+    }
     const check = {
       client_id: crypto.randomUUID(),
       occurred_at: new Date().toISOString(),
@@ -312,7 +313,7 @@
     if (online) {
       try {
         const { status, data } = await api(config.api.check, check);
-        if (status === 201 || status === 200) return showVerdict(data.verdict === "admitted", data.reasons.map((reason) => reason.code), false);
+        if (status === 201 || status === 200) return showVerdict(data.verdict === "admitted", data.reasons.map((reason) => reason.code), false, check);
         if (status === 401) {
           // The session ended: the check happened, so keep it like an offline one.
           signedOut = true;
@@ -338,7 +339,7 @@
     check.offline_reasons = decision.reasons;
     await queueAdd(check);
     await showQueue();
-    showVerdict(decision.admitted, decision.reasons, true);
+    showVerdict(decision.admitted, decision.reasons, true, check);
   }
 
   function offlinePerson() {
@@ -352,7 +353,14 @@
   }
 
   let resetTimer = null;
-  function showVerdict(admitted, reasons, offline) {
+  function readingsLine(check) {
+    const parts = [];
+    if (check.temperature !== null) parts.push(check.temperature + (check.temperature_recheck !== null ? " → " + check.temperature_recheck : "") + " °C");
+    if (check.spo2 !== null) parts.push("SpO2 " + check.spo2 + "%");
+    return parts.join(" · ");
+  }
+
+  function showVerdict(admitted, reasons, offline, check) {
     $("check-form").classList.add("d-none");
     const panel = $("verdict");
     panel.className = "verdict " + (admitted ? "admitted" : "denied");
@@ -364,6 +372,7 @@
       item.textContent = T.reasons[code] || code;
       list.appendChild(item);
     });
+    $("verdict-readings").textContent = readingsLine(check);
     $("verdict-mode").textContent = offline ? T.offline_verdict : "";
     clearTimeout(resetTimer);
     if (admitted) resetTimer = setTimeout(reset, 3000);

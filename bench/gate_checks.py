@@ -1,0 +1,899 @@
+"""Benchmark: gate checks over HTTP, as a production server answers them.
+
+    .venv/bin/python bench/gate_checks.py [--seconds 15] [--server gunicorn] [--postgres postgres://…]
+
+Sets up a fresh database (one enterprise, 2,000 workers with passes, one gate, one device token),
+starts the WSGI app with the production settings (``--workers 2``, sync workers for gunicorn) on
+127.0.0.1:8765, and measures, in one run on this machine:
+
+1. single checks: ``POST /api/v1/gates/{id}/checks`` under wrk (``-t2 -c16``; a Lua script makes
+   a fresh client id per request and picks one of the workers' pass tokens), and the trivial
+   ``GET /api/v1/health`` on the same server with the same wrk settings: checks/s, p50/p99, and
+   the ratio checks/s ÷ health req/s. The rows written are compared with the 201s wrk counted.
+2. batch sync: ``POST …/checks/batch`` with 1,000 checks per request from one client in
+   sequence and from two clients at once (Python, http.client, bodies built beforehand):
+   checks/s, and the ratio to a bare ``sqlite3.executemany`` of as many equivalent rows into a
+   copy of the gate_gatecheck table (same columns and indexes, the app's PRAGMAs, one commit per
+   1,000 rows; no parent tables, so foreign keys are off there).
+3. 32 concurrent writers: wrk ``-c32`` on single checks, once against the same server (2 sync
+   workers: the 32 connections queue at the server) and once against 2 workers × 16 threads (32
+   requests in the database at once); counts 5xx answers and "database is locked" in the
+   server's log.
+4. crash safety: 16 threads post checks and log each client id with its answer; the server's
+   whole process group is killed with SIGKILL mid-run and started again. Every acknowledged
+   check (201/200) must be in the database; then all of them are sent again and must come back
+   as replays (200) without adding a row.
+
+Before the servers start, one request is run in-process (Django's test client) to count its
+queries and to profile where its time goes. Needs wrk (``apt-get install wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import cProfile
+import csv
+import http.client
+import io
+import json
+import math
+import os
+import pstats
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from common import REPOSITORY, fresh_environment, save
+
+HOST = "127.0.0.1"
+WORKERS = 2_000
+BATCH = 1_000
+VENV_BIN = Path(sys.executable).parent
+
+
+# ----- set-up --------------------------------------------------------------------------------
+
+
+def keys_in_environment() -> None:
+    """Production-style keys, shared by this process (which writes the data) and the server."""
+    os.environ["FUGONG_DATA_KEYS"] = (
+        f"bench:{base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('=')}"
+    )
+    os.environ["FUGONG_LOOKUP_KEY"] = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+def make_park(workers: int) -> dict:
+    """An enterprise with ``workers`` imported workers, a pass each, a gate and a device token."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from fugong.accounts.models import User
+    from fugong.core.roles import Role
+    from fugong.enterprises.models import Enterprise
+    from fugong.gate.models import Gate
+    from fugong.gate.services import gate_device_create
+    from fugong.workforce.imports import COLUMNS, worker_import
+    from fugong.workforce.models import Worker, WorkerPass
+    from fugong.workforce.services import pass_token, passes_issue_missing
+    from fugong.workforce.synthetic import roster_rows
+
+    command = User(username="bench", full_name="bench", role=Role.COMMAND)
+    command.set_unusable_password()
+    command.save()
+    enterprise = Enterprise.objects.create(name="基准企业", credit_code="91430600MA4L00001C")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in COLUMNS])
+    writer.writerows(roster_rows(workers, seed=11, today=timezone.localdate()))
+    upload = SimpleUploadedFile("roster.csv", buffer.getvalue().encode("utf-8"))
+    report = worker_import(actor=command, enterprise=enterprise, upload=upload)
+    assert report.ok and report.created == workers, report.errors[:5]
+    passes_issue_missing(actor=command, enterprise=enterprise, valid_days=30)
+    tokens = [pass_token(p) for p in WorkerPass.objects.filter(worker__enterprise=enterprise)]
+    gate = Gate.objects.create(name="东门", enterprise=enterprise)
+    _device, device_token = gate_device_create(actor=command, gate=gate, name="bench")
+    clearances = dict(
+        Worker.objects.filter(enterprise=enterprise)
+        .order_by()
+        .values_list("clearance")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "gate": gate,
+        "device_token": device_token,
+        "pass_tokens": tokens,
+        "clearances": clearances,
+    }
+
+
+def check_body(client_id: str, pass_token: str, rng: random.Random) -> str:
+    temperature = f"{36 + rng.randrange(10) / 10:.1f}"
+    return (
+        f'{{"client_id":"{client_id}","mask":true,"disinfected":true,'
+        f'"temperature":"{temperature}","spo2":{95 + rng.randrange(5)},'
+        f'"pass_token":"{pass_token}"}}'
+    )
+
+
+def gate_rows(gate) -> int:
+    from django.db import connection
+
+    from fugong.gate.models import GateCheck
+
+    connection.close()  # a fresh look at what the server wrote
+    return GateCheck.objects.filter(gate=gate).count()
+
+
+# ----- in-process: queries and time per request -----------------------------------------------
+
+PROFILED = {
+    # label: (file suffix, function name) in the cProfile statistics
+    "whole request (Django handler)": ("django/core/handlers/base.py", "get_response"),
+    "middleware before the view": ("django/middleware/security.py", "process_request"),
+    "new database connection (+ PRAGMAs)": ("django/db/backends/base/base.py", "connect"),
+    "device token authentication": ("fugong/gate/api.py", "authenticate"),
+    "body parsing and validation (ninja)": ("ninja/signature/details.py", "resolve_params"),
+    "gate_checks_record (service)": ("fugong/gate/services.py", "gate_checks_record"),
+    "  bulk insert": ("fugong/core/bulk.py", "bulk_insert_rows"),
+    "  transaction commit": ("django/db/backends/base/base.py", "commit"),
+    "  pass signature check": ("fugong/gate/services.py", "_pass_code"),
+    "response building (ninja)": ("ninja/operation.py", "_result_to_response"),
+    "SQL executed (all statements)": ("django/db/backends/utils.py", "_execute"),
+}
+
+
+def in_process(gate, device_token: str, tokens: list[str], requests: int) -> dict:
+    """Queries of one single-check request, its time in-process (no HTTP server), and a
+    profile of where that time goes."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DEBUG = False
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {device_token}")
+    path = f"/api/v1/gates/{gate.pk}/checks"
+    rng = random.Random(3)
+
+    def post() -> int:
+        body = check_body(str(uuid.uuid4()), rng.choice(tokens), rng)
+        return client.post(path, body, content_type="application/json").status_code
+
+    for _ in range(20):  # warm up (imports, caches, the device's last-seen time)
+        assert post() == 201
+    with CaptureQueriesContext(connection) as captured:
+        assert post() == 201
+    queries = [query["sql"] for query in captured.captured_queries]
+    started = time.perf_counter()
+    for _ in range(requests):
+        post()
+    per_request = (time.perf_counter() - started) / requests * 1000
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        post()
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    breakdown = {}
+    for label, (suffix, name) in PROFILED.items():
+        total = sum(
+            value[3]
+            for (filename, _line, function), value in stats.items()
+            if filename.endswith(suffix) and function == name
+        )
+        breakdown[label] = round(total / requests * 1000, 3)
+    top = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:12]
+    own_time = [
+        f"{value[2] / requests * 1000:.3f} ms  {Path(filename).name}:{function}"
+        for (filename, _line, function), value in top
+    ]
+    return {
+        "queries_per_single_check": len(queries),
+        "queries": [re.sub(r"\s+", " ", sql)[:160] for sql in queries],
+        "ms_per_request_in_process": round(per_request, 3),
+        "profile_ms_per_request_cumulative": breakdown,
+        "profile_ms_per_request_own_time_top": own_time,
+    }
+
+
+# ----- servers ---------------------------------------------------------------------------------
+
+
+class Server:
+    """The WSGI app under gunicorn or granian, in its own process group, logging to a file."""
+
+    def __init__(self, kind: str, port: int, workers: int, threads: int, env: dict, log: Path):
+        self.kind, self.port, self.log_path = kind, port, log
+        if kind == "gunicorn":
+            command = [
+                str(VENV_BIN / "gunicorn"),
+                "fugong.wsgi:application",
+                f"--bind={HOST}:{port}",
+                f"--workers={workers}",
+                f"--threads={threads}",  # 1: sync workers; more: gthread
+                "--backlog=2048",
+                "--log-level=warning",
+                "--error-logfile=-",
+            ]
+        else:
+            command = [
+                str(VENV_BIN / "granian"),
+                "--interface=wsgi",
+                f"--host={HOST}",
+                f"--port={port}",
+                f"--workers={workers}",
+                f"--blocking-threads={threads}",
+                "--backlog=2048",
+                "--log-level=warning",
+                "fugong.wsgi:application",
+            ]
+        self.log = log.open("ab")
+        self.process = subprocess.Popen(
+            command,
+            cwd=REPOSITORY,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: one signal reaches every worker
+        )
+
+    def wait_until_ready(self) -> None:
+        log, port = self.log_path, self.port
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited: see {log}\n{log.read_text()[-3000:]}")
+            try:
+                if http_get(port, "/api/v1/health") == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not answer within 60 s: see {log}")
+            time.sleep(0.2)
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """SIGTERM to the group, SIGKILL if it lingers; then every process of the group is gone."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # stray workers of the group, if any
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def locked_errors(self) -> int:
+        return self.log_path.read_text(errors="replace").count("database is locked")
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex((HOST, port)) != 0
+
+
+def http_get(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection(HOST, port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+# ----- wrk -------------------------------------------------------------------------------------
+
+LUA = """\
+-- Written by bench/gate_checks.py: a fresh client id per request, a random worker's pass.
+local path = PATH
+local headers = {["Content-Type"] = "application/json", ["Authorization"] = AUTHORIZATION}
+local tokens = TOKENS
+local run = nil
+local threads = {}
+local counter = 0
+statuses = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("thread_id", #threads)
+end
+
+-- wrk passes a fresh run id and seed per invocation: client ids never repeat across runs.
+function init(args)
+  run = args[1]
+  math.randomseed(tonumber(args[2]) + thread_id * 7919)
+end
+
+function request()
+  if path == nil then
+    return wrk.format("GET", HEALTH)
+  end
+  counter = counter + 1
+  local client_id = string.format("%s-%04x-4%03x-8%03x-%012x", run, thread_id,
+    math.random(0, 4095), math.random(0, 4095), counter)
+  local body = string.format(
+    '{"client_id":"%s","mask":true,"disinfected":true,"temperature":"%.1f","spo2":%d,'
+    .. '"pass_token":"%s"}',
+    client_id, 36 + math.random(0, 9) / 10, 95 + math.random(0, 4),
+    tokens[math.random(#tokens)])
+  return wrk.format("POST", path, headers, body)
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      totals[status] = (totals[status] or 0) + count
+    end
+  end
+  local parts = {}
+  for status, count in pairs(totals) do
+    table.insert(parts, string.format('"%d":%d', status, count))
+  end
+  io.write("STATUSES {" .. table.concat(parts, ",") .. "}\\n")
+end
+"""
+
+
+def lua_script(directory: Path, name: str, path: str | None, token: str, tokens: list[str]) -> Path:
+    values = {
+        "PATH": json.dumps(path) if path else "nil",
+        "HEALTH": json.dumps("/api/v1/health"),
+        "AUTHORIZATION": json.dumps(f"Bearer {token}"),
+        "TOKENS": "{" + ",".join(json.dumps(t) for t in tokens) + "}",
+    }
+    text = re.sub("|".join(values), lambda match: values[match.group(0)], LUA)
+    script = directory / f"{name}.lua"
+    script.write_text(text, encoding="utf-8")
+    return script
+
+
+def to_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def wrk(port: int, script: Path, url_path: str, connections: int, seconds: int) -> dict:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout=30s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://{HOST}:{port}{url_path}",
+            "--",
+            secrets.token_hex(4),
+            str(random.SystemRandom().randrange(1, 1_000_000)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "STATUSES" not in output or "Latency Distribution" not in output:
+        raise RuntimeError(f"unexpected output from wrk:\n{output}")
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.MULTILINE))
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    statuses = json.loads(re.search(r"^STATUSES (.*)$", output, re.MULTILINE).group(1))
+    return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "requests_per_second": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])),
+        "p50_ms": round(to_ms(latency["50"]), 2),
+        "p90_ms": round(to_ms(latency["90"]), 2),
+        "p99_ms": round(to_ms(latency["99"]), 2),
+        "non_2xx_3xx": int(m[1])
+        if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
+        else 0,
+        "socket_errors": sum(int(value) for value in errors.groups()) if errors else 0,
+        "statuses": {int(status): count for status, count in sorted(statuses.items())},
+        "connections": connections,
+        "seconds": seconds,
+    }
+
+
+# ----- Python clients --------------------------------------------------------------------------
+
+
+def post(connection: http.client.HTTPConnection, path: str, body: bytes, token: str):
+    connection.request(
+        "POST",
+        path,
+        body,
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def batch_bodies(count: int, tokens: list[str], seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    return [
+        (
+            '{"checks":['
+            + ",".join(check_body(str(uuid.uuid4()), rng.choice(tokens), rng) for _ in range(BATCH))
+            + "]}"
+        ).encode()
+        for _ in range(count)
+    ]
+
+
+def send_batches(port: int, path: str, token: str, bodies: list[bytes], clients: int) -> dict:
+    """Every body posted once, by ``clients`` threads taking the next body in turn."""
+    pending = list(reversed(bodies))
+    lock = threading.Lock()
+    totals = {"created": 0, "replayed": 0, "rejected": 0, "non_200": 0}
+    latencies: list[float] = []
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=120)
+        while True:
+            with lock:
+                if not pending:
+                    break
+                body = pending.pop()
+            started = time.perf_counter()
+            status, answer = post(connection, path, body, token)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    totals["non_200"] += 1
+                    continue
+                result = json.loads(answer)
+                for key in ("created", "replayed", "rejected"):
+                    totals[key] += result[key]
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    checks = len(bodies) * BATCH
+    return {
+        "clients": clients,
+        "batches": len(bodies),
+        "checks": checks,
+        "seconds": round(elapsed, 2),
+        "checks_per_second": round(checks / elapsed),
+        "batch_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "batch_max_ms": round(max(latencies) * 1000, 1),
+        **totals,
+    }
+
+
+def sqlite_baseline(work_dir: Path, rows: int, gate, device_id: int, workers: list[int]) -> dict:
+    """``sqlite3.executemany`` of ``rows`` gate_gatecheck rows, 1,000 per transaction, into a copy
+    of the table (columns and indexes) in a fresh file with the app's PRAGMAs."""
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.utils import timezone
+
+    from fugong.gate.models import GateCheck
+    from fugong.gate.services import CHECK_FIELDS
+
+    memory = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    wrapper = DatabaseWrapper(
+        connections.configure_settings({"default": memory, "baseline": memory})["baseline"],
+        "baseline",
+    )
+    with wrapper.schema_editor(collect_sql=True, atomic=False) as editor:
+        editor.create_model(GateCheck)
+    wrapper.close()
+    path = work_dir / "baseline.sqlite3"
+    database = sqlite3.connect(path, isolation_level=None)
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=FULL",
+        "foreign_keys=OFF",  # the parent tables are not in this file
+        "busy_timeout=30000",
+        "cache_size=-65536",
+        "temp_store=MEMORY",
+    ):
+        database.execute(f"PRAGMA {pragma}")
+    for statement in editor.collected_sql:
+        database.execute(statement)
+    columns = [GateCheck._meta.get_field(name).column for name in CHECK_FIELDS]
+    now = timezone.now()
+    moment = now.isoformat(sep=" ").replace("+00:00", "")
+    day = timezone.localdate(now).isoformat()
+    rng = random.Random(5)
+    batches = [
+        [
+            (
+                uuid.uuid4().hex,
+                secrets.token_hex(32),
+                gate.pk,
+                gate.enterprise_id,
+                None,
+                device_id,
+                rng.choice(workers),
+                None,
+                True,
+                True,
+                f"{36 + rng.randrange(10) / 10:.1f}",
+                None,
+                "",
+                95 + rng.randrange(5),
+                "admitted",
+                "[]",
+                False,
+                moment,
+                day,
+                moment,
+            )
+            for _ in range(BATCH)
+        ]
+        for _ in range(math.ceil(rows / BATCH))
+    ]
+    statement = f"INSERT INTO gate_gatecheck ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    for batch in batches:
+        database.execute("BEGIN IMMEDIATE")
+        database.executemany(statement, batch)
+        database.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    database.close()
+    inserted = len(batches) * BATCH
+    return {
+        "rows": inserted,
+        "seconds": round(elapsed, 3),
+        "rows_per_second": round(inserted / elapsed),
+    }
+
+
+def crash_run(
+    port: int, path: str, token: str, tokens: list[str], threads: int, kill_after: float, server
+) -> list[list]:
+    """Threads post single checks until the server dies; each logs [client id, body, status]
+    (status None: sent, or about to be, without an answer). SIGKILL after ``kill_after`` s."""
+    logs: list[list[list]] = [[] for _ in range(threads)]
+
+    def client(log: list[list], seed: int) -> None:
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        deadline = time.monotonic() + kill_after + 30
+        while time.monotonic() < deadline:
+            client_id = str(uuid.uuid4())
+            body = check_body(client_id, rng.choice(tokens), rng).encode()
+            entry = [client_id, body, None]
+            log.append(entry)
+            try:
+                entry[2], _answer = post(connection, path, body, token)
+            except (OSError, http.client.HTTPException):
+                break  # the server is gone
+        connection.close()
+
+    workers = [threading.Thread(target=client, args=(log, index)) for index, log in enumerate(logs)]
+    for worker in workers:
+        worker.start()
+    time.sleep(kill_after)
+    server.kill(signal.SIGKILL)
+    for worker in workers:
+        worker.join()
+    return [entry for log in logs for entry in log]
+
+
+def resend(port: int, path: str, token: str, entries: list[list], threads: int) -> dict:
+    """Post the same bodies again; count the answers (status, and "status" in the body)."""
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+    pending = list(entries)
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        while True:
+            with lock:
+                if not pending:
+                    break
+                _client_id, body, _status = pending.pop()
+            status, answer = post(connection, path, body, token)
+            kind = json.loads(answer).get("status", "?") if status < 300 else "error"
+            with lock:
+                key = f"{status} {kind}"
+                counts[key] = counts.get(key, 0) + 1
+        connection.close()
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return counts
+
+
+def stored_client_ids(client_ids: list[str]) -> list[str]:
+    from django.db import connection
+
+    from fugong.gate.models import GateCheck
+
+    connection.close()
+    found: list[str] = []
+    for start in range(0, len(client_ids), 500):
+        chunk = [uuid.UUID(value) for value in client_ids[start : start + 500]]
+        found.extend(
+            str(value)
+            for value in GateCheck.objects.filter(client_id__in=chunk).values_list(
+                "client_id", flat=True
+            )
+        )
+    return found
+
+
+# ----- the run ---------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15, help="length of each load phase")
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--postgres", help="a DATABASE_URL to run against PostgreSQL instead of SQLite"
+    )
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 2
+    if not port_is_free(arguments.port):
+        print(f"something already listens on {HOST}:{arguments.port}", file=sys.stderr)
+        return 2
+
+    keys_in_environment()
+    work_dir = fresh_environment(arguments.postgres)
+    from django.conf import settings
+
+    # Pass tokens are signed with SECRET_KEY: the same random key here and in the server.
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
+    database = "postgresql" if arguments.postgres else "sqlite"
+    seconds = arguments.seconds
+
+    started = time.perf_counter()
+    park = make_park(WORKERS)
+    gate, device_token, tokens = park["gate"], park["device_token"], park["pass_tokens"]
+    from fugong.gate.models import GateDevice
+    from fugong.workforce.models import Worker
+
+    device_id = GateDevice.objects.get(gate=gate).pk
+    worker_ids = list(
+        Worker.objects.filter(enterprise=gate.enterprise).values_list("pk", flat=True)
+    )
+    print(
+        f"set-up: {WORKERS} workers, {len(tokens)} passes, gate {gate.pk} "
+        f"in {time.perf_counter() - started:.1f} s; clearances {park['clearances']}"
+    )
+    profile = in_process(gate, device_token, tokens, requests=300)
+    print(
+        f"in-process single check: {profile['queries_per_single_check']} queries, "
+        f"{profile['ms_per_request_in_process']} ms"
+    )
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fugong.settings.production",
+        "FUGONG_SECRET_KEY": settings.SECRET_KEY,
+        "FUGONG_ALLOWED_HOSTS": HOST,
+        "FUGONG_SECURE_SSL_REDIRECT": "0",
+        "FUGONG_DATA_DIR": str(work_dir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    single_path = f"/api/v1/gates/{gate.pk}/checks"
+    batch_path = f"/api/v1/gates/{gate.pk}/checks/batch"
+    port = arguments.port
+    logs = work_dir / "logs"
+    logs.mkdir()
+    result: dict = {
+        "database": database,
+        "server": f"{arguments.server}, {arguments.workers} workers"
+        + (" (sync)" if arguments.server == "gunicorn" else " (1 blocking thread each)"),
+        "settings": "fugong.settings.production",
+        "workers_in_roster": WORKERS,
+        **profile,
+    }
+    servers: list[Server] = []
+
+    def start(name: str, threads: int = 1) -> Server:
+        server = Server(arguments.server, port, arguments.workers, threads, env, logs / name)
+        servers.append(server)
+        server.wait_until_ready()
+        return server
+
+    try:
+        # 1. single checks and the trivial endpoint, same server, same wrk settings.
+        server = start("main.log")
+        checks_lua = lua_script(work_dir, "checks", single_path, device_token, tokens)
+        health_lua = lua_script(work_dir, "health", None, device_token, tokens)
+        wrk(port, checks_lua, single_path, 16, 3)  # warm-up
+        before = gate_rows(gate)
+        load = os.getloadavg()[0]
+        single = wrk(port, checks_lua, single_path, 16, seconds)
+        written = gate_rows(gate) - before
+        health = wrk(port, health_lua, "/api/v1/health", 16, seconds)
+        single["rows_written"] = written
+        single["rows_minus_201"] = written - single["statuses"].get(201, 0)
+        result["load_average_before"] = load
+        result["single"] = single
+        result["health"] = health
+        result["single_to_health_ratio"] = round(
+            single["requests_per_second"] / health["requests_per_second"], 3
+        )
+        print(
+            f"single check  {single['requests_per_second']:>7} checks/s  "
+            f"p50 {single['p50_ms']} ms  p99 {single['p99_ms']} ms  "
+            f"statuses {single['statuses']}  non-2xx {single['non_2xx_3xx']}  "
+            f"socket errors {single['socket_errors']}  rows written {written} "
+            f"({single['rows_minus_201']:+} vs 201s: in flight at wrk's cut-off)"
+        )
+        print(
+            f"health        {health['requests_per_second']:>7} req/s     "
+            f"p50 {health['p50_ms']} ms  p99 {health['p99_ms']} ms  "
+            f"ratio checks/health {result['single_to_health_ratio']}"
+        )
+
+        # 2. batches of 1,000: one client in sequence, then two at once.
+        warm = batch_bodies(2, tokens, seed=1)
+        estimate = send_batches(port, batch_path, device_token, warm, 1)
+        count = max(5, min(400, math.ceil(estimate["checks_per_second"] * seconds / BATCH)))
+        before = gate_rows(gate)
+        sequential = send_batches(
+            port, batch_path, device_token, batch_bodies(count, tokens, seed=2), 1
+        )
+        concurrent = send_batches(
+            port, batch_path, device_token, batch_bodies(count, tokens, seed=3), 2
+        )
+        written = gate_rows(gate) - before
+        baseline = sqlite_baseline(work_dir, sequential["checks"], gate, device_id, worker_ids)
+        result["batch_sequential"] = sequential
+        result["batch_two_clients"] = concurrent
+        result["batch_rows_written"] = written
+        result["batch_created"] = sequential["created"] + concurrent["created"]
+        result["executemany_baseline"] = baseline
+        result["batch_to_baseline_ratio"] = round(
+            sequential["checks_per_second"] / baseline["rows_per_second"], 3
+        )
+        for label, run in (("1 client ", sequential), ("2 clients", concurrent)):
+            print(
+                f"batch {label} {run['checks_per_second']:>7} checks/s  "
+                f"({run['batches']} × {BATCH} in {run['seconds']} s, batch p50 "
+                f"{run['batch_p50_ms']} ms; created {run['created']}, rejected "
+                f"{run['rejected']}, non-200 {run['non_200']})"
+            )
+        print(
+            f"executemany   {baseline['rows_per_second']:>7} rows/s    "
+            f"ratio batch(1 client)/executemany {result['batch_to_baseline_ratio']}; "
+            f"rows written {written} (created {result['batch_created']})"
+        )
+
+        # 3. 32 concurrent writers: queued at 2 sync workers, then 32 in the database at once.
+        writers = {}
+        before, locked = gate_rows(gate), server.locked_errors()
+        queued = wrk(port, checks_lua, single_path, 32, seconds)
+        queued["rows_written"] = gate_rows(gate) - before
+        queued["database_is_locked_in_log"] = server.locked_errors() - locked
+        writers["queued_at_2_workers"] = queued
+        server.stop()
+        threaded = start("threaded.log", threads=16)
+        before = gate_rows(gate)
+        wide = wrk(port, checks_lua, single_path, 32, seconds)
+        wide["rows_written"] = gate_rows(gate) - before
+        threaded.stop()
+        wide["database_is_locked_in_log"] = threaded.locked_errors()
+        wide["server"] = f"{arguments.server}, {arguments.workers} workers × 16 threads"
+        writers["32_in_database"] = wide
+        result["concurrent_writers"] = writers
+        for label, run in writers.items():
+            fives = sum(count for status, count in run["statuses"].items() if status >= 500)
+            print(
+                f"32 writers, {label:20} {run['requests_per_second']:>6} checks/s  "
+                f"p99 {run['p99_ms']} ms  statuses {run['statuses']}  5xx {fives}  "
+                f"'database is locked' in log {run['database_is_locked_in_log']}"
+            )
+
+        # 4. crash: SIGKILL the whole server mid-run, restart, check what was acknowledged.
+        server = start("crash.log")
+        before = gate_rows(gate)
+        entries = crash_run(
+            port, single_path, device_token, tokens, 16, max(3, seconds / 2), server
+        )
+        server.stop()
+        server = start("after-crash.log")
+        acknowledged = [entry for entry in entries if entry[2] in (200, 201)]
+        other = [entry for entry in entries if entry[2] not in (None, 200, 201)]
+        unanswered = [entry for entry in entries if entry[2] is None]
+        found = stored_client_ids([entry[0] for entry in acknowledged])
+        found_unanswered = stored_client_ids([entry[0] for entry in unanswered])
+        rows_after_crash = gate_rows(gate)
+        replays = resend(port, single_path, device_token, acknowledged, 8)
+        rows_after_resend = gate_rows(gate)
+        server.stop()
+        crash = {
+            "sent": len(entries),
+            "acknowledged": len(acknowledged),
+            "acknowledged_in_database": len(set(found)),
+            "acknowledged_duplicates": len(found) - len(set(found)),
+            "acknowledged_missing": len(acknowledged) - len(set(found)),
+            "unacknowledged": len(unanswered),
+            "unacknowledged_in_database": len(found_unanswered),
+            "other_statuses_before_kill": len(other),
+            "rows_written": rows_after_crash - before,
+            "resend_answers": replays,
+            "rows_added_by_resend": rows_after_resend - rows_after_crash,
+        }
+        result["crash"] = crash
+        print(
+            f"crash         sent {crash['sent']}, acknowledged {crash['acknowledged']}, in "
+            f"database {crash['acknowledged_in_database']}, missing "
+            f"{crash['acknowledged_missing']}; unacknowledged {crash['unacknowledged']} of which "
+            f"{crash['unacknowledged_in_database']} stored; resend {replays}, rows added "
+            f"{crash['rows_added_by_resend']}"
+        )
+        result["database_is_locked_in_logs"] = sum(s.locked_errors() for s in servers)
+    finally:
+        for server in servers:
+            server.stop()
+
+    single_ok = result["single"]["requests_per_second"] >= 1000
+    batch_ok = result["batch_sequential"]["checks_per_second"] >= 20000
+    result["aims"] = {"single_1000_per_second": single_ok, "batch_20000_per_second": batch_ok}
+    print(
+        f"aims: single ≥1,000 checks/s {'met' if single_ok else 'NOT met'}; "
+        f"batch ≥20,000 checks/s {'met' if batch_ok else 'NOT met'}"
+    )
+    print("time per single check in-process (cumulative, ms):")
+    for label, value in profile["profile_ms_per_request_cumulative"].items():
+        print(f"  {label:40} {value}")
+    print("queries per single check:")
+    for sql in profile["queries"]:
+        print(f"  {sql}")
+    name = f"gate_checks_{database}"
+    print(f"saved {save(name, result)}")
+    shutil.rmtree(work_dir, ignore_errors=True)
+    problems = (
+        crash["acknowledged_missing"]
+        + crash["rows_added_by_resend"]
+        + sum(
+            count
+            for run in (result["single"], *writers.values())
+            for status, count in run["statuses"].items()
+            if status >= 500
+        )
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
