@@ -69,7 +69,7 @@ def queued(page) -> str:
 
 
 def test_the_kiosk_online_then_offline_then_back(page, park, kiosk_park):
-    gate, workers, tokens = kiosk_park
+    _gate, workers, tokens = kiosk_park
     login(page, "gate")
     page.goto(page.base_url + "/gate/kiosk/")
     page.wait_for_selector("#snapshot-state:has-text('离线数据更新于')")
