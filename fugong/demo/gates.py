@@ -56,8 +56,10 @@ def make_gates(*, command: User, plans, logins: dict, password: str, today: date
         gate.pk: gate_services.gate_device_create(actor=command, gate=gate, name="门岗测温终端")[0]
         for gate in gates.values()
     }
-    operator = logins["gate"]
-    user_update(actor=command, user=operator, gate=gates[operator.enterprise_id])
+    operator = user_update(
+        actor=command, user=logins["gate"], gate=gates[logins["gate"].enterprise_id]
+    )
+    logins["gate"] = operator
     wharf_operator = user_create(
         actor=command,
         password=password,

@@ -64,6 +64,9 @@ class VisitorIn(InputSchema):
     purpose: str = Field(max_length=200)
     host: str = Field("", max_length=100)
     contact_history: str = Field("", max_length=300, description="Empty for none.")
+    passed_risk_area: bool = Field(
+        False, description="The visitor declares passing through a risk area in 14 days."
+    )
 
 
 class CheckIn(InputSchema):

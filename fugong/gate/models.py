@@ -91,6 +91,11 @@ class Visitor(BaseModel):
             "empty for none."
         ),
     )
+    passed_risk_area = models.BooleanField(
+        _("passed through a risk area"),
+        default=False,
+        help_text=_("In the last 14 days, as the visitor declares it."),
+    )
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="visitors")
 
     class Meta:

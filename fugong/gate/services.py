@@ -75,6 +75,7 @@ class VisitorInput:
     purpose: str
     host: str
     contact_history: str
+    passed_risk_area: bool = False
 
 
 @dataclass
@@ -264,13 +265,14 @@ def _visitor(
         purpose=data.purpose.strip()[:200],
         host=(data.host or "").strip()[:100],
         contact_history=(data.contact_history or "").strip()[:300],
+        passed_risk_area=bool(data.passed_risk_area),
         gate=gate,
     )
     person = rules.Person(
         registered=True,
         kind="visitor",
         contact_history=bool(visitor.contact_history),
-        risk_origin=days.risky_origin(origin.code, day),
+        risk_origin=visitor.passed_risk_area or days.risky_origin(origin.code, day),
     )
     return visitor, person
 

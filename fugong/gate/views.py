@@ -248,6 +248,11 @@ def event_detail_view(request: HttpRequest, event_id: int) -> HttpResponse:
     return render(
         request,
         "gate/event_detail.html",
-        {"event": event, "steps": event.steps.select_related("actor"), "form": form},
+        {
+            "event": event,
+            "steps": event.steps.select_related("actor"),
+            "form": form,
+            "can_view_worker": user_can(request.user, Action.WORKERS_VIEW),
+        },
         status=status,
     )

@@ -161,10 +161,31 @@ def test_the_kiosk_online_then_offline_then_back(page, park, kiosk_park):
     assert GateCheck.objects.count() == 7
 
 
-def test_a_visitor_registered_offline(page, park, kiosk_park):
+def test_visitors_online_and_offline(page, park, kiosk_park):
     login(page, "gate")
     page.goto(page.base_url + "/gate/kiosk/")
     page.wait_for_selector("#snapshot-state:has-text('离线数据更新于')")
+    # Online, a mistyped ID number brings the registration back with the reason.
+    page.click("#visitor-button")
+    page.fill("#v-name", "供货商")
+    good = resident_id(sequence=78)
+    page.fill("#v-number", good[:-1] + ("0" if good[-1] != "0" else "1"))
+    page.fill("#v-origin", "岳阳楼区")
+    page.fill("#v-purpose", "送货")
+    page.click("#visitor-continue")
+    measure(page, "36.5")
+    page.wait_for_selector("#visitor-error:not(.d-none)")
+    assert "校验" in page.inner_text("#visitor-error")
+    assert not GateCheck.objects.exists()
+    page.fill("#v-number", good)
+    page.click("label[for=v-risk]")  # declares passing through a risk area
+    page.click("#visitor-continue")
+    measure(page, "36.5")
+    assert "风险地区" in verdict(page)
+    assert GateCheck.objects.get().visitor.passed_risk_area
+    # The next visitor starts from an empty form.
+    page.click("#visitor-button")
+    assert page.input_value("#v-name") == "" and page.input_value("#v-number") == ""
     page.context.set_offline(True)
     page.wait_for_selector("#network-state:has-text('离线')")
     page.click("#visitor-button")
@@ -179,8 +200,8 @@ def test_a_visitor_registered_offline(page, park, kiosk_park):
     assert "准入" in verdict(page)
     page.context.set_offline(False)
     page.wait_for_selector("#queue-state:has-text('0 条待上传')")
-    check = GateCheck.objects.get()
-    assert check.visitor.full_name == "送货司机" and check.offline and check.verdict == "admitted"
+    check = GateCheck.objects.get(offline=True)
+    assert check.visitor.full_name == "送货司机" and check.verdict == "admitted"
 
 
 def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):

@@ -102,3 +102,8 @@ def test_gates_and_their_mornings(demo):
     assert not GateCheck.objects.filter(verdict="admitted").exclude(reasons=[]).exists()
     closed = AbnormalEvent.objects.filter(status="closed")
     assert closed.exists() and all(event.steps.exists() for event in closed)
+    # The demo operator has been at work this morning, and the demo liaison has an event to
+    # follow from that gate.
+    assert GateCheck.objects.filter(operator=operator).exists()
+    if timezone.localtime().hour >= 8:
+        assert AbnormalEvent.objects.filter(gate=operator.gate, status="open").exists()

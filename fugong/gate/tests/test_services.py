@@ -226,6 +226,10 @@ def test_visitors_are_registered_and_checked(park, gate):
     )
     (result,) = record(gate, check(visitor=risky))
     assert result.check.reasons == [rules.CONTACT_HISTORY, rules.RISK_ORIGIN]
+    # From a safe place, but declaring a journey through a risk area.
+    declared = services.VisitorInput(**{**visitor.__dict__, "passed_risk_area": True})
+    (result,) = record(gate, check(visitor=declared))
+    assert result.check.reasons == [rules.RISK_ORIGIN] and result.check.visitor.passed_risk_area
 
 
 def test_a_bad_visitor_is_rejected(park, gate):

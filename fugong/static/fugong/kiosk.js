@@ -130,7 +130,9 @@
 
   function reset() {
     current = null;
-    ["person", "check-form", "verdict", "visitor-form", "recheck-row", "check-error"].forEach((id) => $(id).classList.add("d-none"));
+    ["person", "check-form", "verdict", "visitor-form", "visitor-error", "recheck-row", "check-error"].forEach((id) => $(id).classList.add("d-none"));
+    // The last visitor's details leave the screen with them.
+    $("visitor-form").reset();
     $("search-results").innerHTML = "";
     ["temperature", "spo2", "recheck", "scan"].forEach((id) => { $(id).value = ""; });
     $("mask").checked = true;
@@ -253,11 +255,15 @@
       purpose: $("v-purpose").value.trim(),
       host: $("v-host").value.trim(),
       contact_history: $("v-contact").value.trim(),
+      passed_risk_area: $("v-risk").checked,
     };
+    // Offline, the origin is matched against the copy of the risk areas by code or by name.
     const code = /^\d{6}$/.test(visitor.origin) ? visitor.origin : "";
-    const riskOrigin = $("v-risk").checked || Boolean(code && snapshot && snapshot.risk_areas.some((area) => code.startsWith(area.prefix)));
+    const riskOrigin = visitor.passed_risk_area || Boolean(snapshot && visitor.origin && snapshot.risk_areas.some((area) =>
+      code ? code.startsWith(area.prefix) : area.name.includes(visitor.origin)));
     current = { kind: "visitor", visitor, risk_origin: riskOrigin, person: { name: visitor.full_name, document: T.visitor, department: visitor.purpose }, problems: [] };
     $("visitor-form").classList.add("d-none");
+    $("visitor-error").classList.add("d-none");
     showPerson(current.person, [], T.visitor);
   });
 
@@ -318,7 +324,18 @@
           // The session ended: the check happened, so keep it like an offline one.
           signedOut = true;
         } else if (status >= 400 && status < 500) {
-          return showError((data.error && data.error.message) || String(status));
+          const message = (data.error && data.error.message) || String(status);
+          const fields = (data.error && data.error.fields) || {};
+          if (current.kind === "visitor" && Object.keys(fields).some((key) => key.startsWith("visitor."))) {
+            // Back to the registration, which is what needs correcting.
+            $("check-form").classList.add("d-none");
+            $("person").classList.add("d-none");
+            $("visitor-form").classList.remove("d-none");
+            $("visitor-error").textContent = Object.values(fields).map((messages) => messages.join(" ")).join(" ");
+            $("visitor-error").classList.remove("d-none");
+            return;
+          }
+          return showError(message);
         }
       } catch (error) {
         setOnline(false);
