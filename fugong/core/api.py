@@ -161,7 +161,11 @@ def install_error_handlers(api) -> None:
             )
         if exc.status_code == 403:
             return error_response(
-                api, request, 403, "forbidden", _("Refused: sign in again or send the CSRF token.")
+                api,
+                request,
+                403,
+                "csrf_failed",
+                _("Refused: sign in again or send the CSRF token."),
             )
         return error_response(api, request, exc.status_code, "http_error", str(exc))
 

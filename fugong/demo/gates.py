@@ -33,6 +33,7 @@ from fugong.workforce.synthetic import ELSEWHERE, RESIDENCES, person_name, resid
 HISTORY_DAYS = 3  # two earlier mornings and today's
 ATTENDANCE = 0.7  # shifts: not everyone comes every day
 WHARF = "城陵矶码头入口"
+WHARF_OPERATOR = ("gate2", "熊海涛")
 
 
 def make_gates(*, command: User, plans, logins: dict, password: str, today: date, rng) -> dict:
@@ -63,8 +64,8 @@ def make_gates(*, command: User, plans, logins: dict, password: str, today: date
     wharf_operator = user_create(
         actor=command,
         password=password,
-        username="gate2",
-        full_name="熊海涛",
+        username=WHARF_OPERATOR[0],
+        full_name=WHARF_OPERATOR[1],
         role=Role.GATE_OPERATOR,
         gate=wharf,
     )

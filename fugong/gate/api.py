@@ -93,7 +93,8 @@ class CheckIn(InputSchema):
 
 
 class BatchIn(InputSchema):
-    checks: list[CheckIn] = Field(min_length=1, max_length=services.MAX_BATCH)
+    # The limit (1,000) is the service's, answered with 413 and a clear message.
+    checks: list[CheckIn] = Field(min_length=1)
 
 
 class ReasonOut(Schema):
@@ -165,7 +166,6 @@ def _result_out(result: services.CheckResult) -> dict:
             "status": "rejected",
             "error": {"code": error.code, "message": error.message, "fields": error.fields},
         }
-    event = getattr(check, "abnormal_event", None) if hasattr(check, "pk") else None
     return {
         "client_id": result.client_id,
         "status": result.status,
@@ -176,7 +176,7 @@ def _result_out(result: services.CheckResult) -> dict:
             for code, text in zip(check.reasons, reason_texts(check.reasons), strict=True)
         ],
         "offline": check.offline,
-        "abnormal_event_id": event.pk if event else None,
+        "abnormal_event_id": result.event_id,
         "occurred_at": check.occurred_at,
     }
 

@@ -23,6 +23,12 @@ class GateForm(Form):
             self.fields["enterprise"].queryset = enterprises
 
 
+class GateEditForm(Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False)
+
+
 class DeviceForm(Form):
     name = forms.CharField(label=_("Device name"), max_length=100)
 

@@ -6,6 +6,7 @@ person: name, masked document number, department, clearance today.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
@@ -123,7 +124,8 @@ def gate_snapshot(*, gate: Gate) -> dict:
         "city_prefix": settings.FUGONG_PARK_CITY_PREFIX,
         "passes": [
             {
-                "token": pass_token(worker_pass),
+                # A digest, not the pass: a lost kiosk gives away nobody's pass.
+                "digest": hashlib.sha256(pass_token(worker_pass).encode()).hexdigest(),
                 "expires_on": worker_pass.expires_on.isoformat(),
                 "worker": _person(worker_pass.worker, today),
             }
@@ -155,7 +157,11 @@ def event_scope(actor) -> QuerySet[AbnormalEvent]:
     events = AbnormalEvent.objects.select_related("gate", "enterprise", "worker", "visitor")
     if actor.role == Role.COMMAND:
         return events
-    return events.filter(enterprise__isnull=False).filter(enterprise_scope_q(actor, "enterprise"))
+    # The gate's enterprise (its observation room) and the worker's own enterprise both follow.
+    return events.filter(
+        (Q(enterprise__isnull=False) & enterprise_scope_q(actor, "enterprise"))
+        | (Q(worker__enterprise__isnull=False) & enterprise_scope_q(actor, "worker__enterprise"))
+    )
 
 
 def event_list(*, actor, open_only: bool = False) -> QuerySet[AbnormalEvent]:

@@ -16,7 +16,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -116,6 +116,7 @@ class CheckResult:
     status: str  # created, replayed or rejected
     check: GateCheck | None = None
     error: ApplicationError | None = None
+    event_id: int | None = None  # the abnormal event the check raised, if any
 
 
 # ----- thresholds and context ----------------------------------------------------------------
@@ -183,7 +184,8 @@ def _check_time(item: CheckInput, now: datetime) -> datetime:
         raise ApplicationError(
             _("The check is more than 30 days old."), fields={"occurred_at": [_("Too old.")]}
         )
-    return occurred
+    # Stored and answered in UTC, whatever offset the terminal used.
+    return occurred.astimezone(UTC)
 
 
 def _check_readings(item: CheckInput) -> None:
@@ -331,7 +333,11 @@ def _record(gate: Gate, items: list[CheckInput], operator, device) -> list[Check
     }
     worker_ids = {item.worker_id for item in items if item.worker_id}
     workers = (
-        {worker.pk: worker for worker in Worker.objects.filter(pk__in=worker_ids)}
+        # Someone who has left every enterprise is nobody's to admit.
+        {
+            worker.pk: worker
+            for worker in Worker.objects.filter(pk__in=worker_ids, enterprise__isnull=False)
+        }
         if worker_ids
         else {}
     )
@@ -339,7 +345,8 @@ def _record(gate: Gate, items: list[CheckInput], operator, device) -> list[Check
     for index, item in enumerate(items):
         stored = existing.get(item.client_id)
         if stored is not None:
-            if stored.payload_digest == item.digest:
+            # The same check sent again to the same gate; an id reused elsewhere is a conflict.
+            if stored.payload_digest == item.digest and stored.gate_id == gate.pk:
                 results[index] = CheckResult(item.client_id, "replayed", check=stored)
             else:
                 results[index] = CheckResult(
@@ -435,12 +442,23 @@ def _record(gate: Gate, items: list[CheckInput], operator, device) -> list[Check
         for index, item, check, decision, _visitor in pending:
             if decision.abnormal:
                 check.save()
-                _raise_event(check, decision, operator)
-                results[index] = CheckResult(item.client_id, "created", check=check)
+                event = _raise_event(check, decision, operator)
+                results[index] = CheckResult(
+                    item.client_id, "created", check=check, event_id=event.pk
+                )
             else:
                 results[index] = CheckResult(
                     item.client_id, "created", check=stored[item.client_id]
                 )
+    replayed = [result for result in results.values() if result.status == "replayed"]
+    if replayed:
+        events = dict(
+            AbnormalEvent.objects.filter(
+                gate_check__in=[result.check.pk for result in replayed]
+            ).values_list("gate_check_id", "id")
+        )
+        for result in replayed:
+            result.event_id = events.get(result.check.pk)
     return [results[index] for index in range(len(items))]
 
 
@@ -563,13 +581,13 @@ def _raise_event(check: GateCheck, decision: rules.Decision, operator) -> Abnorm
 
 
 def _event_in_scope(actor, event: AbnormalEvent) -> None:
+    """The gate's enterprise and the worker's own both follow an event."""
     require(actor, Action.GATE_EVENTS_FOLLOW)
     if actor.role == Role.COMMAND:
         return
-    if (
-        event.enterprise_id is None
-        or not Enterprise.objects.filter(enterprise_scope_q(actor), pk=event.enterprise_id).exists()
-    ):
+    enterprises = {event.enterprise_id, event.worker.enterprise_id if event.worker_id else None}
+    enterprises.discard(None)
+    if not Enterprise.objects.filter(enterprise_scope_q(actor), pk__in=enterprises).exists():
         raise NotFoundError()
 
 
@@ -596,14 +614,20 @@ def abnormal_event_step(
         raise ConflictError(_("This event is closed; only its outcome can still change."))
     low, high = rules.TEMPERATURE_RANGE
     if temperature is not None and not low <= temperature <= high:
+        message = _("%(value)s °C is not a body temperature: check the reading (30–45 °C).") % {
+            "value": temperature
+        }
         raise ApplicationError(
-            _("%(value)s °C is not a body temperature: check the reading (30–45 °C).")
-            % {"value": temperature}
+            message, code="invalid_reading", fields={"temperature": [message]}, status=422
         )
     if spo2 is not None and not rules.SPO2_RANGE[0] <= spo2 <= rules.SPO2_RANGE[1]:
+        message = _("%(value)s%% is not an SpO2 reading: check it (50–100%%).") % {"value": spo2}
         raise ApplicationError(
-            _("%(value)s%% is not an SpO2 reading: check it (50–100%%).") % {"value": spo2}
+            message, code="invalid_reading", fields={"spo2": [message]}, status=422
         )
+    if outcome and action != StepAction.OUTCOME:
+        message = _("An outcome is recorded with the step “Outcome recorded”.")
+        raise ApplicationError(message, fields={"outcome": [message]})
     if action == StepAction.RECHECK and temperature is None and spo2 is None:
         raise ApplicationError(
             _("Enter the readings of the re-check."), fields={"temperature": [_("Required.")]}
@@ -633,13 +657,19 @@ def abnormal_event_step(
         event.closed_at = now
     event.save()
     if event.worker_id and outcome:
-        hold = (
-            ""
-            if outcome == EventOutcome.CLEARED
-            else Worker.objects.get(pk=event.worker_id).medical_hold
-        )
-        if outcome != EventOutcome.CLEARED and not hold:
-            hold = str(event)
+        hold = Worker.objects.get(pk=event.worker_id).medical_hold
+        if outcome != EventOutcome.CLEARED:
+            hold = hold or str(event)
+        else:
+            # Cleared of this event; another one still open keeps the worker held.
+            still_open = (
+                AbnormalEvent.objects.filter(worker_id=event.worker_id)
+                .exclude(status=EventStatus.CLOSED)
+                .exclude(pk=event.pk)
+                .order_by("-occurred_at")
+                .first()
+            )
+            hold = str(still_open) if still_open else ""
         Worker.objects.filter(pk=event.worker_id).update(medical_hold=hold)
         rescreen(
             workers_filter=Q(pk=event.worker_id),
@@ -665,6 +695,17 @@ def abnormal_event_step(
 
 
 # ----- gates and devices ---------------------------------------------------------------------
+
+
+def _gate_in_scope(actor, gate: Gate) -> None:
+    """Managing a gate: the command post any; others their enterprises' (never park gates)."""
+    if actor.role == Role.COMMAND:
+        return
+    if (
+        gate.enterprise_id is None
+        or not Enterprise.objects.filter(enterprise_scope_q(actor), pk=gate.enterprise_id).exists()
+    ):
+        raise NotFoundError()
 
 
 @transaction.atomic
@@ -694,9 +735,42 @@ def gate_create(*, actor, name: str, enterprise: Enterprise | None, location: st
 
 
 @transaction.atomic
+def gate_update(
+    *, actor, gate: Gate, name: str, location: str = "", is_active: bool = True
+) -> Gate:
+    """Rename a gate, move it, or take it out of use (its operators and devices stop there)."""
+    require(actor, Action.GATES_MANAGE)
+    _gate_in_scope(actor, gate)
+    gate = Gate.objects.select_for_update().get(pk=gate.pk)
+    changes = {}
+    for key, value in (
+        ("name", (name or "").strip()),
+        ("location", (location or "").strip()),
+        ("is_active", bool(is_active)),
+    ):
+        if getattr(gate, key) != value:
+            changes[key] = [getattr(gate, key), value]
+            setattr(gate, key, value)
+    if not changes:
+        return gate
+    full_clean_or_raise(gate)
+    gate.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.GATE_SAVED,
+        target=gate,
+        enterprise=gate.enterprise,
+        summary=str(gate),
+        data={"changes": changes},
+    )
+    return gate
+
+
+@transaction.atomic
 def gate_device_create(*, actor, gate: Gate, name: str) -> tuple[GateDevice, str]:
     """A token for a terminal at this gate; returned once."""
     require(actor, Action.GATES_MANAGE)
+    _gate_in_scope(actor, gate)
     name = (name or "").strip()
     if not name:
         raise ApplicationError(_("Give the device a name."), fields={"name": [_("Required.")]})
@@ -721,7 +795,9 @@ def gate_device_create(*, actor, gate: Gate, name: str) -> tuple[GateDevice, str
 
 @transaction.atomic
 def gate_device_revoke(*, actor, device: GateDevice) -> GateDevice:
+    """Revoke a terminal's token: it is refused from the next request on."""
     require(actor, Action.GATES_MANAGE)
+    _gate_in_scope(actor, device.gate)
     if device.revoked_at is None:
         device.revoked_at = timezone.now()
         device.save(update_fields=["revoked_at"])

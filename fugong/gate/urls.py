@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/panel/", views.event_panel_view, name="event_panel"),
     path("events/<int:event_id>/", views.event_detail_view, name="event"),
     path("<int:gate_id>/", views.gate_detail_view, name="detail"),
+    path("<int:gate_id>/edit/", views.gate_edit_view, name="edit"),
     path("<int:gate_id>/devices/", views.device_create_view, name="device_create"),
     path(
         "<int:gate_id>/devices/<int:device_id>/revoke/",

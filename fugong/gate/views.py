@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -25,7 +26,7 @@ from fugong.enterprises.selectors import enterprise_list
 
 from . import selectors, services
 from .display import REASON_TEXT
-from .forms import DeviceForm, GateForm, StepForm
+from .forms import DeviceForm, GateEditForm, GateForm, StepForm
 from .models import GateDevice
 
 
@@ -49,6 +50,7 @@ def kiosk_texts() -> dict:
         "next": _("Next person"),
         "scan_hint": _("Scan a pass, or type a name or the last 4 of the ID"),
         "snapshot_age": _("Offline copy from %(time)s"),
+        "bad_resident_id": _("The resident ID number is not valid: check it digit by digit."),
         "signed_out": _("Signed out: checks are kept on this device; sign in again to upload."),
         "temperature_range": _(
             "%(value)s °C is not a body temperature: check the reading (30–45 °C)."
@@ -102,6 +104,14 @@ def manifest_view(request: HttpRequest) -> HttpResponse:
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#b3261e",
+        "icons": [
+            {
+                "src": static(f"fugong/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in (192, 512)
+        ],
     }
     return HttpResponse(
         json.dumps(manifest, ensure_ascii=False), content_type="application/manifest+json"
@@ -176,10 +186,31 @@ def gate_detail_view(request: HttpRequest, gate_id: int) -> HttpResponse:
             "operators": gate.operators.filter(is_active=True),
             "devices": gate.devices.all(),
             "device_form": DeviceForm(),
+            "edit_form": GateEditForm(
+                initial={"name": gate.name, "location": gate.location, "is_active": gate.is_active}
+            ),
             "can_manage": user_can(request.user, Action.GATES_MANAGE),
             "new_token": request.session.pop("new_device_token", None),
         },
     )
+
+
+@login_required
+@require_POST
+def gate_edit_view(request: HttpRequest, gate_id: int) -> HttpResponse:
+    gate = selectors.gate_get(actor=request.user, gate_id=gate_id)
+    require(request.user, Action.GATES_MANAGE)
+    form = GateEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.gate_update(actor=request.user, gate=gate, **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Gate saved."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.values()))
+    return redirect("gate:detail", gate_id=gate.pk)
 
 
 @login_required

@@ -165,19 +165,24 @@ def test_visitors_online_and_offline(page, park, kiosk_park):
     login(page, "gate")
     page.goto(page.base_url + "/gate/kiosk/")
     page.wait_for_selector("#snapshot-state:has-text('离线数据更新于')")
-    # Online, a mistyped ID number brings the registration back with the reason.
+    # A mistyped ID number is caught before the checks.
     page.click("#visitor-button")
     page.fill("#v-name", "供货商")
     good = resident_id(sequence=78)
     page.fill("#v-number", good[:-1] + ("0" if good[-1] != "0" else "1"))
-    page.fill("#v-origin", "岳阳楼区")
+    page.fill("#v-origin", "火星")
     page.fill("#v-purpose", "送货")
     page.click("#visitor-continue")
-    measure(page, "36.5")
     page.wait_for_selector("#visitor-error:not(.d-none)")
     assert "校验" in page.inner_text("#visitor-error")
-    assert not GateCheck.objects.exists()
+    # What only the server knows (an unknown place) brings the registration back with the reason.
     page.fill("#v-number", good)
+    page.click("#visitor-continue")
+    measure(page, "36.5")
+    page.wait_for_selector("#visitor-form:not(.d-none) #visitor-error:not(.d-none)")
+    assert "来源地" in page.inner_text("#visitor-error")
+    assert not GateCheck.objects.exists()
+    page.fill("#v-origin", "岳阳楼区")
     page.click("label[for=v-risk]")  # declares passing through a risk area
     page.click("#visitor-continue")
     measure(page, "36.5")
@@ -186,7 +191,14 @@ def test_visitors_online_and_offline(page, park, kiosk_park):
     # The next visitor starts from an empty form.
     page.click("#visitor-button")
     assert page.input_value("#v-name") == "" and page.input_value("#v-number") == ""
+    # The page itself opens without the network: the service worker keeps it.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#snapshot-state:has-text('离线数据更新于')")
+    page.click("#visitor-button")
     page.wait_for_selector("#network-state:has-text('离线')")
     page.click("#visitor-button")
     page.fill("#v-name", "送货司机")
@@ -198,10 +210,28 @@ def test_visitors_online_and_offline(page, park, kiosk_park):
     page.click("#visitor-continue")
     measure(page, "36.3")
     assert "准入" in verdict(page)
+    # A place only the server can judge: admitted at the gate, refused on upload, and listed.
+    page.click("#visitor-button")
+    page.fill("#v-name", "外星司机")
+    page.fill("#v-number", resident_id(sequence=79))
+    page.fill("#v-origin", "火星")
+    page.fill("#v-purpose", "送货")
+    page.click("#visitor-continue")
+    measure(page, "36.4")
+    verdict(page)
     page.context.set_offline(False)
     page.wait_for_selector("#queue-state:has-text('0 条待上传')")
     check = GateCheck.objects.get(offline=True)
     assert check.visitor.full_name == "送货司机" and check.verdict == "admitted"
+    page.wait_for_selector("#rejected-state:has-text('1 条被服务器拒收')")
+    page.click("#rejected-state")
+    page.wait_for_selector("#rejected-panel:not(.d-none)")
+    assert "外星司机" in page.inner_text("#rejected-list") and "来源地" in page.inner_text(
+        "#rejected-list"
+    )
+    screenshot(page, "26-kiosk-refused")
+    page.click("#rejected-clear")
+    page.wait_for_selector("#rejected-state.d-none", state="attached")
 
 
 def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):

@@ -49,7 +49,7 @@ def test_session_writes_need_the_csrf_token(park):
     client.force_login(park.command)
     response = client.post("/api/v1/enterprises", {"name": "x"}, content_type="application/json")
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "forbidden"
+    assert response.json()["error"]["code"] == "csrf_failed"
 
 
 def test_malformed_json(client, park):

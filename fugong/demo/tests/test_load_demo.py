@@ -94,6 +94,7 @@ def test_gates_and_their_mornings(demo):
     operator = User.objects.get(username="gate")
     assert operator.gate.enterprise == operator.enterprise
     assert User.objects.get(username="gate2").gate == wharf
+    assert "gate2" in demo  # printed with the other logins
     days = set(GateCheck.objects.values_list("check_date", flat=True))
     assert len(days) >= 2 and max(days) <= timezone.localdate()
     assert GateCheck.objects.filter(verdict="denied").exists()

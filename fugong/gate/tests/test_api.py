@@ -1,3 +1,4 @@
+import hashlib
 import json
 import uuid
 from datetime import timedelta
@@ -251,7 +252,8 @@ def test_a_batch_over_the_limit_is_refused_whole(client, park, gate):
     before = database_counts()
     checks = [body() for _ in range(services.MAX_BATCH + 1)]
     response = post(client, f"/api/v1/gates/{gate.pk}/checks/batch", {"checks": checks})
-    assert response.status_code == 422
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "batch_too_large"
     assert "1000" in response.json()["error"]["message"]
     assert post(client, f"/api/v1/gates/{gate.pk}/checks/batch", {"checks": []}).status_code == 422
     assert_nothing_written(before)
@@ -348,7 +350,10 @@ def test_the_snapshot_holds_this_gates_live_passes_only(client, park, gate, work
     pass_issue(actor=park.other_officer, worker=other)
     client.force_login(park.gate)
     data = client.get(f"/api/v1/gates/{gate.pk}/snapshot").json()
-    assert [entry["token"] for entry in data["passes"]] == [token]
+    assert [entry["digest"] for entry in data["passes"]] == [
+        hashlib.sha256(token.encode()).hexdigest()
+    ]
+    assert token not in json.dumps(data)
     assert data["thresholds"] == {"fever": "37.3", "spo2": 93}
     assert resident_id(sequence=81) not in json.dumps(data)
 
@@ -429,7 +434,8 @@ def test_event_steps_refuse_bad_input(client, park, event):
     for data, status in [
         ({"action": "teleport"}, 422),
         ({"action": "recheck"}, 400),
-        ({"action": "recheck", "temperature": "50"}, 400),
+        ({"action": "recheck", "temperature": "50"}, 422),
+        ({"action": "recheck", "temperature": "37.0", "outcome": "cleared"}, 400),
         ({"action": "outcome"}, 400),
         ({"action": "outcome", "outcome": "fine"}, 422),
     ]:

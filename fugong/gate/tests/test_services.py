@@ -301,3 +301,97 @@ def test_gates_are_created_within_scope(park):
     with pytest.raises(ApplicationError):
         services.gate_create(actor=park.officer, name="码头", enterprise=None)
     assert services.gate_create(actor=park.command, name="码头", enterprise=None).enterprise is None
+
+
+def test_a_client_id_reused_at_another_gate_is_a_conflict(park, gate, token):
+    from fugong.gate.models import Gate
+
+    other = Gate.objects.create(name="西门", enterprise=park.a)
+    sent = check(pass_token=token)
+    record(gate, sent)
+    (again,) = record(other, sent)
+    assert again.status == "rejected" and again.error.code == "idempotency_conflict"
+
+
+def test_times_are_stored_in_utc(park, gate, token):
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    local = timezone.now().astimezone(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=3)
+    (plain,) = record(gate, check(pass_token=token, occurred_at=local))
+    (fever,) = record(gate, check(pass_token=token, occurred_at=local, spo2=90))
+    assert plain.check.occurred_at.tzinfo == UTC and fever.check.occurred_at.tzinfo == UTC
+    assert plain.check.occurred_at == local and fever.event_id == AbnormalEvent.objects.get().pk
+
+
+def test_a_worker_who_left_is_not_registered(park, gate, worker):
+    Worker.objects.filter(pk=worker.pk).update(enterprise=None)
+    (result,) = record(gate, check(worker_id=worker.pk))
+    assert result.check.reasons == [rules.NO_REGISTRATION]
+
+
+def test_the_workers_own_enterprise_follows_an_event_at_another_gate(park, gate):
+    other = make_worker(
+        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=93)
+    )
+    record(gate, check(worker_id=other.pk, spo2=90))
+    event = AbnormalEvent.objects.get()
+    assert event.enterprise == park.a
+    services.abnormal_event_step(
+        actor=park.other_officer, event=event, action="note", note="已联系家属"
+    )
+    services.abnormal_event_step(actor=park.officer, event=event, action="note", note="已送观察室")
+    services.abnormal_event_step(
+        actor=park.other_liaison, event=event, action="note", note="已知悉"
+    )
+    assert event.steps.count() == 3
+    with pytest.raises(PermissionDeniedError):
+        services.abnormal_event_step(
+            actor=park.users()["district"], event=event, action="note", note="x"
+        )
+
+
+def test_clearing_one_event_keeps_the_hold_of_another_open_one(park, gate, worker, token):
+    record(gate, check(pass_token=token, spo2=90))
+    record(
+        gate,
+        check(pass_token=token, temperature=Decimal("38.0"), temperature_recheck=Decimal("38.1")),
+    )
+    first, second = AbnormalEvent.objects.order_by("id")
+    services.abnormal_event_step(
+        actor=park.officer, event=first, action="outcome", outcome="cleared"
+    )
+    worker.refresh_from_db()
+    assert worker.clearance == Clearance.NOT_CLEARED and worker.medical_hold
+    services.abnormal_event_step(
+        actor=park.officer, event=second, action="release", temperature=Decimal("36.8")
+    )
+    worker.refresh_from_db()
+    assert worker.clearance == Clearance.CLEARED and worker.medical_hold == ""
+
+
+def test_an_outcome_goes_with_its_own_step(park, gate, token):
+    record(gate, check(pass_token=token, spo2=90))
+    event = AbnormalEvent.objects.get()
+    before = database_counts()
+    with pytest.raises(ApplicationError) as refused:
+        services.abnormal_event_step(
+            actor=park.officer, event=event, action="recheck", spo2=97, outcome="cleared"
+        )
+    assert "outcome" in refused.value.fields
+    assert_nothing_written(before)
+
+
+def test_gates_are_edited_and_taken_out_of_use_within_scope(park, gate):
+    with pytest.raises(NotFoundError):
+        services.gate_update(actor=park.other_officer, gate=gate, name="x")
+    with pytest.raises(NotFoundError):
+        services.gate_device_create(actor=park.other_officer, gate=gate, name="x")
+    updated = services.gate_update(
+        actor=park.officer, gate=gate, name="南门", location="南侧", is_active=False
+    )
+    assert (updated.name, updated.location, updated.is_active) == ("南门", "南侧", False)
+    from fugong.core.errors import ApplicationError as Refused
+
+    with pytest.raises(Refused):
+        services.gate_update(actor=park.officer, gate=gate, name="")

@@ -206,7 +206,7 @@ def test_a_bad_step_is_a_form_error(client, park, event):
     response = client.post(
         reverse("gate:event", args=[event.pk]), {"action": "recheck", "temperature": "50"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "不是体温" in response.content.decode()
     assert_nothing_written(before)
 
@@ -248,3 +248,20 @@ def test_the_command_post_assigns_an_operator_to_a_gate(client, park, gate):
         },
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_editing_a_gate_by_role(client, park, gate, role):
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(
+        reverse("gate:edit", args=[gate.pk]), {"name": "南门", "location": "南侧"}
+    )
+    gate.refresh_from_db()
+    if role in ("command", "officer"):
+        assert response.status_code == 302
+        assert (gate.name, gate.is_active) == ("南门", False)  # unticked: out of use
+    else:
+        assert response.status_code == {"other_liaison": 404, "other_officer": 404}.get(role, 403)
+        assert gate.name == "东门"
+        assert_nothing_written(before)

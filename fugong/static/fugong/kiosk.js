@@ -60,6 +60,11 @@
     const data = await response.json().catch(() => ({}));
     return { status: response.status, data };
   }
+  function signedOutAnswer(status, data) {
+    const code = data && data.error ? data.error.code : "";
+    return status === 401 || (status === 403 && code === "csrf_failed");
+  }
+
   function setOnline(value) {
     online = value;
     const badge = $("network-state");
@@ -91,6 +96,10 @@
     $("risk-areas").textContent = snapshot.risk_areas.map((area) => area.name).join("、");
   }
   const tenths = (value) => Math.round(parseFloat(value) * 10);
+  async function sha256(text) {
+    const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
 
   // ----- the rules, as fugong/gate/rules.py ---------------------------------------------------
   function decide(readings, person, gateEnterpriseId, thresholds) {
@@ -127,8 +136,10 @@
 
   // ----- the flow -----------------------------------------------------------------------------
   let current = null; // { kind, pass_token | worker_id | visitor, person, problems }
+  let resetTimer = null;
 
   function reset() {
+    clearTimeout(resetTimer);
     current = null;
     ["person", "check-form", "verdict", "visitor-form", "visitor-error", "recheck-row", "check-error"].forEach((id) => $(id).classList.add("d-none"));
     // The last visitor's details leave the screen with them.
@@ -178,7 +189,9 @@
         }
       } catch (error) { setOnline(false); }
     }
-    const entry = snapshot && snapshot.passes.find((item) => item.token === token);
+    // The offline copy holds digests of the passes, not the passes themselves.
+    const digest = snapshot ? await sha256(token) : "";
+    const entry = snapshot && snapshot.passes.find((item) => item.digest === digest);
     const day = today();
     if (!entry) {
       current.person = null;
@@ -257,6 +270,13 @@
       contact_history: $("v-contact").value.trim(),
       passed_risk_area: $("v-risk").checked,
     };
+    // The check character of a resident ID is checked here too, so that a typo made while
+    // offline is caught at the gate and not only on upload.
+    if (visitor.document_type === "resident_id" && !validResidentId(visitor.document_number)) {
+      $("visitor-error").textContent = T.bad_resident_id;
+      $("visitor-error").classList.remove("d-none");
+      return;
+    }
     // Offline, the origin is matched against the copy of the risk areas by code or by name.
     const code = /^\d{6}$/.test(visitor.origin) ? visitor.origin : "";
     const riskOrigin = visitor.passed_risk_area || Boolean(snapshot && visitor.origin && snapshot.risk_areas.some((area) =>
@@ -266,6 +286,15 @@
     $("visitor-error").classList.add("d-none");
     showPerson(current.person, [], T.visitor);
   });
+
+  // GB 11643: 17 digits and a check character (0-9 or X) from weighted sums modulo 11.
+  function validResidentId(text) {
+    const number = text.toUpperCase();
+    if (!/^\d{17}[\dX]$/.test(number)) return false;
+    const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const sum = weights.reduce((total, weight, index) => total + weight * Number(number[index]), 0);
+    return "10X98765432"[sum % 11] === number[17];
+  }
 
   function readNumber(id) {
     const text = $(id).value.trim();
@@ -320,8 +349,9 @@
       try {
         const { status, data } = await api(config.api.check, check);
         if (status === 201 || status === 200) return showVerdict(data.verdict === "admitted", data.reasons.map((reason) => reason.code), false, check);
-        if (status === 401) {
-          // The session ended: the check happened, so keep it like an offline one.
+        if (signedOutAnswer(status, data)) {
+          // The session ended (or its CSRF token is stale): the check happened, so keep it like
+          // an offline one, to be sent once the operator has signed in again.
           signedOut = true;
         } else if (status >= 400 && status < 500) {
           const message = (data.error && data.error.message) || String(status);
@@ -354,7 +384,8 @@
     check.offline = true;
     check.offline_verdict = decision.admitted ? "admitted" : "denied";
     check.offline_reasons = decision.reasons;
-    await queueAdd(check);
+    // The name stays on this device, for the list of refused checks; it is not sent.
+    await queueAdd(Object.assign({ _label: current.person ? current.person.name : "" }, check));
     await showQueue();
     showVerdict(decision.admitted, decision.reasons, true, check);
   }
@@ -369,7 +400,6 @@
     return { registered: true, kind: "worker", clearance: current.person.clearance, enterprise_id: current.person.enterprise_id };
   }
 
-  let resetTimer = null;
   function readingsLine(check) {
     const parts = [];
     if (check.temperature !== null) parts.push(check.temperature + (check.temperature_recheck !== null ? " → " + check.temperature_recheck : "") + " °C");
@@ -398,6 +428,27 @@
   $("next").addEventListener("click", reset);
 
   // ----- the queue ----------------------------------------------------------------------------
+  async function showRejected() {
+    const items = await store("rejected", "readonly", (s) => s.getAll());
+    const list = $("rejected-list");
+    list.innerHTML = "";
+    items.sort((a, b) => (a.occurred_at < b.occurred_at ? -1 : 1)).forEach((item) => {
+      const row = document.createElement("li");
+      row.className = "list-group-item";
+      const who = item.visitor ? item.visitor.full_name : item._label || "";
+      row.textContent = [item.occurred_at.slice(0, 16).replace("T", " "), who, item.error ? item.error.message : ""].filter(Boolean).join(" · ");
+      list.appendChild(row);
+    });
+    $("rejected-panel").classList.remove("d-none");
+  }
+  $("rejected-state").addEventListener("click", showRejected);
+  $("rejected-close").addEventListener("click", () => $("rejected-panel").classList.add("d-none"));
+  $("rejected-clear").addEventListener("click", async () => {
+    await store("rejected", "readwrite", (s) => s.clear());
+    $("rejected-panel").classList.add("d-none");
+    await showQueue();
+  });
+
   async function showQueue() {
     const queued = (await queueAll()).length;
     $("queue-state").textContent = format(T.queued, { count: queued });
@@ -416,8 +467,8 @@
       let queued = await queueAll();
       while (queued.length) {
         const batch = queued.slice(0, 500);
-        const { status, data } = await api(config.api.batch, { checks: batch });
-        signedOut = status === 401;
+        const { status, data } = await api(config.api.batch, { checks: batch.map(({ _label, ...check }) => check) });
+        signedOut = signedOutAnswer(status, data);
         if (status !== 200) break;
         const done = [];
         const refused = [];
@@ -444,6 +495,8 @@
     navigator.serviceWorker.register(config.serviceWorker, { scope: "/gate/" }).catch(() => {});
   }
   $("scan").placeholder = T.scan_hint;
+  // Service workers, crypto and the offline copy need a secure page (HTTPS, or this machine).
+  $("insecure").classList.toggle("d-none", window.isSecureContext);
   $("signed-out").textContent = T.signed_out;
   reset();
   loadSnapshot().then(sync).then(showQueue);

@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fugong.accounts.models import User
+from fugong.core.roles import Role
+from fugong.demo.gates import WHARF, WHARF_OPERATOR
 from fugong.demo.park import DEMO_LOGINS, DEMO_PASSWORD, DemoPark
 from fugong.enterprises.models import Enterprise
 
@@ -36,3 +38,7 @@ def print_logins(stdout) -> None:
     stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, full_name, role, _extra in DEMO_LOGINS:
         stdout.write(f"  {username:<10} {full_name}  {role.label}")
+    # The second gate operator works at the park's wharf entrance.
+    stdout.write(
+        f"  {WHARF_OPERATOR[0]:<10} {WHARF_OPERATOR[1]}  {Role.GATE_OPERATOR.label} ({WHARF})"
+    )

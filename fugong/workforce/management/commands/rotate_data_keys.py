@@ -26,31 +26,37 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, lookup: bool = False, **options):
-        current, _keys = data_keys()
-        updates = []
-        for worker_id, document_type, document, phone in Worker.objects.values_list(
-            "id", "document_type", "document_cipher", "phone_cipher"
-        ).iterator(chunk_size=5000):
-            stale = key_id_of(document) != current or (phone and key_id_of(phone) != current)
-            if not stale and not lookup:
-                continue
-            number = decrypt(document)
-            mobile = decrypt(phone) if phone else ""
-            updates.append(
-                (
-                    worker_id,
-                    encrypt(number) if key_id_of(document) != current else document,
-                    (encrypt(mobile) if mobile and key_id_of(phone) != current else phone),
-                    document_digest(document_type, number),
-                    phone_digest(mobile) if mobile else "",
-                )
-            )
-        if updates:
-            bulk_update_rows(
-                Worker,
-                ["document_cipher", "phone_cipher", "document_digest", "phone_digest"],
-                updates,
-            )
-        self.stdout.write(
-            f"{len(updates)} workers re-encrypted{' and re-digested' if lookup else ''}."
-        )
+        from fugong.gate.models import Visitor
+
+        workers = rotate(Worker, lookup=lookup, phone_digests=True)
+        # Visitors registered at the gates carry the same kinds of numbers.
+        visitors = rotate(Visitor, lookup=lookup, phone_digests=False)
+        done = " and re-digested" if lookup else ""
+        self.stdout.write(f"{workers} workers and {visitors} visitors re-encrypted{done}.")
+
+
+def rotate(model, *, lookup: bool, phone_digests: bool) -> int:
+    """Re-encrypt (and with ``lookup`` re-digest) one model's ID and phone numbers."""
+    current, _keys = data_keys()
+    updates = []
+    for row_id, document_type, document, phone in model.objects.values_list(
+        "id", "document_type", "document_cipher", "phone_cipher"
+    ).iterator(chunk_size=5000):
+        stale = key_id_of(document) != current or (phone and key_id_of(phone) != current)
+        if not stale and not lookup:
+            continue
+        number = decrypt(document)
+        mobile = decrypt(phone) if phone else ""
+        row = [
+            row_id,
+            encrypt(number) if key_id_of(document) != current else document,
+            (encrypt(mobile) if mobile and key_id_of(phone) != current else phone),
+            document_digest(document_type, number),
+        ]
+        if phone_digests:
+            row.append(phone_digest(mobile) if mobile else "")
+        updates.append(tuple(row))
+    if updates:
+        fields = ["document_cipher", "phone_cipher", "document_digest"]
+        bulk_update_rows(model, [*fields, "phone_digest"] if phone_digests else fields, updates)
+    return len(updates)
