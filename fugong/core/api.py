@@ -6,13 +6,18 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from .errors import ApplicationError
 
 
-class InputSchema(Schema):
-    """Request bodies refuse unknown fields: a misspelt field is an error, not a no-op."""
+class InputSchema(BaseModel):
+    """Request bodies refuse unknown fields: a misspelt field is an error, not a no-op.
+
+    A plain pydantic model, not ninja's ``Schema``: that one wraps every validation in a Python
+    validator (to read Django objects, which a request body never is), which made a batch of
+    1,000 gate checks cost 130 ms to parse instead of 8 ms.
+    """
 
     model_config = ConfigDict(extra="forbid")
 

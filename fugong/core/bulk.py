@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 
 from django.db import connection, models
 
@@ -34,9 +35,19 @@ def _adapter(field: models.Field):
     if isinstance(field, models.DateField):
         return _memoized(ops.adapt_datefield_value)
     if isinstance(
-        field, models.CharField | models.TextField | models.IntegerField | models.ForeignKey
+        field,
+        models.CharField
+        | models.TextField
+        | models.IntegerField
+        | models.ForeignKey
+        | models.BooleanField
+        | models.DecimalField,  # both drivers take a Decimal (Django registers it for SQLite)
     ):
         return None  # passed as it is
+    if isinstance(field, models.UUIDField):
+        if connection.features.has_native_uuid_field:
+            return None
+        return lambda value: None if value is None else value.hex  # as the ORM stores it
     return lambda value: field.get_db_prep_value(value, connection, prepared=False)
 
 
@@ -58,6 +69,24 @@ def _row_adapter(fields: Sequence[models.Field]):
     adapters = [_adapter(field) for field in fields]
     if not any(adapters):
         return tuple
+    return lambda row: tuple(
+        value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)
+    )
+
+
+@cache
+def _plain_row_adapter(model: type[models.Model], field_names: tuple[str, ...]):
+    """Like ``_row_adapter`` without the memo (kept per process, it would only grow): for the
+    small, frequent inserts of ``insert_rows_returning``."""
+    adapters = []
+    for name in field_names:
+        field = model._meta.get_field(name)
+        adapter = _adapter(field)
+        if isinstance(field, models.DateTimeField):
+            adapter = connection.ops.adapt_datetimefield_value
+        elif isinstance(field, models.DateField):
+            adapter = connection.ops.adapt_datefield_value
+        adapters.append(adapter)
     return lambda row: tuple(
         value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)
     )
@@ -107,6 +136,42 @@ def bulk_insert_rows(
             [quote(field.column) for field in fields],
             (adapt(row) for row in rows),
         )
+
+
+def insert_rows_returning(
+    model: type[models.Model],
+    field_names: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    unique: str,
+    returning: Sequence[str],
+) -> list[tuple]:
+    """Insert rows with ``INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …`` (SQLite 3.35+
+    and PostgreSQL): one statement that writes the new rows, skips those whose ``unique`` value
+    is already stored, and answers with ``returning`` of the rows it wrote. Runs inside the
+    caller's transaction."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    adapt = _plain_row_adapter(model, tuple(field_names))
+    columns = ", ".join(quote(field.column) for field in fields)
+    answer = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
+    conflict = quote(model._meta.get_field(unique).column)
+    row_placeholder = f"({', '.join(['%s'] * len(fields))})"
+    # SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535.
+    size = max(1, 30_000 // len(fields))
+    written: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = [adapt(row) for row in rows[start : start + size]]
+            values = ", ".join([row_placeholder] * len(chunk))
+            # Identifiers come from model metadata; values go through placeholders.
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {answer}",
+                [value for row in chunk for value in row],
+            )
+            written.extend(cursor.fetchall())
+    return written
 
 
 def bulk_update_rows(

@@ -214,7 +214,7 @@ def enterprise_create(request, payload: EnterpriseIn):
     """Register an enterprise (command post). The credit code is the key: a second request
     with the same code is refused with 400, so a retried request creates nothing twice."""
     require(request.auth, Action.ENTERPRISES_MANAGE)
-    fields = payload.dict(exclude={"liaison_id"})
+    fields = payload.model_dump(exclude={"liaison_id"})
     enterprise = services.enterprise_create(
         actor=request.auth, liaison=_liaison(payload.liaison_id), **fields
     )
@@ -225,7 +225,7 @@ def enterprise_create(request, payload: EnterpriseIn):
 def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
     enterprise = selectors.enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
     require(request.auth, Action.ENTERPRISES_MANAGE)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.model_dump(exclude_unset=True)
     if "liaison_id" in fields:
         fields["liaison"] = _liaison(fields.pop("liaison_id"))
     fields = {key: value for key, value in fields.items() if value is not None or key == "liaison"}

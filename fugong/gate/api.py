@@ -8,9 +8,9 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from fugong.core.api import ERROR_RESPONSES, ActiveSessionAuth, InputSchema
 from fugong.core.errors import PermissionDeniedError
@@ -21,6 +21,9 @@ from .display import reason_texts
 from .models import GateDevice, StepAction
 
 router = Router(tags=["gate"])
+
+# Answers are built from dicts, so they are plain pydantic models: ninja's Schema runs a Python
+# validator per object (to read Django objects), which a batch's thousand results would pay for.
 
 
 class GateDeviceAuth(HttpBearer):
@@ -97,12 +100,12 @@ class BatchIn(InputSchema):
     checks: list[CheckIn] = Field(min_length=1)
 
 
-class ReasonOut(Schema):
+class ReasonOut(BaseModel):
     code: str
     text: str
 
 
-class CheckOut(Schema):
+class CheckOut(BaseModel):
     client_id: uuid.UUID
     status: Literal["created", "replayed"]
     id: int
@@ -113,13 +116,13 @@ class CheckOut(Schema):
     occurred_at: datetime
 
 
-class ItemErrorOut(Schema):
+class ItemErrorOut(BaseModel):
     code: str
     message: str
     fields: dict[str, list[str]]
 
 
-class BatchItemOut(Schema):
+class BatchItemOut(BaseModel):
     client_id: uuid.UUID
     status: Literal["created", "replayed", "rejected"]
     id: int | None = None
@@ -129,7 +132,7 @@ class BatchItemOut(Schema):
     error: ItemErrorOut | None = None
 
 
-class BatchOut(Schema):
+class BatchOut(BaseModel):
     created: int
     replayed: int
     rejected: int
@@ -137,7 +140,7 @@ class BatchOut(Schema):
 
 
 def _to_input(check: CheckIn) -> services.CheckInput:
-    visitor = services.VisitorInput(**check.visitor.dict()) if check.visitor else None
+    visitor = services.VisitorInput(**check.visitor.model_dump()) if check.visitor else None
     return services.CheckInput(
         client_id=check.client_id,
         occurred_at=check.occurred_at,
@@ -220,7 +223,7 @@ def check_batch(request, gate_id: int, payload: BatchIn):
     }
 
 
-class GateOut(Schema):
+class GateOut(BaseModel):
     id: int
     name: str
     enterprise_id: int | None
@@ -247,7 +250,7 @@ def gate_list(request):
     ]
 
 
-class CheckRowOut(Schema):
+class CheckRowOut(BaseModel):
     id: int
     client_id: uuid.UUID
     occurred_at: datetime
@@ -298,7 +301,7 @@ class IdentifyIn(InputSchema):
     worker_id: int | None = None
 
 
-class PersonOut(Schema):
+class PersonOut(BaseModel):
     id: int
     name: str
     document: str
@@ -308,7 +311,7 @@ class PersonOut(Schema):
     observation_until: str | None
 
 
-class IdentifyOut(Schema):
+class IdentifyOut(BaseModel):
     person: PersonOut | None
     problems: list[ReasonOut]
 
@@ -357,7 +360,7 @@ def snapshot(request, gate_id: int):
     return selectors.gate_snapshot(gate=gate)
 
 
-class EventOut(Schema):
+class EventOut(BaseModel):
     id: int
     kind: str
     status: str
@@ -407,5 +410,5 @@ def event_step(request, event_id: int, payload: StepIn):
     """Record the next step of an abnormal event (re-check, release, fever clinic, outcome)."""
     event = selectors.event_get(actor=request.auth, event_id=event_id)
     require(request.auth, Action.GATE_EVENTS_FOLLOW)
-    event = services.abnormal_event_step(actor=request.auth, event=event, **payload.dict())
+    event = services.abnormal_event_step(actor=request.auth, event=event, **payload.model_dump())
     return _event_out(event)

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.bulk import bulk_insert_rows
+from fugong.core.bulk import insert_rows_returning
 from fugong.core.crypto import encrypt
 from fugong.core.divisions import division_get
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
@@ -36,12 +37,12 @@ from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 from fugong.screening.engine import areas_in_force, policy_on, rescreen
-from fugong.screening.models import ScreeningPolicy, ScreeningRun
-from fugong.workforce.models import Worker, WorkerPass
+from fugong.screening.models import ScreeningRun
+from fugong.workforce.models import Worker
 from fugong.workforce.personal import parse_document, parse_phone
 from fugong.workforce.services import PASS_PREFIX, PASS_SALT
 
-from . import rules
+from . import reads, rules
 from .models import (
     AbnormalEvent,
     EventOutcome,
@@ -123,12 +124,7 @@ class CheckResult:
 
 
 def thresholds_on(day: date) -> rules.Thresholds:
-    row = (
-        ScreeningPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-    )
-    if row is None:
-        return rules.Thresholds()
-    return rules.Thresholds(fever=row.fever_threshold, spo2=row.spo2_threshold)
+    return reads.thresholds_on(day)
 
 
 class _Days:
@@ -292,71 +288,65 @@ def gate_checks_record(
         )
     if not gate.is_active:
         raise ConflictError(_("This gate is not in use."))
-    try:
+    # Judged outside the write transaction: on SQLite a write transaction holds the database's
+    # one write lock from its first statement, so the reads and the verdicts are done first and
+    # the lock is held only for the inserts.
+    results, pending = _judge(gate, items, operator, device)
+    if pending:
         with transaction.atomic():
-            return _record(gate, items, operator, device)
-    except IntegrityError:
-        # Another request stored one of these client ids meanwhile: go one by one, so that
-        # each item meets what is now in the database (and becomes a replay or a conflict).
-        results = []
-        for item in items:
-            for attempt in (1, 2):
-                try:
-                    with transaction.atomic():
-                        results.extend(_record(gate, [item], operator, device))
-                    break
-                except IntegrityError:
-                    if attempt == 2:
-                        raise
-        return results
+            _store(gate, pending, results, operator)
+    replayed = [result for result in results.values() if result.status == "replayed"]
+    if replayed:
+        events = dict(
+            AbnormalEvent.objects.filter(gate_check__in=[result.check.pk for result in replayed])
+            .order_by()
+            .values_list("gate_check_id", "id")
+        )
+        for result in replayed:
+            result.event_id = events.get(result.check.pk)
+    return [results[index] for index in range(len(items))]
 
 
-def _record(gate: Gate, items: list[CheckInput], operator, device) -> list[CheckResult]:
+def _replay_or_conflict(gate: Gate, item: CheckInput, stored: GateCheck) -> CheckResult:
+    """The answer for a check whose client id is stored already."""
+    # The same check sent again to the same gate; an id reused elsewhere is a conflict.
+    if stored.payload_digest == item.digest and stored.gate_id == gate.pk:
+        return CheckResult(item.client_id, "replayed", check=stored)
+    return CheckResult(
+        item.client_id,
+        "rejected",
+        error=ConflictError(
+            _("This check id was already used for a different check."),
+            code="idempotency_conflict",
+        ),
+    )
+
+
+Pending = tuple[int, CheckInput, GateCheck, rules.Decision, "Visitor | None"]
+
+
+def _judge(
+    gate: Gate, items: list[CheckInput], operator, device
+) -> tuple[dict[int, CheckResult], list[Pending]]:
+    """Read what the verdicts need (one query each for stored ids, passes and workers), judge
+    every item, and return the answers so far with the checks still to store."""
     now = timezone.now()
     days = _Days()
     results: dict[int, CheckResult] = {}
     # Replays and conflicts.
     seen_in_batch: dict[uuid.UUID, int] = {}
-    existing = {
-        check.client_id: check
-        for check in GateCheck.objects.filter(client_id__in=[item.client_id for item in items])
-    }
-    # Passes and workers, one query each.
+    # One query each for stored ids, passes and workers (see reads.py for why in plain SQL).
+    existing = reads.stored_checks(list({item.client_id for item in items}))
     codes = {
         index: _pass_code(item.pass_token) for index, item in enumerate(items) if item.pass_token
     }
-    passes = {
-        worker_pass.code: worker_pass
-        for worker_pass in WorkerPass.objects.filter(
-            code__in=[code for code in codes.values() if code]
-        ).select_related("worker")
-    }
-    worker_ids = {item.worker_id for item in items if item.worker_id}
-    workers = (
-        # Someone who has left every enterprise is nobody's to admit.
-        {
-            worker.pk: worker
-            for worker in Worker.objects.filter(pk__in=worker_ids, enterprise__isnull=False)
-        }
-        if worker_ids
-        else {}
-    )
-    pending: list[tuple[int, CheckInput, GateCheck, rules.Decision, Visitor | None]] = []
+    passes = reads.passes_by_code(sorted({code for code in codes.values() if code}))
+    workers = reads.workers_by_id(sorted({item.worker_id for item in items if item.worker_id}))
+    pending: list[Pending] = []
     for index, item in enumerate(items):
         stored = existing.get(item.client_id)
         if stored is not None:
-            # The same check sent again to the same gate; an id reused elsewhere is a conflict.
-            if stored.payload_digest == item.digest and stored.gate_id == gate.pk:
-                results[index] = CheckResult(item.client_id, "replayed", check=stored)
-            else:
-                results[index] = CheckResult(
-                    item.client_id,
-                    "rejected",
-                    error=ConflictError(
-                        _("This check id was already used for a different check."),
-                        code="idempotency_conflict",
-                    ),
-                )
+            results[index] = _replay_or_conflict(gate, item, stored)
             continue
         if item.client_id in seen_in_batch:
             results[index] = CheckResult(
@@ -400,14 +390,17 @@ def _record(gate: Gate, items: list[CheckInput], operator, device) -> list[Check
                 reasons=offline_reasons,
                 abnormal=decision.abnormal,
             )
+        # Ids rather than objects: assigning related objects runs checks that, for a batch of
+        # a thousand, cost more than its insert. The objects are cached on the check instead.
         check = GateCheck(
             client_id=item.client_id,
             payload_digest=item.digest,
-            gate=gate,
+            gate_id=gate.pk,
             enterprise_id=gate.enterprise_id,
-            operator=operator,
-            device=device,
-            worker=worker,
+            operator_id=operator.pk if operator is not None else None,
+            device_id=device.pk if device is not None else None,
+            worker_id=worker.pk if worker is not None else None,
+            visitor_id=None,  # set when the visitor is saved (given here: defaults are slow)
             mask=item.mask,
             disinfected=item.disinfected,
             temperature=item.temperature,
@@ -421,45 +414,67 @@ def _record(gate: Gate, items: list[CheckInput], operator, device) -> list[Check
             check_date=day,
             received_at=now,
         )
+        for name, related in (
+            ("gate", gate),
+            ("operator", operator),
+            ("device", device),
+            ("worker", worker),
+        ):
+            if related is not None:
+                CHECK_RELATIONS[name].set_cached_value(check, related)
         pending.append((index, item, check, decision, visitor))
-    if pending:
-        for _index, _item, check, _decision, visitor in pending:
-            if visitor is not None:
-                visitor.save()
-                check.visitor = visitor
-        plain = [entry for entry in pending if not entry[3].abnormal]
-        bulk_insert_rows(
+    return results, pending
+
+
+def _store(gate: Gate, pending: list[Pending], results: dict[int, CheckResult], operator) -> None:
+    """Write the judged checks in the caller's transaction: the plain ones in one statement that
+    skips client ids stored meanwhile by another request, the abnormal ones with their events.
+    A check that lost such a race becomes a replay or a conflict, like any repeat."""
+    lost: list[tuple[int, CheckInput, Visitor | None]] = []
+    for _index, _item, check, _decision, visitor in pending:
+        if visitor is not None:
+            visitor.save()
+            check.visitor = visitor
+    plain = [entry for entry in pending if not entry[3].abnormal]
+    if plain:
+        written = insert_rows_returning(
             GateCheck,
             CHECK_FIELDS,
-            (tuple(_value(entry[2], name) for name in CHECK_FIELDS) for entry in plain),
+            [CHECK_VALUES(entry[2]) for entry in plain],
+            unique="client_id",
+            returning=("client_id", "id"),
         )
+        ids = {uuid.UUID(str(client_id)): pk for client_id, pk in written}
+        for index, item, check, _decision, visitor in plain:
+            if item.client_id not in ids:
+                lost.append((index, item, visitor))
+                continue
+            check.pk = ids[item.client_id]
+            check._state.adding = False
+            check._state.db = GateCheck.objects.db
+            results[index] = CheckResult(item.client_id, "created", check=check)
+    for index, item, check, decision, visitor in pending:
+        if not decision.abnormal:
+            continue
+        try:
+            with transaction.atomic():
+                check.save()
+        except IntegrityError:
+            lost.append((index, item, visitor))
+            continue
+        event = _raise_event(check, decision, operator)
+        results[index] = CheckResult(item.client_id, "created", check=check, event_id=event.pk)
+    if lost:
         stored = {
             check.client_id: check
             for check in GateCheck.objects.filter(
-                client_id__in=[entry[2].client_id for entry in plain]
-            )
+                client_id__in=[item.client_id for _index, item, _visitor in lost]
+            ).order_by()
         }
-        for index, item, check, decision, _visitor in pending:
-            if decision.abnormal:
-                check.save()
-                event = _raise_event(check, decision, operator)
-                results[index] = CheckResult(
-                    item.client_id, "created", check=check, event_id=event.pk
-                )
-            else:
-                results[index] = CheckResult(
-                    item.client_id, "created", check=stored[item.client_id]
-                )
-    replayed = [result for result in results.values() if result.status == "replayed"]
-    if replayed:
-        events = dict(
-            AbnormalEvent.objects.filter(
-                gate_check__in=[result.check.pk for result in replayed]
-            ).values_list("gate_check_id", "id")
-        )
-        for result in replayed:
-            result.event_id = events.get(result.check.pk)
-    return [results[index] for index in range(len(items))]
+        for index, item, visitor in lost:
+            if visitor is not None:
+                visitor.delete()  # registered for a check that is stored already
+            results[index] = _replay_or_conflict(gate, item, stored[item.client_id])
 
 
 _KNOWN_REASONS = {
@@ -489,10 +504,12 @@ CHECK_FIELDS = (
     "received_at",
 )
 
+# The stored values of a check, in CHECK_FIELDS order (foreign keys by their ids).
+CHECK_VALUES = attrgetter(*(GateCheck._meta.get_field(name).attname for name in CHECK_FIELDS))
 
-def _value(check: GateCheck, name: str):
-    field = GateCheck._meta.get_field(name)
-    return getattr(check, field.attname if field.is_relation else name)
+CHECK_RELATIONS = {
+    name: GateCheck._meta.get_field(name) for name in ("gate", "operator", "device", "worker")
+}
 
 
 def _identify(gate, item, index, codes, passes, workers, day, days):
@@ -814,11 +831,7 @@ def gate_device_revoke(*, actor, device: GateDevice) -> GateDevice:
 def gate_device_authenticate(token: str) -> GateDevice | None:
     if not token or not token.startswith("fgd_"):
         return None
-    device = (
-        GateDevice.objects.select_related("gate", "gate__enterprise")
-        .filter(digest=GateDevice.digest_of(token), revoked_at__isnull=True, gate__is_active=True)
-        .first()
-    )
+    device = reads.device_by_digest(GateDevice.digest_of(token))
     if device is None:
         return None
     now = timezone.now()

@@ -256,7 +256,7 @@ def application_create(request, payload: ApplicationIn):
     require(request.auth, Action.APPLICATIONS_APPLY)
     enterprise = enterprise_get(actor=request.auth, enterprise_id=request.auth.enterprise_id)
     application = services.application_create(
-        actor=request.auth, enterprise=enterprise, **payload.dict()
+        actor=request.auth, enterprise=enterprise, **payload.model_dump()
     )
     return Status(201, _out(_get(request, application.pk)))
 
@@ -264,7 +264,9 @@ def application_create(request, payload: ApplicationIn):
 @router.patch("/{int:application_id}", response={200: ApplicationOut, **ERROR_RESPONSES})
 def application_update(request, application_id: int, payload: ApplicationPatch):
     application = _get(request, application_id)
-    fields = payload.dict(exclude_unset=True, exclude={"self_check", "rectification_responses"})
+    fields = payload.model_dump(
+        exclude_unset=True, exclude={"self_check", "rectification_responses"}
+    )
     fields = {key: value for key, value in fields.items() if value is not None}
     services.application_update(
         actor=request.auth,

@@ -245,7 +245,7 @@ def worker_create(request, payload: WorkerIn):
     enterprise moves here; the same person twice on one roster is 409)."""
     require(request.auth, Action.WORKERS_MANAGE)
     enterprise = enterprise_get(actor=request.auth, enterprise_id=payload.enterprise_id)
-    fields = payload.dict(
+    fields = payload.model_dump(
         exclude={"enterprise_id", "document_type", "document_number", "phone", "travel"},
         exclude_none=True,
     )
@@ -264,7 +264,7 @@ def worker_create(request, payload: WorkerIn):
 @router.patch("/workers/{int:worker_id}", response={200: WorkerOut, **ERROR_RESPONSES})
 def worker_update(request, worker_id: int, payload: WorkerFieldsIn):
     worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
-    fields = payload.dict(exclude={"phone", "travel"}, exclude_unset=True)
+    fields = payload.model_dump(exclude={"phone", "travel"}, exclude_unset=True)
     return services.worker_update(
         actor=request.auth, worker=worker, phone=payload.phone, travel=_travel(payload), **fields
     )
@@ -386,7 +386,7 @@ def risk_area_list(request):
 @router.post("/risk-areas", response={201: RiskAreaSavedOut, **ERROR_RESPONSES}, tags=["screening"])
 def risk_area_add(request, payload: RiskAreaIn):
     """Declare a risk area; everyone who was there is re-screened at once."""
-    area, run = screening_services.risk_area_add(actor=request.auth, **payload.dict())
+    area, run = screening_services.risk_area_add(actor=request.auth, **payload.model_dump())
     return Status(201, {"area": area, "run": run})
 
 

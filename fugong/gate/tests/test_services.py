@@ -395,3 +395,49 @@ def test_gates_are_edited_and_taken_out_of_use_within_scope(park, gate):
 
     with pytest.raises(Refused):
         services.gate_update(actor=park.officer, gate=gate, name="")
+
+
+def test_a_check_stored_by_another_request_meanwhile_becomes_a_replay(
+    park, gate, token, monkeypatch
+):
+    """Judged outside the write transaction, a check can lose a race with its own repeat."""
+    sent = check(pass_token=token)
+    original = services._judge
+
+    def judge_then_race(*args, **kwargs):
+        judged = original(*args, **kwargs)
+        monkeypatch.setattr(services, "_judge", original)
+        services.gate_checks_record(gate=gate, items=[sent])  # the repeat gets in first
+        return judged
+
+    monkeypatch.setattr(services, "_judge", judge_then_race)
+    (result,) = record(gate, sent)
+    assert result.status == "replayed"
+    assert GateCheck.objects.count() == 1
+
+
+def test_a_visitor_registered_for_a_lost_race_is_not_kept(park, gate, monkeypatch):
+    visitor = services.VisitorInput(
+        full_name="司机",
+        document_type="resident_id",
+        document_number=resident_id(sequence=94),
+        phone="",
+        origin="430602",
+        employer="",
+        purpose="送货",
+        host="",
+        contact_history="",
+    )
+    sent = check(visitor=visitor)
+    original = services._judge
+
+    def judge_then_race(*args, **kwargs):
+        judged = original(*args, **kwargs)
+        monkeypatch.setattr(services, "_judge", original)
+        services.gate_checks_record(gate=gate, items=[sent])
+        return judged
+
+    monkeypatch.setattr(services, "_judge", judge_then_race)
+    (result,) = record(gate, sent)
+    assert result.status == "replayed"
+    assert Visitor.objects.count() == 1 and GateCheck.objects.count() == 1
