@@ -19,6 +19,7 @@ urlpatterns = [
     path("screening/", include("fugong.screening.urls")),
     path("handover/", include("fugong.handover.urls")),
     path("gate/", include("fugong.gate.urls")),
+    path("reports/", include("fugong.reports.urls")),
     path("audit/", include("fugong.audit.urls")),
     path("", include("fugong.core.urls")),
 ]

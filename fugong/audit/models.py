@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     GATE_DEVICE_REVOKED = "gate.device_revoked", _("Gate device token revoked")
     GATE_EVENT_RAISED = "gate.event_raised", _("Abnormal event at a gate")
     GATE_EVENT_STEP = "gate.event_step", _("Abnormal event followed up")
+    HEADCOUNT_DECLARED = "reports.headcount_declared", _("Workers on duty declared")
 
 
 class AuditEvent(models.Model):

@@ -143,19 +143,21 @@ def insert_rows_returning(
     field_names: Sequence[str],
     rows: Sequence[tuple],
     *,
-    unique: str,
+    unique: str | Sequence[str],
     returning: Sequence[str],
 ) -> list[tuple]:
     """Insert rows with ``INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …`` (SQLite 3.35+
     and PostgreSQL): one statement that writes the new rows, skips those whose ``unique`` value
-    is already stored, and answers with ``returning`` of the rows it wrote. Runs inside the
+    is already stored (one field, or several with a unique constraint over them), and answers
+    with ``returning`` of the rows it wrote. Runs inside the
     caller's transaction."""
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     adapt = _plain_row_adapter(model, tuple(field_names))
     columns = ", ".join(quote(field.column) for field in fields)
     answer = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
-    conflict = quote(model._meta.get_field(unique).column)
+    unique_names = (unique,) if isinstance(unique, str) else tuple(unique)
+    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique_names)
     row_placeholder = f"({', '.join(['%s'] * len(fields))})"
     # SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535.
     size = max(1, 30_000 // len(fields))

@@ -49,6 +49,8 @@ class Action(models.TextChoices):
     GATES_MANAGE = "gates.manage", _("set up gates and their device tokens")
     GATE_OPERATE = "gate.operate", _("run a gate's checkpoint")
     GATE_EVENTS_FOLLOW = "gate.events_follow", _("follow abnormal events")
+    REPORTS_VIEW = "reports.view", _("read the dashboard and the daily report")
+    HEADCOUNT_DECLARE = "reports.declare_headcount", _("declare workers on duty")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -76,6 +78,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GATES_VIEW,
             Action.GATES_MANAGE,
             Action.GATE_EVENTS_FOLLOW,
+            Action.REPORTS_VIEW,
+            Action.HEADCOUNT_DECLARE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -89,6 +93,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SCREENING_VIEW,
             Action.GATES_VIEW,
             Action.GATE_EVENTS_FOLLOW,
+            Action.REPORTS_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -109,6 +114,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GATES_VIEW,
             Action.GATES_MANAGE,
             Action.GATE_EVENTS_FOLLOW,
+            Action.REPORTS_VIEW,
+            Action.HEADCOUNT_DECLARE,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

@@ -188,6 +188,10 @@ class Plan:
     extra: dict = field(default_factory=dict)
 
 
+# The park registered its enterprises a month ago: the dashboard's history starts then.
+REGISTERED_DAYS_AGO = 30
+
+
 class DemoPark:
     def __init__(self, *, today: date | None = None, seed: int = 2020, stdout=None):
         self.today = today or timezone.localdate()
@@ -478,6 +482,7 @@ class DemoPark:
             enterprises.append(
                 enterprise_create(
                     actor=self.command,
+                    at=moment(self.today - timedelta(days=REGISTERED_DAYS_AGO), 9, rng),
                     name=name,
                     credit_code=credit_code(rng, self.used_codes),
                     kind=kind,
@@ -499,6 +504,7 @@ class DemoPark:
             trade, suffix = rng.choice(COMMERCE_WORDS + OTHER_WORDS)
             enterprise_create(
                 actor=self.command,
+                at=moment(self.today - timedelta(days=REGISTERED_DAYS_AGO), 9, rng),
                 name=f"{rng.choice(PLACE_WORDS)}{trade}{suffix}岳阳分公司",
                 credit_code=credit_code(rng, self.used_codes),
                 kind=EnterpriseKind.OTHER,

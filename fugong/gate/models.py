@@ -141,6 +141,16 @@ class GateCheck(models.Model):
         related_name="gate_checks",
         db_index=False,
     )
+    # The worker's own enterprise when the check was made (it may change later): workers on
+    # duty are counted by it, for any past date.
+    worker_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     visitor = models.ForeignKey(
         Visitor, on_delete=models.PROTECT, null=True, blank=True, related_name="checks"
     )

@@ -36,6 +36,7 @@ from fugong.core.privacy import mask_phone
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
+from fugong.reports.attendance import attendance_add
 from fugong.screening.engine import areas_in_force, policy_on, rescreen
 from fugong.screening.models import ScreeningRun
 from fugong.workforce.models import Worker
@@ -400,6 +401,7 @@ def _judge(
             operator_id=operator.pk if operator is not None else None,
             device_id=device.pk if device is not None else None,
             worker_id=worker.pk if worker is not None else None,
+            worker_enterprise_id=worker.enterprise_id if worker is not None else None,
             visitor_id=None,  # set when the visitor is saved (given here: defaults are slow)
             mask=item.mask,
             disinfected=item.disinfected,
@@ -453,6 +455,17 @@ def _store(gate: Gate, pending: list[Pending], results: dict[int, CheckResult], 
             check._state.adding = False
             check._state.db = GateCheck.objects.db
             results[index] = CheckResult(item.client_id, "created", check=check)
+        # Workers on duty are kept counted as admissions arrive (the dashboard reads the counts).
+        attendance_add(
+            [
+                (check.check_date, check.worker_id, check.worker_enterprise_id)
+                for _index, item, check, _decision, _visitor in plain
+                if item.client_id in ids
+                and check.verdict == Verdict.ADMITTED
+                and check.worker_id is not None
+                and check.worker_enterprise_id is not None
+            ]
+        )
     for index, item, check, decision, visitor in pending:
         if not decision.abnormal:
             continue
@@ -463,6 +476,9 @@ def _store(gate: Gate, pending: list[Pending], results: dict[int, CheckResult], 
             lost.append((index, item, visitor))
             continue
         event = _raise_event(check, decision, operator)
+        if check.verdict == Verdict.ADMITTED and check.worker_enterprise_id is not None:
+            # Only when the kiosk, offline, admitted someone whose readings were abnormal.
+            attendance_add([(check.check_date, check.worker_id, check.worker_enterprise_id)])
         results[index] = CheckResult(item.client_id, "created", check=check, event_id=event.pk)
     if lost:
         stored = {
@@ -489,6 +505,7 @@ CHECK_FIELDS = (
     "operator",
     "device",
     "worker",
+    "worker_enterprise",
     "visitor",
     "mask",
     "disinfected",

@@ -168,7 +168,14 @@ class ClearanceChange(models.Model):
 
     class Meta:
         ordering = ["run", "id"]
-        indexes = [models.Index(fields=["enterprise", "run"])]
+        indexes = [
+            models.Index(fields=["enterprise", "run"]),
+            # The clearance on a past day (the dashboard): a worker's changes in order, and the
+            # changes into or out of an observation still running on that day.
+            models.Index(fields=["worker", "run"]),
+            models.Index(fields=["new_clearance", "new_until"]),
+            models.Index(fields=["old_clearance", "old_until"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.worker_id}: {self.old_clearance} → {self.new_clearance}"

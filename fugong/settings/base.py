@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fugong.screening",
     "fugong.handover",
     "fugong.gate",
+    "fugong.reports",
     "fugong.demo",
 ]
 

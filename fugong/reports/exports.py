@@ -1,0 +1,151 @@
+"""The daily report as the park publishes it: the text (Chinese or English) and the
+per-enterprise table as xlsx. Both are built from ``DailyFigures``, the same object the dashboard
+shows, so the report always matches the dashboard."""
+
+from __future__ import annotations
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from fugong.core.tabular import xlsx_bytes
+from fugong.enterprises.models import EnterpriseKind
+
+from .selectors import WAITING_LABELS, DailyFigures
+
+NO_RATE = "—"
+
+
+def percent(value: float | None) -> str:
+    """48.5% (one decimal), or "—" when there is nothing to divide by."""
+    if value is None:
+        return NO_RATE
+    return f"{value * 100:.1f}%"
+
+
+def _day_text(figures: DailyFigures) -> str:
+    day = figures.day
+    if translation.get_language().startswith("zh"):
+        return f"{day.month}月{day.day}日"
+    return formats.date_format(day, "j F Y")
+
+
+def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
+    """The published text: one paragraph of figures, then the warnings, in ``language``."""
+    with translation.override(language):
+        values = {
+            "day": _day_text(figures),
+            "resumed": figures.resumed,
+            "sites": figures.construction_sites_resumed,
+            "on_duty": figures.on_duty,
+            "rate": percent(figures.resumption_rate),
+            "in_scope": figures.in_scope,
+            "above_scale_rate": percent(figures.above_scale_rate),
+            "above_scale_resumed": figures.above_scale_resumed,
+            "above_scale_in_scope": figures.above_scale_in_scope,
+            "return_rate": percent(figures.return_to_post_rate),
+            "events": figures.abnormal_events,
+            "observation": figures.under_observation,
+            "confirmed": figures.confirmed,
+            "suspected": figures.suspected,
+        }
+        scope = (
+            pgettext("daily report", "the park")
+            if figures.whole_park
+            else pgettext("daily report", "the enterprises in your charge")
+        )
+        lines = [
+            _(
+                "As of %(day)s, %(resumed)s enterprises in %(scope)s had resumed work "
+                "(including %(sites)s construction sites), with %(on_duty)s employees on duty; "
+                "the resumption rate was %(rate)s (%(resumed)s of %(in_scope)s enterprises), "
+                "and %(above_scale_rate)s for above-scale industrial enterprises "
+                "(%(above_scale_resumed)s of %(above_scale_in_scope)s). "
+                "The return-to-post rate was %(return_rate)s."
+            )
+            % {**values, "scope": scope},
+            _(
+                "Abnormal readings at the gates today: %(events)s; people under medical "
+                "observation: %(observation)s; confirmed cases: %(confirmed)s; suspected "
+                "cases: %(suspected)s."
+            )
+            % values,
+        ]
+        waiting = figures.applications_waiting
+        lines.append(
+            _("Applications waiting: %(list)s.")
+            % {
+                "list": _("; ").join(
+                    f"{WAITING_LABELS[step]} {waiting.get(step, 0)}" for step in WAITING_LABELS
+                )
+            }
+        )
+        if figures.declaring_enterprises:
+            lines.append(
+                _(
+                    "Of the employees on duty, %(declared)s were declared by %(count)s "
+                    "enterprises without gate records."
+                )
+                % {"declared": figures.on_duty_declared, "count": figures.declaring_enterprises}
+            )
+        if figures.alerts:
+            names = _(", ").join(alert.enterprise.name for alert in figures.alerts)
+            lines.append(
+                _(
+                    "Warning: %(count)s enterprises had people at work without approval "
+                    "(unapproved resumption): %(names)s."
+                )
+                % {"count": len(figures.alerts), "names": names}
+            )
+        return "\n".join(lines)
+
+
+def enterprise_table(figures: DailyFigures) -> tuple[list[str], list[list[object]]]:
+    """The per-enterprise table: every enterprise in the scope, counted or not."""
+    kinds = dict(EnterpriseKind.choices)
+    header = [
+        _("Enterprise"),
+        _("Kind"),
+        _("Above-scale industrial"),
+        _("In scope"),
+        _("Status on the day"),
+        _("Workers on duty"),
+        _("Source"),
+        _("Usual headcount"),
+        _("Return-to-post rate"),
+        _("Abnormal events"),
+        _("Unapproved resumption"),
+    ]
+    alerts = {alert.enterprise.id for alert in figures.alerts}
+    rows = []
+    for line in sorted(figures.enterprises, key=lambda line: line.facts.name):
+        facts = line.facts
+        if line.resumed:
+            status = _("Resumed")
+        elif line.suspended:
+            status = _("Suspended")
+        else:
+            status = _("Not resumed")
+        source = {"gate": _("Gate records"), "declared": _("Declared"), "": ""}[line.on_duty_source]
+        rows.append(
+            [
+                facts.name,
+                str(kinds.get(facts.kind, facts.kind)),
+                _("Yes") if facts.is_above_scale_industrial else _("No"),
+                _("Yes") if line.counted else _("No"),
+                status,
+                line.on_duty,
+                source,
+                facts.usual_headcount,
+                percent(line.return_to_post_rate) if line.resumed else NO_RATE,
+                line.abnormal_events,
+                _("Yes") if facts.id in alerts else "",
+            ]
+        )
+    return header, rows
+
+
+def daily_report_xlsx(figures: DailyFigures, language: str = "zh-hans") -> bytes:
+    with translation.override(language):
+        header, rows = enterprise_table(figures)
+        return xlsx_bytes(figures.day.isoformat(), header, rows)

@@ -1,0 +1,74 @@
+"""Writes of the reports app: the headcounts enterprises declare."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.errors import ApplicationError, NotFoundError, full_clean_or_raise
+from fugong.core.roles import Action, require
+from fugong.core.scoping import enterprise_scope_q
+from fugong.enterprises.models import Enterprise
+
+from .models import AttendanceCount, HeadcountDeclaration
+
+
+@transaction.atomic
+def headcount_declare(
+    *,
+    actor,
+    enterprise: Enterprise,
+    day: date,
+    workers: int,
+    note: str = "",
+    at: datetime | None = None,
+) -> HeadcountDeclaration:
+    """Declare how many of an enterprise's workers were on duty on ``day`` (today or earlier),
+    for an enterprise without gate records that day; a second declaration for the same day
+    replaces the first. Gate records, when they exist, are the figure and the declaration is
+    refused."""
+    require(actor, Action.HEADCOUNT_DECLARE)
+    if not Enterprise.objects.filter(enterprise_scope_q(actor), pk=enterprise.pk).exists():
+        raise NotFoundError()
+    now = at or timezone.now()
+    if day > timezone.localdate(now):
+        message = _("Workers on duty can be declared for today or an earlier day.")
+        raise ApplicationError(message, fields={"day": [message]})
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        message = _("Give the number of workers on duty, 0 or more.")
+        raise ApplicationError(message, fields={"workers": [message]})
+    if AttendanceCount.objects.filter(enterprise=enterprise, day=day, workers__gt=0).exists():
+        message = _(
+            "This enterprise has gate records for that day: its workers on duty are counted "
+            "from them."
+        )
+        raise ApplicationError(message, fields={"day": [message]}, code="gate_records")
+    declaration = (
+        HeadcountDeclaration.objects.select_for_update()
+        .filter(enterprise=enterprise, day=day)
+        .first()
+    )
+    previous = declaration.workers if declaration else None
+    if declaration is None:
+        declaration = HeadcountDeclaration(enterprise=enterprise, day=day, created_at=now)
+    declaration.workers = workers
+    declaration.note = (note or "").strip()
+    declaration.declared_by = actor
+    full_clean_or_raise(declaration)
+    declaration.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.HEADCOUNT_DECLARED,
+        target=declaration,
+        enterprise=enterprise,
+        summary=_("%(day)s: %(workers)d workers on duty declared")
+        % {"day": day.isoformat(), "workers": workers},
+        data={"day": day.isoformat(), "workers": workers, "previous": previous},
+        at=now,
+    )
+    return declaration

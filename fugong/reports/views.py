@@ -1,0 +1,209 @@
+"""The dashboard, the records behind each figure, the daily report and headcount declarations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fugong.core.errors import ApplicationError, NotFoundError
+from fugong.core.forms import add_application_error
+from fugong.core.roles import Action, require, user_can
+from fugong.enterprises.selectors import enterprise_list
+from fugong.gate.models import EventOutcome
+
+from . import exports, selectors, services
+from .forms import DeclarationForm
+
+PAGE_SIZE = 50
+
+FIGURE_LABELS = {
+    "in_scope": gettext_lazy("Enterprises in scope"),
+    "resumed": gettext_lazy("Enterprises resumed"),
+    "construction_sites_resumed": gettext_lazy("Construction sites resumed"),
+    "above_scale_in_scope": gettext_lazy("Above-scale industrial enterprises in scope"),
+    "above_scale_resumed": gettext_lazy("Above-scale industrial enterprises resumed"),
+    "on_duty": gettext_lazy("Workers on duty"),
+    "abnormal_events": gettext_lazy("Abnormal events of the day"),
+    "under_observation": gettext_lazy("People under medical observation"),
+    "confirmed": gettext_lazy("Confirmed cases"),
+    "suspected": gettext_lazy("Suspected cases"),
+    "unapproved": gettext_lazy("Unapproved resumption"),
+    **selectors.WAITING_LABELS,
+}
+
+
+def _day(request: HttpRequest):
+    return selectors.report_date(request.GET.get("date"))
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.REPORTS_VIEW)
+    day = _day(request)
+    facts = selectors.enterprise_facts(request.user)
+    figures = selectors.daily_figures(actor=request.user, day=day, facts=facts)
+    trend = selectors.trends(actor=request.user, day=day, facts=facts)
+    chart = {
+        "days": [when.isoformat() for when in trend.days],
+        "resumption_rate": [
+            None if value is None else round(value * 100, 1) for value in trend.resumption_rate
+        ],
+        "on_duty": trend.on_duty,
+        "abnormal_events": trend.abnormal_events,
+        "labels": {
+            "resumption_rate": _("Resumption rate (%)"),
+            "on_duty": _("Workers on duty"),
+            "abnormal_events": _("Abnormal events"),
+        },
+    }
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "day": day,
+            "begin": selectors.records_begin(),
+            "figures": figures,
+            "chart": chart,
+            "by_kind": selectors.breakdown_by_kind(figures),
+            "by_liaison": selectors.breakdown_by_liaison(figures)
+            if figures.whole_park or request.user.role != "enterprise_officer"
+            else [],
+            "top_enterprises": sorted(
+                (line for line in figures.enterprises if line.counted and line.resumed),
+                key=lambda line: -line.on_duty,
+            )[:10],
+            "waiting_labels": selectors.WAITING_LABELS,
+            "can_declare": user_can(request.user, Action.HEADCOUNT_DECLARE),
+            "report_text": exports.daily_report_text(
+                figures, language=request.LANGUAGE_CODE or "zh-hans"
+            ),
+        },
+    )
+
+
+@login_required
+def enterprise_table_view(request: HttpRequest) -> HttpResponse:
+    """Every enterprise in the scope with its figures of the day, pages of 50."""
+    require(request.user, Action.REPORTS_VIEW)
+    day = _day(request)
+    figures = selectors.daily_figures(actor=request.user, day=day)
+    lines = sorted(figures.enterprises, key=lambda line: (not line.resumed, line.facts.name))
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/enterprises.html",
+        {"day": day, "figures": figures, "page": page},
+    )
+
+
+@login_required
+def records_view(request: HttpRequest, figure: str) -> HttpResponse:
+    """The records behind one figure of the day; their number is the figure."""
+    require(request.user, Action.REPORTS_VIEW)
+    if figure not in FIGURE_LABELS:
+        raise NotFoundError()
+    day = _day(request)
+    actor = request.user
+    context = {"day": day, "figure": figure, "label": FIGURE_LABELS[figure]}
+    if figure in selectors.ENTERPRISE_FIGURES or figure == "unapproved":
+        figures = selectors.daily_figures(actor=actor, day=day)
+        if figure == "unapproved":
+            context["alerts"] = figures.alerts
+            context["total"] = len(figures.alerts)
+            rows = figures.alerts
+        else:
+            rows = selectors.enterprise_lines(figures, figure)
+            context["total"] = len(rows)
+        context["kind"] = "alerts" if figure == "unapproved" else "enterprises"
+    elif figure == "on_duty":
+        figures = selectors.daily_figures(actor=actor, day=day)
+        rows = selectors.on_duty_workers(actor=actor, day=day, figures=figures)
+        declared = selectors.declared_lines(figures)
+        context.update(
+            kind="workers",
+            declared=declared,
+            gate_total=rows.count(),
+            declared_total=sum(line.on_duty for line in declared),
+            total=figures.on_duty,
+        )
+    elif figure in ("abnormal_events", "confirmed", "suspected"):
+        if figure == "abnormal_events":
+            rows = selectors.abnormal_events(actor=actor, day=day).order_by("occurred_at")
+        else:
+            outcome = EventOutcome.CONFIRMED if figure == "confirmed" else EventOutcome.SUSPECTED
+            rows = selectors.cases(actor=actor, day=day, outcome=outcome).order_by("occurred_at")
+        context.update(kind="events", total=rows.count())
+    elif figure == "under_observation":
+        rows = selectors.observation_workers(actor=actor, day=day).order_by(
+            "enterprise__name", "full_name", "pk"
+        )
+        context.update(kind="observation", total=rows.count())
+    else:
+        rows = selectors.applications_waiting(actor=actor, day=day, step=figure).order_by(
+            "enterprise__name"
+        )
+        context.update(kind="applications", total=rows.count())
+    context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/records.html", context)
+
+
+@login_required
+def daily_report_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.REPORTS_VIEW)
+    day = _day(request)
+    figures = selectors.daily_figures(actor=request.user, day=day)
+    return render(
+        request,
+        "reports/daily.html",
+        {
+            "day": day,
+            "figures": figures,
+            "text_zh": exports.daily_report_text(figures, "zh-hans"),
+            "text_en": exports.daily_report_text(figures, "en"),
+        },
+    )
+
+
+@login_required
+def daily_report_xlsx_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.REPORTS_VIEW)
+    day = _day(request)
+    figures = selectors.daily_figures(actor=request.user, day=day)
+    response = HttpResponse(
+        exports.daily_report_xlsx(figures, request.LANGUAGE_CODE or "zh-hans"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="daily-report-{day.isoformat()}.xlsx"'
+    return response
+
+
+@login_required
+def declaration_view(request: HttpRequest) -> HttpResponse:
+    """Declare workers on duty for a day without gate records; the recent declarations."""
+    require(request.user, Action.HEADCOUNT_DECLARE)
+    enterprises = enterprise_list(actor=request.user).order_by("name")
+    form = DeclarationForm(request.POST or None, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.headcount_declare(
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                day=form.cleaned_data["day"],
+                workers=form.cleaned_data["workers"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("Workers on duty declared."))
+            return redirect(reverse("reports:declarations"))
+    declarations = selectors.declaration_list(actor=request.user)
+    page = Paginator(declarations, PAGE_SIZE).get_page(request.GET.get("page"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/declarations.html", {"form": form, "page": page}, status=status)
