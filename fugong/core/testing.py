@@ -26,6 +26,7 @@ OUR_APPS = (
     "screening",
     "handover",
     "gate",
+    "reports",
 )
 
 
