@@ -233,7 +233,7 @@ class ScaleGenerator:
             step()
         elapsed = time.perf_counter() - started
         self.report.seconds[name] = round(elapsed, 1)
-        self.log(f"  {name}: {elapsed:.1f} s")
+        self.log(f"  ({elapsed:.1f} s)")
 
     def _count(self, name: str, number: int) -> None:
         self.report.counts[name] = self.report.counts.get(name, 0) + number
@@ -252,7 +252,7 @@ class ScaleGenerator:
             role=Role.COMMAND,
             password="!unusable",  # noqa: S106 - an unusable password hash
         )
-        count = max(1, min(300, self.options.enterprises // 30))
+        count = max(2, min(300, self.options.enterprises // 30))
         liaisons = User.objects.bulk_create(
             User(
                 username=f"{tag}-liaison-{n:04d}",
@@ -702,7 +702,7 @@ class ScaleGenerator:
                 span = max(3_601, int((self.before(0, 2) - firm.registered).total_seconds()))
                 for _n in range(firm.workers):
                     clearance, until = state.get(index, ("cleared", None))
-                    created = firm.registered + timedelta(seconds=rng.randint(3_600, span))
+                    created = firm.registered + timedelta(minutes=10 * rng.randint(6, span // 600))
                     number = f"43060{rng.randint(0, 9)}{index:012d}"
                     yield (
                         created,

@@ -5,6 +5,7 @@ pytestmark = pytest.mark.django_db
 
 ALL = [
     "首页",
+    "数据看板",
     "企业管理",
     "复工申请",
     "员工名册",
@@ -21,6 +22,7 @@ NAVIGATION = {
     "command": [label for label in ALL if label != "卡口检查"],
     "liaison": [
         "首页",
+        "数据看板",
         "企业管理",
         "复工申请",
         "员工名册",
@@ -32,6 +34,7 @@ NAVIGATION = {
     "inspector": ["首页", "企业管理", "复工申请", "防控指南"],
     "officer": [
         "首页",
+        "数据看板",
         "企业管理",
         "复工申请",
         "员工名册",

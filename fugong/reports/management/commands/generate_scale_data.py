@@ -13,7 +13,9 @@ from fugong.reports.scale import ScaleOptions, generate
 
 
 class Command(BaseCommand):
-    help = "Generate a city-sized data set (enterprises, workers, gate checks) in an empty database."
+    help = (
+        "Generate a city-sized data set (enterprises, workers, gate checks) in an empty database."
+    )
 
     def add_arguments(self, parser) -> None:
         defaults = ScaleOptions()
