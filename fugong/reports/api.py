@@ -98,46 +98,10 @@ def daily_report(
             f'attachment; filename="daily-report-{day.isoformat()}.xlsx"'
         )
         return response
-    text = exports.daily_report_text(figures, language)
     if format == "text":
+        text = exports.daily_report_text(figures, language)
         return HttpResponse(text, content_type="text/plain; charset=utf-8")
-    body = figures.as_dict()
-    body.update(
-        scope="park" if figures.whole_park else "assigned",
-        unapproved_resumptions=[
-            {
-                "enterprise_id": alert.enterprise.id,
-                "enterprise": alert.enterprise.name,
-                "suspended": alert.suspended,
-                "admitted_workers": alert.admitted_workers,
-                "declared": alert.declared,
-                "first_admission": alert.first_admission,
-                "last_admission": alert.last_admission,
-                "gates": alert.gates,
-            }
-            for alert in figures.alerts
-        ],
-        text=text,
-    )
-    if enterprises:
-        body["enterprises"] = [
-            {
-                "enterprise_id": line.facts.id,
-                "enterprise": line.facts.name,
-                "kind": line.facts.kind,
-                "above_scale_industrial": line.facts.is_above_scale_industrial,
-                "in_scope": line.counted,
-                "resumed": line.resumed,
-                "suspended": line.suspended,
-                "on_duty": line.on_duty,
-                "on_duty_source": line.on_duty_source,
-                "usual_headcount": line.facts.usual_headcount,
-                "return_to_post_rate": line.return_to_post_rate if line.resumed else None,
-                "abnormal_events": line.abnormal_events,
-            }
-            for line in sorted(figures.enterprises, key=lambda line: line.facts.id)
-        ]
-    return body
+    return exports.daily_report_json(figures, language, enterprises=enterprises)
 
 
 class DeclarationIn(InputSchema):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from fugong.core.tabular import xlsx_bytes
 from fugong.enterprises.models import EnterpriseKind
 
-from .selectors import WAITING_LABELS, DailyFigures
+from .selectors import WAITING_LABELS, DailyFigures, rounded
 
 NO_RATE = "—"
 
@@ -65,7 +65,7 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
             )
             % {**values, "scope": scope},
             _(
-                "Abnormal readings at the gates today: %(events)s; people under medical "
+                "Abnormal readings at the gates that day: %(events)s; people under medical "
                 "observation: %(observation)s; confirmed cases: %(confirmed)s; suspected "
                 "cases: %(suspected)s."
             )
@@ -82,18 +82,24 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
         )
         if figures.declaring_enterprises:
             lines.append(
-                _(
+                ngettext(
                     "Of the employees on duty, %(declared)s were declared by %(count)s "
-                    "enterprises without gate records."
+                    "enterprise without gate records.",
+                    "Of the employees on duty, %(declared)s were declared by %(count)s "
+                    "enterprises without gate records.",
+                    figures.declaring_enterprises,
                 )
                 % {"declared": figures.on_duty_declared, "count": figures.declaring_enterprises}
             )
         if figures.alerts:
             names = _(", ").join(alert.enterprise.name for alert in figures.alerts)
             lines.append(
-                _(
+                ngettext(
+                    "Warning: %(count)s enterprise had people at work without approval "
+                    "(unapproved resumption): %(names)s.",
                     "Warning: %(count)s enterprises had people at work without approval "
-                    "(unapproved resumption): %(names)s."
+                    "(unapproved resumption): %(names)s.",
+                    len(figures.alerts),
                 )
                 % {"count": len(figures.alerts), "names": names}
             )
@@ -149,3 +155,48 @@ def daily_report_xlsx(figures: DailyFigures, language: str = "zh-hans") -> bytes
     with translation.override(language):
         header, rows = enterprise_table(figures)
         return xlsx_bytes(figures.day.isoformat(), header, rows)
+
+
+def daily_report_json(figures: DailyFigures, language: str = "zh-hans", *, enterprises=False):
+    """The figures under plain names, the alerts with their evidence, the published text and,
+    with ``enterprises``, the table by enterprise (the API and ``daily_report --format json``)."""
+    body = figures.as_dict()
+    body.update(
+        scope="park" if figures.whole_park else "assigned",
+        unapproved_resumptions=[
+            {
+                "enterprise_id": alert.enterprise.id,
+                "enterprise": alert.enterprise.name,
+                "suspended": alert.suspended,
+                "admitted_workers": alert.admitted_workers,
+                "declared": alert.declared,
+                "first_admission": alert.first_admission,
+                "last_admission": alert.last_admission,
+                "gates": alert.gates,
+            }
+            for alert in figures.alerts
+        ],
+        text=daily_report_text(figures, language),
+        enterprises=None,
+    )
+    if enterprises:
+        body["enterprises"] = [
+            {
+                "enterprise_id": line.facts.id,
+                "enterprise": line.facts.name,
+                "kind": line.facts.kind,
+                "above_scale_industrial": line.facts.is_above_scale_industrial,
+                "in_scope": line.counted,
+                "resumed": line.resumed,
+                "suspended": line.suspended,
+                "on_duty": line.on_duty,
+                "on_duty_source": line.on_duty_source,
+                "usual_headcount": line.facts.usual_headcount,
+                "return_to_post_rate": (
+                    rounded(line.return_to_post_rate) if line.resumed else None
+                ),
+                "abnormal_events": line.abnormal_events,
+            }
+            for line in sorted(figures.enterprises, key=lambda line: line.facts.id)
+        ]
+    return body

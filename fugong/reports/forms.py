@@ -7,7 +7,7 @@ from fugong.enterprises.models import Enterprise
 
 class DeclarationForm(Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     workers = forms.IntegerField(label=_("Workers on duty"), min_value=0, max_value=1_000_000)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

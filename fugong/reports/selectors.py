@@ -281,16 +281,16 @@ class DailyFigures:
             "in_scope": self.in_scope,
             "resumed": self.resumed,
             "construction_sites_resumed": self.construction_sites_resumed,
-            "resumption_rate": _rounded(self.resumption_rate),
+            "resumption_rate": rounded(self.resumption_rate),
             "above_scale_in_scope": self.above_scale_in_scope,
             "above_scale_resumed": self.above_scale_resumed,
-            "above_scale_rate": _rounded(self.above_scale_rate),
+            "above_scale_rate": rounded(self.above_scale_rate),
             "on_duty": self.on_duty,
             "on_duty_from_gates": self.on_duty_from_gates,
             "on_duty_declared": self.on_duty_declared,
             "declaring_enterprises": self.declaring_enterprises,
             "resumed_usual_headcount": self.resumed_usual_headcount,
-            "return_to_post_rate": _rounded(self.return_to_post_rate),
+            "return_to_post_rate": rounded(self.return_to_post_rate),
             "abnormal_events": self.abnormal_events,
             "under_observation": self.under_observation,
             "confirmed": self.confirmed,
@@ -300,7 +300,7 @@ class DailyFigures:
         }
 
 
-def _rounded(value: float | None) -> float | None:
+def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
@@ -653,7 +653,7 @@ def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = T
         counted_now += counted_change[offset]
         resumed_now += resumed_change[offset]
         result.resumed.append(resumed_now)
-        result.resumption_rate.append(_rounded(rate(resumed_now, counted_now)))
+        result.resumption_rate.append(rounded(rate(resumed_now, counted_now)))
         workers = 0
         daily = dict(declarations.get(when, {}))
         daily.update(counts.get(when, {}))  # gate records take precedence over a declaration

@@ -33,12 +33,20 @@ def headcount_declare(
     replaces the first. Gate records, when they exist, are the figure and the declaration is
     refused."""
     require(actor, Action.HEADCOUNT_DECLARE)
-    if not Enterprise.objects.filter(enterprise_scope_q(actor), pk=enterprise.pk).exists():
+    registered_at = (
+        Enterprise.objects.filter(enterprise_scope_q(actor), pk=enterprise.pk)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if registered_at is None:
         raise NotFoundError()
     now = at or timezone.now()
     if day > timezone.localdate(now):
         message = _("Workers on duty can be declared for today or an earlier day.")
-        raise ApplicationError(message, fields={"day": [message]})
+        raise ApplicationError(message, fields={"date": [message]})
+    if day < timezone.localdate(registered_at):
+        message = _("The enterprise was not yet registered on that day.")
+        raise ApplicationError(message, fields={"date": [message]})
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         message = _("Give the number of workers on duty, 0 or more.")
         raise ApplicationError(message, fields={"workers": [message]})
@@ -47,17 +55,20 @@ def headcount_declare(
             "This enterprise has gate records for that day: its workers on duty are counted "
             "from them."
         )
-        raise ApplicationError(message, fields={"day": [message]}, code="gate_records")
+        raise ApplicationError(message, fields={"date": [message]}, code="gate_records")
     declaration = (
         HeadcountDeclaration.objects.select_for_update()
         .filter(enterprise=enterprise, day=day)
         .first()
     )
     previous = declaration.workers if declaration else None
+    note = (note or "").strip()
+    if declaration is not None and (declaration.workers, declaration.note) == (workers, note):
+        return declaration  # the same declaration again (a retry): nothing to write
     if declaration is None:
         declaration = HeadcountDeclaration(enterprise=enterprise, day=day, created_at=now)
     declaration.workers = workers
-    declaration.note = (note or "").strip()
+    declaration.note = note
     declaration.declared_by = actor
     full_clean_or_raise(declaration)
     declaration.save()

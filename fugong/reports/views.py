@@ -194,7 +194,7 @@ def declaration_view(request: HttpRequest) -> HttpResponse:
             services.headcount_declare(
                 actor=request.user,
                 enterprise=form.cleaned_data["enterprise"],
-                day=form.cleaned_data["day"],
+                day=form.cleaned_data["date"],
                 workers=form.cleaned_data["workers"],
                 note=form.cleaned_data["note"],
             )

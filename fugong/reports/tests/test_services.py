@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from fugong.audit.models import AuditEvent
 from fugong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.enterprises.models import Enterprise
 from fugong.gate import services as gate_services
 from fugong.gate.tests.factories import check, make_gate
 from fugong.reports.attendance import (
@@ -126,6 +127,8 @@ def test_denied_visitors_and_repeats_are_not_on_duty(park, setup):
 
 
 def test_declaring_a_headcount(park):
+    Enterprise.objects.filter(pk=park.a.pk).update(created_at=timezone.now() - timedelta(days=30))
+    park.a.refresh_from_db()
     yesterday = timezone.localdate() - timedelta(days=1)
     declaration = headcount_declare(
         actor=park.officer, enterprise=park.a, day=yesterday, workers=12, note="无门岗"
@@ -134,6 +137,19 @@ def test_declaring_a_headcount(park):
     assert again.pk == declaration.pk and again.workers == 15
     assert HeadcountDeclaration.objects.count() == 1
     assert AuditEvent.objects.filter(action="reports.headcount_declared").count() == 2
+    # The same declaration again (a retry) writes nothing.
+    before = database_counts()
+    same = headcount_declare(actor=park.officer, enterprise=park.a, day=yesterday, workers=15)
+    assert same.updated_at == again.updated_at
+    assert_nothing_written(before)
+    # Not before the enterprise was registered.
+    with pytest.raises(ApplicationError):
+        headcount_declare(
+            actor=park.officer,
+            enterprise=park.a,
+            day=timezone.localdate(park.a.created_at) - timedelta(days=1),
+            workers=1,
+        )
 
 
 @pytest.mark.parametrize(
@@ -167,7 +183,7 @@ def test_declaring_the_future_or_a_day_with_gate_records_is_refused(park, setup)
             day=timezone.localdate() + timedelta(days=1),
             workers=3,
         )
-    assert "day" in error.value.fields
+    assert "date" in error.value.fields
     with pytest.raises(ApplicationError):
         headcount_declare(
             actor=park.officer, enterprise=park.a, day=timezone.localdate(), workers=-1

@@ -43,7 +43,7 @@ def test_declaring_by_role_writes_nothing_when_refused(client, park, role):
     before = database_counts()
     response = client.post(
         reverse("reports:declarations"),
-        {"enterprise": park.a.pk, "day": timezone.localdate().isoformat(), "workers": 9},
+        {"enterprise": park.a.pk, "date": timezone.localdate().isoformat(), "workers": 9},
     )
     if role in ("command", "officer"):
         assert response.status_code == 302

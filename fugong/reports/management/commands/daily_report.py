@@ -6,6 +6,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 
 from fugong.accounts.models import User
 from fugong.core.errors import ApplicationError
@@ -44,9 +45,8 @@ class Command(BaseCommand):
                 sys.stdout.buffer.write(content)
             return
         if options["format"] == "json":
-            body = figures.as_dict()
-            body["text"] = exports.daily_report_text(figures, language)
-            text = json.dumps(body, ensure_ascii=False, indent=2)
+            body = exports.daily_report_json(figures, language, enterprises=True)
+            text = json.dumps(body, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         else:
             text = exports.daily_report_text(figures, language)
         if options["output"]:
