@@ -20,6 +20,8 @@ urlpatterns = [
     path("handover/", include("fugong.handover.urls")),
     path("gate/", include("fugong.gate.urls")),
     path("reports/", include("fugong.reports.urls")),
+    path("inspections/", include("fugong.inspections.urls")),
+    path("bulletins/", include("fugong.bulletins.urls")),
     path("audit/", include("fugong.audit.urls")),
     path("", include("fugong.core.urls")),
 ]

@@ -57,6 +57,19 @@ class AuditAction(models.TextChoices):
     GATE_EVENT_RAISED = "gate.event_raised", _("Abnormal event at a gate")
     GATE_EVENT_STEP = "gate.event_step", _("Abnormal event followed up")
     HEADCOUNT_DECLARED = "reports.headcount_declared", _("Workers on duty declared")
+    INSPECTION_CREATED = "inspection.created", _("Inspection recorded")
+    INSPECTION_UPDATED = "inspection.updated", _("Inspection edited")
+    INSPECTION_COMPLETED = "inspection.completed", _("Inspection completed")
+    FINDING_ADDED = "finding.added", _("Finding recorded")
+    FINDING_ATTACHMENT_ADDED = "finding.attachment_added", _("Finding photo or evidence added")
+    FINDING_RECTIFIED = "finding.rectified", _("Rectification submitted")
+    FINDING_ACCEPTED = "finding.accepted", _("Rectification accepted")
+    FINDING_REOPENED = "finding.reopened", _("Finding reopened")
+    BULLETIN_DRAFTED = "bulletin.drafted", _("Supervision bulletin drafted")
+    BULLETIN_UPDATED = "bulletin.updated", _("Supervision bulletin edited")
+    BULLETIN_PUBLISHED = "bulletin.published", _("Supervision bulletin published")
+    NOTICE_ISSUED = "notice.issued", _("Notice issued")
+    NOTICE_ACKNOWLEDGED = "notice.acknowledged", _("Notice acknowledged")
 
 
 class AuditEvent(models.Model):

@@ -51,6 +51,15 @@ class Action(models.TextChoices):
     GATE_EVENTS_FOLLOW = "gate.events_follow", _("follow abnormal events")
     REPORTS_VIEW = "reports.view", _("read the dashboard and the daily report")
     HEADCOUNT_DECLARE = "reports.declare_headcount", _("declare workers on duty")
+    INSPECTIONS_VIEW = "inspections.view", _("view inspections and findings")
+    INSPECTIONS_CONDUCT = "inspections.conduct", _("record inspections and findings")
+    FINDINGS_RECTIFY = "findings.rectify", _("answer findings with their rectification")
+    FINDINGS_REVIEW = "findings.review", _("accept or reopen rectifications")
+    BULLETINS_VIEW = "bulletins.view", _("read supervision bulletins")
+    BULLETINS_MANAGE = "bulletins.manage", _("draft and publish supervision bulletins")
+    NOTICES_VIEW = "notices.view", _("read notices")
+    NOTICES_ISSUE = "notices.issue", _("issue notices")
+    NOTICES_ACKNOWLEDGE = "notices.acknowledge", _("acknowledge notices")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -80,6 +89,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GATE_EVENTS_FOLLOW,
             Action.REPORTS_VIEW,
             Action.HEADCOUNT_DECLARE,
+            Action.INSPECTIONS_VIEW,
+            Action.INSPECTIONS_CONDUCT,
+            Action.FINDINGS_REVIEW,
+            Action.BULLETINS_VIEW,
+            Action.BULLETINS_MANAGE,
+            Action.NOTICES_VIEW,
+            Action.NOTICES_ISSUE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -94,10 +110,23 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GATES_VIEW,
             Action.GATE_EVENTS_FOLLOW,
             Action.REPORTS_VIEW,
+            Action.INSPECTIONS_VIEW,
+            Action.INSPECTIONS_CONDUCT,
+            Action.FINDINGS_REVIEW,
+            Action.BULLETINS_VIEW,
+            Action.NOTICES_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
-        {Action.ENTERPRISES_VIEW, Action.GUIDE_VIEW, Action.APPLICATIONS_VIEW}
+        {
+            Action.ENTERPRISES_VIEW,
+            Action.GUIDE_VIEW,
+            Action.APPLICATIONS_VIEW,
+            Action.INSPECTIONS_VIEW,
+            Action.INSPECTIONS_CONDUCT,
+            Action.FINDINGS_REVIEW,
+            Action.BULLETINS_VIEW,
+        }
     ),
     Role.ENTERPRISE_OFFICER: frozenset(
         {
@@ -116,6 +145,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.GATE_EVENTS_FOLLOW,
             Action.REPORTS_VIEW,
             Action.HEADCOUNT_DECLARE,
+            Action.INSPECTIONS_VIEW,
+            Action.FINDINGS_RECTIFY,
+            Action.BULLETINS_VIEW,
+            Action.NOTICES_VIEW,
+            Action.NOTICES_ACKNOWLEDGE,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

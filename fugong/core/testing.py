@@ -27,6 +27,8 @@ OUR_APPS = (
     "handover",
     "gate",
     "reports",
+    "inspections",
+    "bulletins",
 )
 
 

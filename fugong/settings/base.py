@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "fugong.handover",
     "fugong.gate",
     "fugong.reports",
+    "fugong.inspections",
+    "fugong.bulletins",
     "fugong.demo",
 ]
 

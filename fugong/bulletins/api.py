@@ -1,0 +1,5 @@
+"""The bulletins endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["bulletins"])

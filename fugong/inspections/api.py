@@ -1,0 +1,5 @@
+"""The inspections endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["inspections"])
