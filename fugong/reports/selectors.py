@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,11 +94,17 @@ def _local_date_of(zone):
     per value cost 20 µs, most of the time of 10,000 enterprises)."""
 
     def local_date(value):
-        if isinstance(value, str):  # SQLite, read raw: UTC without an offset
-            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
-        return value.astimezone(zone).date()
+        return _aware(value).astimezone(zone).date()
 
     return local_date
+
+
+def _aware(value) -> datetime:
+    """A timestamp read raw: SQLite gives UTC without an offset (text or naive), PostgreSQL an
+    aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _raw_rows(queryset) -> list[tuple]:
@@ -401,7 +407,7 @@ def daily_figures(*, actor, day: date, facts: dict[int, EnterpriseFacts] | None 
         ),
         resumed_usual_headcount=sum(line.facts.usual_headcount for line in counted_resumed),
         abnormal_events=_events_on(actor, day).count(),
-        under_observation=observation_workers(actor=actor, day=day).count(),
+        under_observation=observation_count(actor=actor, day=day),
         confirmed=cases(actor=actor, day=day, outcome=EventOutcome.CONFIRMED).count(),
         suspected=cases(actor=actor, day=day, outcome=EventOutcome.SUSPECTED).count(),
         applications_waiting=applications_waiting_counts(actor=actor, day=day),
@@ -416,13 +422,17 @@ def _attendance_counts(
     rows = AttendanceCount.objects.filter(day__range=(day_from, day_to), workers__gt=0)
     if not whole_park:
         rows = rows.filter(enterprise_id__in=list(facts))
+    # The day as text: a few dozen distinct values, parsed once each instead of once a row.
+    rows = rows.annotate(day_text=Cast("day", CharField())).values_list(
+        "day_text", "enterprise_id", "workers"
+    )
     counts: dict[date, dict[int, int]] = defaultdict(dict)
-    days: dict = {}
-    for day, enterprise_id, workers in _raw_rows(
-        rows.values_list("day", "enterprise_id", "workers")
-    ):
-        when = days.get(day) or days.setdefault(day, _as_date(day))
-        counts[when][enterprise_id] = workers
+    days: dict[str, dict[int, int]] = {}
+    for day_text, enterprise_id, workers in _raw_rows(rows.order_by()):
+        by_enterprise = days.get(day_text)
+        if by_enterprise is None:
+            by_enterprise = days[day_text] = counts[date.fromisoformat(day_text[:10])]
+        by_enterprise[enterprise_id] = workers
     return counts
 
 
@@ -525,58 +535,123 @@ def cases(*, actor, day: date, outcome: str) -> QuerySet[AbnormalEvent]:
     )
 
 
+def _observation_parts(actor, day: date) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The three disjoint sets of workers under observation on ``day`` (see
+    ``observation_workers``), each found from an index of its own.
+
+    - never changed: their clearance now is the one they had then;
+    - changed by the end of D: their last such change put them under observation;
+    - changed only later: their first change started from an observation."""
+    end = end_of_day(day)
+    never_changed = Worker.objects.filter(
+        clearance=Clearance.OBSERVATION, observation_until__gte=day, created_at__lt=end
+    ).filter(~Exists(ClearanceChange.objects.filter(worker=OuterRef("pk"))))
+    last_by_then = ClearanceChange.objects.filter(
+        new_clearance=Clearance.OBSERVATION, new_until__gte=day, run__created_at__lt=end
+    ).filter(
+        ~Exists(
+            ClearanceChange.objects.filter(
+                worker=OuterRef("worker_id"), run_id__gt=OuterRef("run_id"), run__created_at__lt=end
+            )
+        )
+    )
+    first_later = ClearanceChange.objects.filter(
+        old_clearance=Clearance.OBSERVATION,
+        old_until__gte=day,
+        run__created_at__gte=end,
+        worker__created_at__lt=end,
+    ).filter(
+        ~Exists(
+            ClearanceChange.objects.filter(
+                worker=OuterRef("worker_id"), run_id__lt=OuterRef("run_id")
+            )
+        )
+    )
+    if actor.role != Role.COMMAND:
+        never_changed = never_changed.filter(enterprise_scope_q(actor, "enterprise"))
+        last_by_then = last_by_then.filter(enterprise_scope_q(actor, "worker__enterprise"))
+        first_later = first_later.filter(enterprise_scope_q(actor, "worker__enterprise"))
+    return never_changed, last_by_then, first_later
+
+
+def observation_count(*, actor, day: date) -> int:
+    """How many workers were under medical observation on ``day``: three indexed counts."""
+    report_scope(actor)
+    never_changed, last_by_then, first_later = _observation_parts(actor, day)
+    return never_changed.count() + last_by_then.count() + first_later.count()
+
+
 def observation_workers(*, actor, day: date) -> QuerySet[Worker]:
     """The workers under medical observation on ``day``, from the clearance history.
 
     A worker's clearance on D is the one their last change recorded by the end of D set; with
     no change by then, the one their first later change started from; with no change at all,
     their clearance now (it has never changed). Under observation on D: that clearance is
-    "under observation" until D or later. Only workers registered by the end of D count."""
+    "under observation" until D or later. Only workers registered by the end of D count.
+    ``until_then`` is annotated: the end of that observation."""
     report_scope(actor)
     end = end_of_day(day)
+    never_changed, last_by_then, first_later = _observation_parts(actor, day)
     recorded = ClearanceChange.objects.filter(worker=OuterRef("pk"))
     by_then = recorded.filter(run__created_at__lt=end).order_by("-run_id")
     after = recorded.filter(run__created_at__gte=end).order_by("run_id")
-    # Only workers that could have been under observation on D get the subqueries.
-    candidates = Q(clearance=Clearance.OBSERVATION, observation_until__gte=day) | Q(
-        pk__in=ClearanceChange.objects.filter(
-            Q(new_clearance=Clearance.OBSERVATION, new_until__gte=day)
-            | Q(old_clearance=Clearance.OBSERVATION, old_until__gte=day)
-        ).values("worker_id")
-    )
-    workers = Worker.objects.filter(candidates, created_at__lt=end)
-    if actor.role != Role.COMMAND:
-        workers = workers.filter(enterprise_scope_q(actor, "enterprise"))
     return (
-        workers.annotate(
-            clearance_then=Coalesce(
-                Subquery(by_then.values("new_clearance")[:1]),
-                Subquery(after.values("old_clearance")[:1]),
-                F("clearance"),
-            ),
+        Worker.objects.filter(
+            Q(pk__in=never_changed.values("pk"))
+            | Q(pk__in=last_by_then.values("worker_id"))
+            | Q(pk__in=first_later.values("worker_id"))
+        )
+        .annotate(
             until_then=Coalesce(
                 Subquery(by_then.values("new_until")[:1]),
                 Subquery(after.values("old_until")[:1]),
                 F("observation_until"),
-            ),
+            )
         )
-        .filter(clearance_then=Clearance.OBSERVATION, until_then__gte=day)
         .select_related("enterprise")
     )
 
 
+STATUS_STEPS = {
+    ApplicationStatus.SUBMITTED.value: "awaiting_verification",
+    ApplicationStatus.VERIFIED.value: "awaiting_decision",
+    ApplicationStatus.RETURNED.value: "returned",
+}
+
+
 def _application_steps(actor, day: date) -> dict[str, str]:
-    """Each application's waiting step at the end of ``day`` (from the audit trail)."""
+    """Each application's waiting step at the end of ``day``.
+
+    An application not changed since the end of the day (``updated_at`` before it) is in the
+    step its status says; only those changed later are looked up in the audit trail, where each
+    step was recorded when it happened (the last one recorded by the end of the day wins)."""
     end = end_of_day(day)
-    rows = AuditEvent.objects.filter(
-        target_type=APPLICATION_TARGET, action__in=list(WAITING_STEPS), created_at__lt=end
-    )
+    applications = ResumptionApplication.objects.all()
     if actor.role != Role.COMMAND:
-        rows = rows.filter(enterprise_scope_q(actor, "enterprise"))
+        applications = applications.filter(enterprise_scope_q(actor, "enterprise"))
     steps: dict[str, str] = {}
-    for target_id, action in rows.order_by("created_at", "id").values_list("target_id", "action"):
-        steps[target_id] = WAITING_STEPS[action]
-    return {target: step for target, step in steps.items() if step}
+    changed_since: list[str] = []
+    for pk, status, updated_at in _raw_rows(
+        applications.order_by().values_list("pk", "status", "updated_at")
+    ):
+        if _aware(updated_at) < end:
+            if status in STATUS_STEPS:
+                steps[str(pk)] = STATUS_STEPS[status]
+        else:
+            changed_since.append(str(pk))
+    for start in range(0, len(changed_since), 5_000):
+        chunk = changed_since[start : start + 5_000]
+        rows = AuditEvent.objects.filter(
+            target_type=APPLICATION_TARGET,
+            target_id__in=chunk,
+            action__in=list(WAITING_STEPS),
+            created_at__lt=end,
+        ).order_by("created_at", "id")
+        then: dict[str, str] = {}
+        for target_id, action in rows.values_list("target_id", "action"):
+            then[target_id] = WAITING_STEPS[action]
+        steps.update({target: step for target, step in then.items() if step})
+    return steps
 
 
 def applications_waiting_counts(*, actor, day: date) -> dict[str, int]:
@@ -676,40 +751,35 @@ def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = T
         .filter(occurred_at__gte=start, occurred_at__lt=end)
         .values_list("occurred_at", flat=True)
     )
-    index = {when: offset for offset, when in enumerate(span)}
-    counted_change = [0] * (len(span) + 1)
-    resumed_change = [0] * (len(span) + 1)
-    # Per enterprise, the offsets in the span from which it counts as resumed and in scope, and
+    length = len(span)
+    origin = first.toordinal()
+    counted_change = [0] * (length + 1)
+    resumed_change = [0] * (length + 1)
+    # Per enterprise, the offset in the span from which it counts as resumed and in scope, and
     # the offsets a suspension takes out: the loop over the counts then costs a comparison.
     resumed_from_offset: dict[int, tuple[int, frozenset]] = {}
 
-    def mark(changes, since, until, step):
-        # +step on every day from ``since`` up to (not including) ``until``, clipped to the span.
-        since = max(since, first)
-        until = min(until, day + timedelta(days=1)) if until else day + timedelta(days=1)
-        if since < until:
-            changes[index[since]] += step
-            changes[index[until] if until in index else len(span)] -= step
+    def offset_of(when: date) -> int:
+        return min(max(when.toordinal() - origin, 0), length)
 
     for enterprise in facts.values():
         if not enterprise.in_scope:
             continue
-        mark(counted_change, enterprise.registered_on, None, 1)
+        counted_change[offset_of(enterprise.registered_on)] += 1
         if enterprise.approved_from is None:
             continue
-        resumed_from = max(enterprise.approved_from, enterprise.registered_on)
-        mark(resumed_change, resumed_from, None, 1)
-        holes = set()
+        start = offset_of(max(enterprise.approved_from, enterprise.registered_on))
+        resumed_change[start] += 1
+        holes: set[int] = set()
         for starts, ends in enterprise.suspensions:
-            mark(resumed_change, max(starts, resumed_from), ends, -1)
-            holes.update(
-                offset
-                for offset, when in enumerate(span)
-                if when >= starts and (ends is None or when < ends)
-            )
-        start = (resumed_from - first).days
-        if start < len(span):
-            resumed_from_offset[enterprise.id] = (max(start, 0), frozenset(holes))
+            since = max(offset_of(starts), start)
+            until = offset_of(ends) if ends is not None else length
+            if since < until:
+                resumed_change[since] -= 1
+                resumed_change[until] += 1
+                holes.update(range(since, until))
+        if start < length:
+            resumed_from_offset[enterprise.id] = (start, frozenset(holes))
     result = Trend(days=span, resumption_rate=[], resumed=[], on_duty=[], abnormal_events=[])
     counted_now = resumed_now = 0
     never = (len(span), frozenset())

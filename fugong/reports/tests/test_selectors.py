@@ -240,3 +240,49 @@ def test_report_matches_the_figures(park, history):
     english = daily_report_text(figures, "en")
     assert "2 enterprises" in english and "66.7%" in english
     assert timedelta(days=0) == history.day(0) - history.today
+
+
+def test_observation_on_past_days_follows_the_clearance_history(park):
+    """Two workers whose clearance changed: the figure for each day is what held that day."""
+    from fugong.screening.models import ClearanceChange, ScreeningRun
+    from fugong.workforce.models import Worker
+    from fugong.workforce.tests.factories import make_worker, resident_id
+
+    from .conftest import at
+
+    today = timezone.localdate()
+
+    def day(offset):
+        return today + timedelta(days=offset)
+
+    first = make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=51)
+    )
+    second = make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=53)
+    )
+    Worker.objects.filter(pk__in=[first.pk, second.pk]).update(created_at=at(day(-10)))
+
+    def change(worker, when, old, old_until, new, new_until):
+        run = ScreeningRun.objects.create(trigger="daily", created_at=at(when, 6))
+        ClearanceChange.objects.create(
+            run=run,
+            worker=worker,
+            enterprise=park.a,
+            old_clearance=old,
+            old_until=old_until,
+            new_clearance=new,
+            new_until=new_until,
+        )
+
+    # The first was under observation until T+2 from the start, cleared early at T-5.
+    change(first, day(-5), "observation", day(2), "cleared", None)
+    # The second was put under observation at T-8 until T-2, and cleared at T-1.
+    change(second, day(-8), "cleared", None, "observation", day(-2))
+    change(second, day(-1), "observation", day(-2), "cleared", None)
+    expected = {-9: 1, -7: 2, -6: 2, -5: 1, -3: 1, -2: 1, -1: 0, 0: 0}
+    for offset, count in expected.items():
+        figure = selectors.daily_figures(actor=park.command, day=day(offset)).under_observation
+        listed = selectors.observation_workers(actor=park.command, day=day(offset))
+        assert (figure, listed.count()) == (count, count), offset
+    assert selectors.daily_figures(actor=park.other_officer, day=day(-7)).under_observation == 0

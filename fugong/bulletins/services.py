@@ -1,0 +1,572 @@
+"""Writing bulletins and notices: draft, edit and publish a supervision bulletin (numbered per
+year through a locked sequence); issue a notice to enterprises and acknowledge its receipt.
+
+The optional ``at`` argument lets the demo loader record steps on past days; views and the API
+never pass it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from fugong.audit.models import AuditAction
+from fugong.audit.services import audit_event_record
+from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
+from fugong.core.files import CheckedUpload, check_attachment
+from fugong.core.roles import Action, require
+from fugong.enterprises.models import Enterprise
+from fugong.inspections.models import (
+    Finding,
+    FindingSeverity,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    RectificationDecision,
+)
+from fugong.resumption.selectors import end_of_day
+
+from .models import (
+    Bulletin,
+    BulletinSequence,
+    BulletinStatus,
+    Notice,
+    NoticeAttachment,
+    NoticeRecipient,
+)
+from .texts import official, official_date
+
+# What the command post may change in a draft (the form, the API).
+BULLETIN_TEXT_FIELDS = (
+    "title",
+    "overview",
+    "problems",
+    "rectification",
+    "good_practice",
+    "requirements",
+)
+BULLETIN_FIELDS = (*BULLETIN_TEXT_FIELDS, "period_start", "period_end", "enterprises")
+NOTICE_MAX_ATTACHMENTS = 20
+NOTICE_MAX_DAYS_AHEAD = 30
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _english(label) -> str:
+    """The msgid of a lazy choice label."""
+    with override("en"):
+        return str(label)
+
+
+# ----- bulletins -----------------------------------------------------------------------------
+
+
+def _check_period(period_start: date | None, period_end: date | None, today: date) -> None:
+    if period_start is None or period_end is None:
+        fields = {}
+        if period_start is None:
+            fields["period_start"] = [_("Required.")]
+        if period_end is None:
+            fields["period_end"] = [_("Required.")]
+        raise ApplicationError(_("Enter the period the bulletin covers."), fields=fields)
+    if period_end < period_start:
+        message = _("The period cannot end before it starts.")
+        raise ApplicationError(message, fields={"period_end": [message]})
+    if period_end > today:
+        message = _("The period cannot end in the future.")
+        raise ApplicationError(message, fields={"period_end": [message]})
+
+
+def _finding_state(finding: Finding, end: datetime, period_end: date) -> str:
+    """What a finding's rectification stood at when the period ended: accepted, submitted
+    (awaiting acceptance) or open; an open finding past its deadline then is overdue."""
+    if finding.accepted_at is not None and finding.accepted_at < end:
+        return "accepted"
+    rounds = [item for item in finding.rectifications.all() if item.submitted_at < end]
+    deadline = finding.deadline
+    reopened = [
+        item
+        for item in rounds
+        if item.decision == RectificationDecision.REOPENED
+        and item.decided_at is not None
+        and item.decided_at < end
+    ]
+    if reopened and reopened[-1].new_deadline:
+        deadline = reopened[-1].new_deadline
+    if rounds and (rounds[-1].decided_at is None or rounds[-1].decided_at >= end):
+        return "submitted"
+    return "overdue" if deadline < period_end else "open"
+
+
+def bulletin_draft_content(period_start: date, period_end: date) -> dict:
+    """The sections of a bulletin drafted from the period's completed inspections, in the
+    official language, and the enterprises with findings."""
+    inspections = list(
+        Inspection.objects.filter(
+            status=InspectionStatus.COMPLETED,
+            inspected_on__gte=period_start,
+            inspected_on__lte=period_end,
+        )
+        .select_related("enterprise")
+        .order_by("inspected_on", "id")
+    )
+    findings = list(
+        Finding.objects.filter(inspection__in=[item.pk for item in inspections])
+        .select_related("enterprise")
+        .prefetch_related("rectifications")
+        .order_by("inspection__inspected_on", "inspection_id", "id")
+    )
+    start, end_text = official_date(period_start), official_date(period_end)
+    comma = official(", ")
+    if inspections:
+        kinds = Counter(item.kind for item in inspections)
+        severities = Counter(item.severity for item in findings)
+        kind_text = comma.join(
+            official("%(kind)s: %(count)s", kind=official(_english(label)), count=kinds[value])
+            for value, label in InspectionKind.choices
+            if kinds[value]
+        )
+        severity_text = comma.join(
+            official(
+                "%(severity)s: %(count)s",
+                severity=official(_english(label)),
+                count=severities[value],
+            )
+            for value, label in reversed(FindingSeverity.choices)
+            if severities[value]
+        ) or official("none")
+        overview = official(
+            "From %(start)s to %(end)s the park carried out %(inspections)s inspections "
+            "(%(kinds)s) at %(enterprises)s enterprises and found %(findings)s problems "
+            "(%(severities)s).",
+            start=start,
+            end=end_text,
+            inspections=len(inspections),
+            kinds=kind_text,
+            enterprises=len({item.enterprise_id for item in inspections}),
+            findings=len(findings),
+            severities=severity_text,
+        )
+    else:
+        overview = official(
+            "From %(start)s to %(end)s no inspection was completed.", start=start, end=end_text
+        )
+
+    by_enterprise: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_enterprise[finding.enterprise_id].append(finding)
+    problem_lines = [
+        official(
+            "%(number)s. %(enterprise)s: %(problems)s.",
+            number=index,
+            enterprise=items[0].enterprise.name,
+            problems=official("; ").join(
+                official(
+                    "%(description)s (%(severity)s)",
+                    description=item.description.strip().rstrip("。.；;"),
+                    severity=official(_english(item.get_severity_display())),
+                )
+                for item in items
+            ),
+        )
+        for index, items in enumerate(by_enterprise.values(), start=1)
+    ]
+    problems = "\n".join(problem_lines) or official("No problems were found in this period.")
+
+    if findings:
+        end = end_of_day(period_end)
+        states = {item.pk: _finding_state(item, end, period_end) for item in findings}
+        counts = Counter(states.values())
+        rectification = official(
+            "As of %(date)s, of the %(findings)s problems found, %(accepted)s have been "
+            "rectified and accepted, %(submitted)s have been rectified and await acceptance, "
+            "and %(open)s are still being rectified (%(overdue)s of them past their deadline).",
+            date=end_text,
+            findings=len(findings),
+            accepted=counts["accepted"],
+            submitted=counts["submitted"],
+            open=counts["open"] + counts["overdue"],
+            overdue=counts["overdue"],
+        )
+        overdue_names = list(
+            dict.fromkeys(item.enterprise.name for item in findings if states[item.pk] == "overdue")
+        )
+        if overdue_names:
+            rectification += "\n" + official(
+                "Past their deadline: %(enterprises)s.", enterprises=comma.join(overdue_names)
+            )
+    else:
+        rectification = official("There is nothing to rectify.")
+
+    good_practice = "\n".join(
+        official(
+            "%(enterprise)s: %(text)s",
+            enterprise=item.enterprise.name,
+            text=item.good_practice.strip(),
+        )
+        for item in inspections
+        if item.good_practice.strip()
+    ) or official("No good practice was recorded in this period.")
+
+    requirements = official(
+        "1. Every enterprise keeps the four no's at its gates and the daily health checks, "
+        "and holds its observation room, isolation room and prevention supplies ready.\n"
+        "2. The enterprises named above rectify every problem by its deadline and report "
+        "the rectification with evidence; a problem found again will be dealt with strictly.\n"
+        "3. Liaison officers follow their enterprises' rectification on site, and the "
+        "inspection teams keep up unannounced inspections."
+    )
+    return {
+        "overview": overview,
+        "problems": problems,
+        "rectification": rectification,
+        "good_practice": good_practice,
+        "requirements": requirements,
+        "enterprise_ids": list(by_enterprise),
+    }
+
+
+@transaction.atomic
+def bulletin_draft(
+    *,
+    actor,
+    period_start: date,
+    period_end: date,
+    title: str = "",
+    at: datetime | None = None,
+) -> Bulletin:
+    """Start a bulletin for a period, prefilled from the period's completed inspections."""
+    require(actor, Action.BULLETINS_MANAGE)
+    _check_period(period_start, period_end, timezone.localdate(_now(at)))
+    content = bulletin_draft_content(period_start, period_end)
+    enterprise_ids = content.pop("enterprise_ids")
+    bulletin = Bulletin(
+        year=period_end.year,
+        title=(title or "").strip()
+        or official("Bulletin on the inspection of epidemic prevention at resumed enterprises"),
+        period_start=period_start,
+        period_end=period_end,
+        drafted_by=actor,
+        status=BulletinStatus.DRAFT,
+        created_at=_now(at),
+        **content,
+    )
+    full_clean_or_raise(bulletin)
+    bulletin.save()
+    if at is not None:  # auto_now would stamp the present
+        Bulletin.objects.filter(pk=bulletin.pk).update(updated_at=at)
+    bulletin.enterprises.set(enterprise_ids)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.BULLETIN_DRAFTED,
+        target=bulletin,
+        summary=bulletin.title,
+        data={
+            "period_start": period_start.isoformat(),
+            "period_end": period_end.isoformat(),
+            "enterprises": len(enterprise_ids),
+        },
+        at=at,
+    )
+    return bulletin
+
+
+def _lock_bulletin(bulletin: Bulletin) -> Bulletin:
+    try:
+        return Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    except Bulletin.DoesNotExist as error:
+        raise NotFoundError() from error
+
+
+def _require_draft(bulletin: Bulletin) -> None:
+    if bulletin.status != BulletinStatus.DRAFT:
+        raise ConflictError(_("A published bulletin can no longer be changed."))
+
+
+@transaction.atomic
+def bulletin_update(*, actor, bulletin: Bulletin, at: datetime | None = None, **fields) -> Bulletin:
+    """Change a draft: its title, sections, period or the enterprises it concerns."""
+    require(actor, Action.BULLETINS_MANAGE)
+    bulletin = _lock_bulletin(bulletin)
+    _require_draft(bulletin)
+    unknown = sorted(set(fields) - set(BULLETIN_FIELDS))
+    if unknown:
+        raise ApplicationError(
+            _("Unknown field."), fields={name: [_("Unknown field.")] for name in unknown}
+        )
+    changed = []
+    for name in BULLETIN_TEXT_FIELDS:
+        if name in fields and fields[name] is not None:
+            value = str(fields[name]).strip()
+            if getattr(bulletin, name) != value:
+                setattr(bulletin, name, value)
+                changed.append(name)
+    if not bulletin.title:
+        raise ApplicationError(_("Give the bulletin a title."), fields={"title": [_("Required.")]})
+    start = fields.get("period_start") or bulletin.period_start
+    end = fields.get("period_end") or bulletin.period_end
+    if (start, end) != (bulletin.period_start, bulletin.period_end):
+        _check_period(start, end, timezone.localdate(_now(at)))
+        bulletin.period_start, bulletin.period_end, bulletin.year = start, end, end.year
+        changed.append("period")
+    enterprise_ids = None
+    if fields.get("enterprises") is not None:
+        enterprise_ids = {getattr(item, "pk", item) for item in fields["enterprises"]}
+        try:
+            known = set(
+                Enterprise.objects.filter(pk__in=enterprise_ids).values_list("pk", flat=True)
+            )
+        except (TypeError, ValueError) as error:
+            raise ApplicationError(_("Unknown enterprise.")) from error
+        if known != enterprise_ids:
+            message = _("Unknown enterprise.")
+            raise ApplicationError(message, fields={"enterprises": [message]})
+        if enterprise_ids != set(bulletin.enterprises.values_list("pk", flat=True)):
+            changed.append("enterprises")
+        else:
+            enterprise_ids = None
+    full_clean_or_raise(bulletin)
+    if not changed:
+        return bulletin
+    bulletin.save()
+    if enterprise_ids is not None:
+        bulletin.enterprises.set(enterprise_ids)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.BULLETIN_UPDATED,
+        target=bulletin,
+        summary=bulletin.title,
+        data={"fields": changed},
+        at=at,
+    )
+    return bulletin
+
+
+def _lock_sequence(year: int) -> BulletinSequence:
+    """The year's sequence row under a row lock, created when the year's first bulletin is
+    published (two first bulletins at once: one creates it, the other retries and waits)."""
+    for _attempt in range(5):
+        sequence = BulletinSequence.objects.select_for_update().filter(year=year).first()
+        if sequence is not None:
+            return sequence
+        try:
+            with transaction.atomic():
+                return BulletinSequence.objects.create(year=year, last=0)
+        except IntegrityError:
+            continue
+    raise ConflictError(_("Another bulletin is being published; try again."))
+
+
+@transaction.atomic
+def bulletin_publish(*, actor, bulletin: Bulletin, at: datetime | None = None) -> Bulletin:
+    """Publish a draft: it gets the next number of its year and can no longer change."""
+    require(actor, Action.BULLETINS_MANAGE)
+    bulletin = _lock_bulletin(bulletin)
+    if bulletin.status == BulletinStatus.PUBLISHED:
+        raise ConflictError(_("This bulletin has already been published."))
+    missing = [
+        name
+        for name in ("title", "overview", "problems", "rectification", "requirements")
+        if not getattr(bulletin, name).strip()
+    ]
+    if missing:
+        raise ApplicationError(
+            _("Fill in every section before publishing."),
+            code="incomplete",
+            fields={name: [_("Required.")] for name in missing},
+        )
+    full_clean_or_raise(bulletin)
+    sequence = _lock_sequence(bulletin.year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    bulletin.number = sequence.last
+    bulletin.status = BulletinStatus.PUBLISHED
+    bulletin.published_at = _now(at)
+    bulletin.published_by = actor
+    try:
+        with transaction.atomic():
+            bulletin.save()
+    except IntegrityError as error:  # the unique (year, number): the backstop
+        raise ConflictError(_("Another bulletin is being published; try again.")) from error
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.BULLETIN_PUBLISHED,
+        target=bulletin,
+        summary=bulletin.title,
+        data={"year": bulletin.year, "number": bulletin.number},
+        at=at,
+    )
+    return bulletin
+
+
+# ----- notices -------------------------------------------------------------------------------
+
+
+def _checked(upload) -> CheckedUpload:
+    return upload if isinstance(upload, CheckedUpload) else check_attachment(upload)
+
+
+def _store_attachment(*, actor, notice: Notice, upload: CheckedUpload) -> NoticeAttachment:
+    attachment = NoticeAttachment(
+        notice=notice,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=actor,
+    )
+    name = f"notices/{notice.pk}/{uuid.uuid4().hex}.{upload.extension}"
+    attachment.file.name = default_storage.save(name, ContentFile(upload.content))
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    actor,
+    document_number: str,
+    title: str,
+    issued_on: date,
+    body: str,
+    to_all: bool,
+    enterprises: Iterable = (),
+    uploads: Iterable = (),
+    at: datetime | None = None,
+) -> Notice:
+    """Issue a notice to every registered enterprise, or to the chosen ones, with its PDF or
+    image attachments (checked by their content)."""
+    require(actor, Action.NOTICES_ISSUE)
+    document_number = (document_number or "").strip()
+    notice = Notice(
+        document_number=document_number,
+        title=(title or "").strip(),
+        issued_on=issued_on,
+        body=(body or "").strip(),
+        to_all=bool(to_all),
+        issued_by=actor,
+        created_at=_now(at),
+    )
+    if document_number and Notice.objects.filter(document_number=document_number).exists():
+        raise _duplicate_number()
+    full_clean_or_raise(notice)
+    # A notice may be entered ahead of its date (it counts as issued from then on), not by months.
+    if issued_on > timezone.localdate(_now(at)) + timedelta(days=NOTICE_MAX_DAYS_AHEAD):
+        message = _("A notice cannot be dated more than %(days)s days ahead.") % {
+            "days": NOTICE_MAX_DAYS_AHEAD
+        }
+        raise ApplicationError(message, fields={"issued_on": [message]})
+    if to_all:
+        recipient_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        wanted = {getattr(item, "pk", item) for item in enterprises or ()}
+        try:
+            recipient_ids = sorted(
+                Enterprise.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+            )
+        except (TypeError, ValueError) as error:
+            raise ApplicationError(_("Unknown enterprise.")) from error
+        if len(recipient_ids) != len(wanted):
+            message = _("Unknown enterprise.")
+            raise ApplicationError(message, fields={"enterprises": [message]})
+    if not recipient_ids:
+        message = _("Choose at least one enterprise, or send the notice to every enterprise.")
+        raise ApplicationError(message, fields={"enterprises": [message]})
+    uploads = [_checked(upload) for upload in uploads or ()]
+    if len(uploads) > NOTICE_MAX_ATTACHMENTS:
+        message = _("A notice holds at most %(count)s attachments.") % {
+            "count": NOTICE_MAX_ATTACHMENTS
+        }
+        raise ApplicationError(message, fields={"attachments": [message]})
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError as error:  # another request took the number meanwhile
+        raise _duplicate_number() from error
+    NoticeRecipient.objects.bulk_create(
+        NoticeRecipient(notice=notice, enterprise_id=pk) for pk in recipient_ids
+    )
+    for upload in uploads:  # stored last: everything that can refuse them has been checked
+        _store_attachment(actor=actor, notice=notice, upload=upload)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.NOTICE_ISSUED,
+        target=notice,
+        enterprise=Enterprise.objects.get(pk=recipient_ids[0]) if len(recipient_ids) == 1 else None,
+        summary=f"{notice.document_number} {notice.title}",
+        data={
+            "to_all": notice.to_all,
+            "recipients": len(recipient_ids),
+            "attachments": [upload.sha256 for upload in uploads],
+        },
+        at=at,
+    )
+    return notice
+
+
+def _duplicate_number() -> ApplicationError:
+    message = _("A notice with this document number already exists.")
+    return ApplicationError(message, code="duplicate", fields={"document_number": [message]})
+
+
+@transaction.atomic
+def notice_attachment_add(*, actor, notice: Notice, upload) -> NoticeAttachment:
+    """Attach one more PDF or image to an issued notice (the command post)."""
+    require(actor, Action.NOTICES_ISSUE)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    upload = _checked(upload)
+    if notice.attachments.count() >= NOTICE_MAX_ATTACHMENTS:
+        raise ConflictError(
+            _("A notice holds at most %(count)s attachments.") % {"count": NOTICE_MAX_ATTACHMENTS}
+        )
+    attachment = _store_attachment(actor=actor, notice=notice, upload=upload)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.NOTICE_ISSUED,
+        target=notice,
+        summary=upload.original_name,
+        data={"attachment_added": upload.sha256, "size": upload.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def notice_acknowledge(*, actor, notice: Notice, at: datetime | None = None) -> NoticeRecipient:
+    """The enterprise officer confirms that their enterprise received the notice. A second
+    acknowledgement changes nothing."""
+    require(actor, Action.NOTICES_ACKNOWLEDGE)
+    recipient = (
+        NoticeRecipient.objects.select_for_update()
+        .select_related("enterprise")
+        .filter(notice_id=notice.pk, enterprise_id=actor.enterprise_id)
+        .first()
+        if actor.enterprise_id
+        else None
+    )
+    if recipient is None:
+        raise NotFoundError()
+    if recipient.acknowledged_at is not None:
+        return recipient
+    recipient.acknowledged_at = _now(at)
+    recipient.acknowledged_by = actor
+    recipient.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.NOTICE_ACKNOWLEDGED,
+        target=notice,
+        enterprise=recipient.enterprise,
+        summary=notice.document_number,
+        at=at,
+    )
+    return recipient
