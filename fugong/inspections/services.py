@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fugong.audit.models import AuditAction, AuditEvent
+from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import (
     ApplicationError,
@@ -601,24 +601,11 @@ def finding_suspend_enterprise(
     if finding.severity != FindingSeverity.SERIOUS:
         raise ConflictError(_("Only a serious finding can be grounds for suspension."))
     suspension = enterprise_suspend(
-        actor=actor, enterprise=finding.enterprise, reason=reason, starts_on=starts_on, at=at
+        actor=actor,
+        enterprise=finding.enterprise,
+        reason=reason,
+        starts_on=starts_on,
+        at=at,
+        audit_data={"finding_id": finding.pk, "inspection_id": finding.inspection_id},
     )
-    # enterprise_suspend records the suspension's audit row in this same transaction; it takes
-    # no extra data, so the finding is added to that row before the transaction commits.
-    event = (
-        AuditEvent.objects.filter(
-            action=AuditAction.ENTERPRISE_SUSPENDED,
-            target_type=suspension._meta.label_lower,
-            target_id=str(suspension.pk),
-        )
-        .order_by("-id")
-        .first()
-    )
-    if event is not None:
-        event.data = {
-            **event.data,
-            "finding_id": finding.pk,
-            "inspection_id": finding.inspection_id,
-        }
-        event.save(update_fields=["data"])
     return suspension

@@ -70,6 +70,8 @@ class DailyOut(BaseModel):
     confirmed: int
     suspected: int
     applications_waiting: WaitingOut
+    overdue_rectifications: int
+    unacknowledged_notices: int
     unapproved_resumptions: list[AlertOut]
     text: str
     enterprises: list[EnterpriseLineOut] | None = None

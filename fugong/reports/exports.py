@@ -71,6 +71,16 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
             )
             % values,
         ]
+        lines.append(
+            _(
+                "Findings past their rectification deadline: %(overdue)s; notice receipts not "
+                "yet acknowledged: %(unacknowledged)s."
+            )
+            % {
+                "overdue": figures.overdue_rectifications,
+                "unacknowledged": figures.unacknowledged_notices,
+            }
+        )
         waiting = figures.applications_waiting
         lines.append(
             _("Applications waiting: %(list)s.")

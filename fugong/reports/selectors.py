@@ -26,11 +26,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import User
 from fugong.audit.models import AuditAction, AuditEvent
+from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise, EnterpriseKind
 from fugong.gate.models import AbnormalEvent, EventOutcome, EventStep, GateCheck, Verdict
+from fugong.inspections.selectors import findings_overdue
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
 from fugong.resumption.selectors import end_of_day
 from fugong.screening.models import ClearanceChange
@@ -304,6 +306,8 @@ class DailyFigures:
     confirmed: int
     suspected: int
     applications_waiting: dict[str, int]
+    overdue_rectifications: int
+    unacknowledged_notices: int
     enterprises: list[EnterpriseDay]
     alerts: list[Alert]
 
@@ -341,6 +345,8 @@ class DailyFigures:
             "confirmed": self.confirmed,
             "suspected": self.suspected,
             "applications_waiting": dict(self.applications_waiting),
+            "overdue_rectifications": self.overdue_rectifications,
+            "unacknowledged_notices": self.unacknowledged_notices,
             "unapproved_resumptions": len(self.alerts),
         }
 
@@ -411,6 +417,8 @@ def daily_figures(*, actor, day: date, facts: dict[int, EnterpriseFacts] | None 
         confirmed=cases(actor=actor, day=day, outcome=EventOutcome.CONFIRMED).count(),
         suspected=cases(actor=actor, day=day, outcome=EventOutcome.SUSPECTED).count(),
         applications_waiting=applications_waiting_counts(actor=actor, day=day),
+        overdue_rectifications=findings_overdue(actor=actor, day=day).count(),
+        unacknowledged_notices=notices_unacknowledged(actor=actor, day=day).count(),
         enterprises=lines,
         alerts=alerts,
     )

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, require, user_can
 from fugong.enterprises.selectors import enterprise_list
 from fugong.gate.models import EventOutcome
+from fugong.inspections.selectors import findings_overdue
 
 from . import exports, selectors, services
 from .forms import DeclarationForm
@@ -34,6 +36,8 @@ FIGURE_LABELS = {
     "confirmed": gettext_lazy("Confirmed cases"),
     "suspected": gettext_lazy("Suspected cases"),
     "unapproved": gettext_lazy("Unapproved resumption"),
+    "overdue_rectifications": gettext_lazy("Overdue rectifications"),
+    "unacknowledged_notices": gettext_lazy("Notices not yet acknowledged"),
     **selectors.WAITING_LABELS,
 }
 
@@ -139,6 +143,20 @@ def records_view(request: HttpRequest, figure: str) -> HttpResponse:
             outcome = EventOutcome.CONFIRMED if figure == "confirmed" else EventOutcome.SUSPECTED
             rows = selectors.cases(actor=actor, day=day, outcome=outcome).order_by("occurred_at")
         context.update(kind="events", total=rows.count())
+    elif figure == "overdue_rectifications":
+        rows = (
+            findings_overdue(actor=actor, day=day)
+            .select_related("enterprise")
+            .order_by("deadline", "enterprise__name", "pk")
+        )
+        context.update(kind="findings", total=rows.count())
+    elif figure == "unacknowledged_notices":
+        rows = (
+            notices_unacknowledged(actor=actor, day=day)
+            .select_related("notice", "enterprise")
+            .order_by("-notice__issued_on", "enterprise__name", "pk")
+        )
+        context.update(kind="receipts", total=rows.count())
     elif figure == "under_observation":
         rows = selectors.observation_workers(actor=actor, day=day).order_by(
             "enterprise__name", "full_name", "pk"

@@ -543,8 +543,10 @@ def enterprise_suspend(
     reason: str,
     starts_on: date | None = None,
     at: datetime | None = None,
+    audit_data: dict | None = None,
 ) -> Suspension:
-    """Stop an approved enterprise from working from ``starts_on`` (today by default)."""
+    """Stop an approved enterprise from working from ``starts_on`` (today by default).
+    ``audit_data`` adds to the audit row what led to it (a serious inspection finding)."""
     require(actor, Action.ENTERPRISES_SUSPEND)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     today = timezone.localdate(_now(at))
@@ -590,7 +592,7 @@ def enterprise_suspend(
         target=suspension,
         enterprise=enterprise,
         summary=reason,
-        data={"starts_on": starts_on.isoformat()},
+        data={**(audit_data or {}), "starts_on": starts_on.isoformat()},
         at=at,
     )
     return suspension

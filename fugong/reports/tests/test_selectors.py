@@ -286,3 +286,55 @@ def test_observation_on_past_days_follows_the_clearance_history(park):
         listed = selectors.observation_workers(actor=park.command, day=day(offset))
         assert (figure, listed.count()) == (count, count), offset
     assert selectors.daily_figures(actor=park.other_officer, day=day(-7)).under_observation == 0
+
+
+def test_overdue_rectifications_and_unacknowledged_notices_as_of_each_day(park, history):
+    from fugong.bulletins.services import notice_acknowledge, notice_issue
+    from fugong.inspections import services as inspections
+
+    from .conftest import at
+
+    day = history.day
+    inspection = inspections.inspection_create(
+        actor=park.inspector,
+        enterprise=history.a,
+        kind="unannounced",
+        inspected_on=day(-6),
+        at=at(day(-6), 9),
+    )
+    finding = inspections.finding_add(
+        actor=park.inspector,
+        inspection=inspection,
+        description="门岗未登记体温",
+        severity="major",
+        rectification_required="落实体温登记",
+        deadline=day(-4),
+        at=at(day(-6), 10),
+    )
+    inspections.inspection_update(
+        actor=park.inspector, inspection=inspection, summary="检查门岗", at=at(day(-6), 11)
+    )
+    inspections.inspection_complete(actor=park.inspector, inspection=inspection, at=at(day(-6), 12))
+    inspections.rectification_submit(
+        actor=park.officer, finding=finding, response="已整改", at=at(day(-2), 9)
+    )
+    notice = notice_issue(
+        actor=park.command,
+        document_number="新港防指〔2026〕1号",
+        title="关于加强门岗管控的通知",
+        issued_on=day(-5),
+        body="各企业：……",
+        to_all=False,
+        enterprises=[history.a, history.b],
+        at=at(day(-5), 9),
+    )
+    notice_acknowledge(actor=park.officer, notice=notice, at=at(day(-3), 9))
+    expected = {-6: (0, 0), -5: (0, 2), -4: (0, 2), -3: (1, 1), -2: (0, 1), 0: (0, 1)}
+    for offset, (overdue, unacknowledged) in expected.items():
+        figures = selectors.daily_figures(actor=park.command, day=day(offset))
+        assert (figures.overdue_rectifications, figures.unacknowledged_notices) == (
+            overdue,
+            unacknowledged,
+        ), offset
+    liaison = selectors.daily_figures(actor=park.other_liaison, day=day(-4))
+    assert (liaison.overdue_rectifications, liaison.unacknowledged_notices) == (0, 1)
