@@ -232,6 +232,17 @@ class DemoPark:
             rng=rng,
         )
         self.say(f"demo gates: {gates['gates']} gates, {gates['checks']} checks")
+        from .inspections import make_inspections
+
+        checks = make_inspections(
+            command=command, plans=plans, logins=self.logins, today=self.today, rng=rng
+        )
+        self.say(
+            f"demo inspections: {checks['inspections']} inspections, "
+            f"{checks['findings']} findings, {checks['bulletins']} bulletins published "
+            f"(+{checks['bulletin_drafts']} draft), {checks['notices']} notices, "
+            f"{checks['acknowledgements']} acknowledgements"
+        )
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}

@@ -86,8 +86,27 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
             "can_suspend": user_can(request.user, Action.ENTERPRISES_SUSPEND),
             "can_apply": user_can(request.user, Action.APPLICATIONS_APPLY),
             "workforce": _workforce_summary(request.user, enterprise),
+            "supervision": _supervision_summary(request.user, enterprise),
         },
     )
+
+
+def _supervision_summary(user, enterprise) -> dict:
+    """The enterprise's inspections, open findings, bulletins and notices, as far as the user's
+    role shows them (each list is read through its own app's scoped selector)."""
+    from fugong.bulletins.selectors import enterprise_bulletins, enterprise_notices
+    from fugong.inspections.selectors import enterprise_inspections, enterprise_open_findings
+
+    summary: dict = {}
+    if user_can(user, Action.INSPECTIONS_VIEW):
+        summary["inspections"] = enterprise_inspections(actor=user, enterprise=enterprise)[:10]
+        summary["findings"] = enterprise_open_findings(actor=user, enterprise=enterprise)[:20]
+    if user_can(user, Action.BULLETINS_VIEW):
+        summary["bulletins"] = enterprise_bulletins(actor=user, enterprise=enterprise)[:10]
+    if user_can(user, Action.NOTICES_VIEW):
+        summary["notices"] = enterprise_notices(actor=user, enterprise=enterprise)[:20]
+    summary["today"] = timezone.localdate()
+    return summary
 
 
 def _workforce_summary(user, enterprise) -> dict | None:

@@ -91,19 +91,33 @@ def report_date(value: str | date | None) -> date:
     return day
 
 
+# Timestamp (as the database returns it raw) → its date in the park's time zone. A pure
+# function of its argument, remembered: converting 15,000 timestamps to a zone cost ~50 ms on
+# every dashboard, reading them from a dict costs ~2 ms. Bounded, cleared when full.
+_LOCAL_DATES: dict = {}
+_LOCAL_DATES_LIMIT = 1_000_000
+
+
 def _local_date_of(zone):
-    """A fast ``timezone.localdate`` for many values: the zone is looked up once (looking it up
-    per value cost 20 µs, most of the time of 10,000 enterprises)."""
+    """A fast ``timezone.localdate`` for many raw values: the zone is looked up once and each
+    distinct value converted once."""
+    cache = _LOCAL_DATES.setdefault(str(zone), {})
 
     def local_date(value):
-        return _aware(value).astimezone(zone).date()
+        try:
+            return cache[value]
+        except KeyError:
+            if len(cache) > _LOCAL_DATES_LIMIT:
+                cache.clear()
+            result = cache[value] = _aware(value).astimezone(zone).date()
+            return result
 
     return local_date
 
 
 def _aware(value) -> datetime:
     """A timestamp read raw: SQLite gives UTC without an offset (text or naive), PostgreSQL an
-    aware datetime."""
+    aware datetime (or, cast to text, its text with the offset)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -192,7 +206,8 @@ def enterprise_facts(actor) -> dict[int, EnterpriseFacts]:
     facts: dict[int, EnterpriseFacts] = {}
     local_date = _local_date_of(timezone.get_current_timezone())
     for row in _raw_rows(
-        scope.values_list(
+        scope.annotate(created_text=Cast("created_at", CharField()))
+        .values_list(
             "id",
             "name",
             "kind",
@@ -200,8 +215,9 @@ def enterprise_facts(actor) -> dict[int, EnterpriseFacts]:
             "in_scope",
             "usual_headcount",
             "liaison_id",
-            "created_at",
-        ).order_by("id")
+            "created_text",
+        )
+        .order_by("id")
     ):
         facts[row[0]] = EnterpriseFacts(
             row[0],
@@ -222,7 +238,9 @@ def enterprise_facts(actor) -> dict[int, EnterpriseFacts]:
         approved = approved.filter(enterprise_id__in=scope.values("pk"))
         suspensions = suspensions.filter(enterprise_id__in=scope.values("pk"))
     for enterprise_id, decided_at, resumption_date in _raw_rows(
-        approved.order_by().values_list("enterprise_id", "decided_at", "resumption_date")
+        approved.order_by()
+        .annotate(decided_text=Cast("decided_at", CharField()))
+        .values_list("enterprise_id", "decided_text", "resumption_date")
     ):
         if enterprise_id in facts:
             facts[enterprise_id].approved_from = max(
@@ -250,21 +268,15 @@ class EnterpriseDay:
     on_duty_gate: int
     on_duty_declared: int | None
     abnormal_events: int = 0
+    # Gate records where there are any, else the declaration (0 without either), and which.
+    on_duty: int = 0
+    on_duty_source: str = ""
 
-    @property
-    def on_duty(self) -> int:
-        """Gate records where there are any, else the declaration (0 without either)."""
+    def __post_init__(self) -> None:
         if self.on_duty_gate:
-            return self.on_duty_gate
-        return self.on_duty_declared or 0
-
-    @property
-    def on_duty_source(self) -> str:
-        if self.on_duty_gate:
-            return "gate"
-        if self.on_duty_declared is not None:
-            return "declared"
-        return ""
+            self.on_duty, self.on_duty_source = self.on_duty_gate, "gate"
+        elif self.on_duty_declared is not None:
+            self.on_duty, self.on_duty_source = self.on_duty_declared, "declared"
 
     @property
     def return_to_post_rate(self) -> float | None:
@@ -827,25 +839,28 @@ class Breakdown:
         return rate(self.on_duty, self.usual_headcount)
 
 
-def _breakdown(figures: DailyFigures, key, label) -> list[Breakdown]:
+def _breakdown(figures: DailyFigures, key: str, label) -> list[Breakdown]:
     groups: dict[object, Breakdown] = {}
     for line in figures.enterprises:
         if not line.counted:
             continue
-        group_key = key(line.facts)
-        group = groups.setdefault(group_key, Breakdown(group_key, label(group_key)))
+        facts = line.facts
+        group_key = getattr(facts, key)
+        group = groups.get(group_key)
+        if group is None:
+            group = groups[group_key] = Breakdown(group_key, label(group_key))
         group.in_scope += 1
         group.abnormal_events += line.abnormal_events
         if line.resumed:
             group.resumed += 1
             group.on_duty += line.on_duty
-            group.usual_headcount += line.facts.usual_headcount
+            group.usual_headcount += facts.usual_headcount
     return sorted(groups.values(), key=lambda group: (-group.in_scope, group.label))
 
 
 def breakdown_by_kind(figures: DailyFigures) -> list[Breakdown]:
     labels = dict(EnterpriseKind.choices)
-    return _breakdown(figures, lambda facts: facts.kind, lambda kind: str(labels.get(kind, kind)))
+    return _breakdown(figures, "kind", lambda kind: str(labels.get(kind, kind)))
 
 
 def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
@@ -853,7 +868,7 @@ def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     return _breakdown(
         figures,
-        lambda facts: facts.liaison_id,
+        "liaison_id",
         lambda liaison_id: names.get(liaison_id) or str(_("No liaison assigned")),
     )
 
