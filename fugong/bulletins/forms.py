@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fugong.core.forms import DateInput, Form
 from fugong.enterprises.models import Enterprise
@@ -65,7 +66,9 @@ class MultipleFileField(forms.FileField):
 class NoticeForm(Form):
     RECIPIENTS = (("all", _("Every enterprise")), ("chosen", _("The enterprises chosen below")))
 
-    document_number = forms.CharField(label=_("Document number"), max_length=100)
+    document_number = forms.CharField(
+        label=pgettext_lazy("notice", "Document number"), max_length=100
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     issued_on = forms.DateField(label=_("Date"), widget=DateInput())
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))

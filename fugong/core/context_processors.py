@@ -26,19 +26,24 @@ NAVIGATION = (
     ("accounts:user_list", _("Users"), Action.USERS_MANAGE),
     ("audit:event_list", _("Audit trail"), Action.AUDIT_VIEW),
 )
+# Entries shown in the account menu rather than the bar: the bar holds the daily work, and with
+# fifteen entries for the command post it would take two lines.
+ACCOUNT_MENU = {"accounts:user_list", "audit:event_list"}
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], "account_navigation": []}
     path = request.path
     entries = []
     for url_name, label, action in NAVIGATION:
         if action is not None and not user_can(user, action):
             continue
         url = reverse(url_name)
-        entries.append({"url": url, "label": label, "active": False})
+        entries.append(
+            {"url": url, "label": label, "active": False, "menu": url_name in ACCOUNT_MENU}
+        )
     # The longest entry that the path falls under is the active one (/gate/events/ is
     # "Abnormal events", not "Gates").
     matches = [
@@ -48,4 +53,7 @@ def navigation(request) -> dict:
     ]
     if matches:
         max(matches, key=lambda entry: len(entry["url"]))["active"] = True
-    return {"navigation": entries}
+    return {
+        "navigation": [entry for entry in entries if not entry["menu"]],
+        "account_navigation": [entry for entry in entries if entry["menu"]],
+    }

@@ -701,45 +701,59 @@ class _Builder:
 
     def _routine(self) -> None:
         """The inspector's visits over the window: unannounced or routine, most without
-        findings; some findings accepted on a re-inspection."""
+        findings; some findings accepted on a re-inspection. Every bulletin's period has at
+        least one."""
         rng = self.rng
         working = self._working()
         if not working:
             return
-        for _index in range(26):
+        periods, _draft = self._bulletin_periods()
+        for start, end in periods:
+            ready = [plan for plan in working if plan.resumed_on <= end]
+            if ready:
+                plan = rng.choice(ready)
+                day = max(start, plan.resumed_on) + timedelta(
+                    days=rng.randint(0, (end - max(start, plan.resumed_on)).days)
+                )
+            else:  # nobody had resumed yet: the first to resume, visited as it prepared
+                plan = min(working, key=lambda plan: plan.resumed_on)
+                day = end
+            self._visit(plan, day)
+        for _index in range(22):
             plan = rng.choice(working)
             span = (self.last - plan.resumed_on).days
-            day = plan.resumed_on + timedelta(days=rng.randint(0, span))
-            actor = self.command if rng.random() < 0.12 else self.inspector
-            count = rng.choices((0, 1, 2, 3), weights=(45, 35, 17, 3))[0]
-            findings = []
-            for code in rng.sample(COMMON_CODES, count):
-                deadline = day + timedelta(days=rng.choice((2, 3, 3, 5, 7)))
-                steps, reinspect = self._fate(day, deadline)
-                findings.append(
-                    FindingPlan(
-                        code,
-                        severity=rng.choices(("minor", "major"), weights=(6, 4))[0],
-                        deadline=deadline,
-                        steps=steps,
-                        photo=rng.random() < 0.35,
-                        reinspect=reinspect,
-                    )
+            self._visit(plan, plan.resumed_on + timedelta(days=rng.randint(0, span)))
+
+    def _visit(self, plan, day: date) -> None:
+        rng = self.rng
+        actor = self.command if rng.random() < 0.12 else self.inspector
+        count = rng.choices((0, 1, 2, 3), weights=(45, 35, 17, 3))[0]
+        findings = []
+        for code in rng.sample(COMMON_CODES, count):
+            deadline = day + timedelta(days=rng.choice((2, 3, 3, 5, 7)))
+            steps, reinspect = self._fate(day, deadline)
+            findings.append(
+                FindingPlan(
+                    code,
+                    severity=rng.choices(("minor", "major"), weights=(6, 4))[0],
+                    deadline=deadline,
+                    steps=steps,
+                    photo=rng.random() < 0.35,
+                    reinspect=reinspect,
                 )
-            kind = InspectionKind.UNANNOUNCED if rng.random() < 0.55 else InspectionKind.ROUTINE
-            # Some answers are accepted on a re-inspection: the acceptance moves to it.
-            later = [item for item in findings if item.reinspect and item.steps]
-            for item in later:
-                item.steps = item.steps[:-1]
-            inspection, made = self.inspect(
-                plan, day=day, kind=kind, actor=actor, findings=findings
             )
-            if later:
-                accepted = [
-                    finding for finding, item in zip(made, findings, strict=True) if item in later
-                ]
-                day = max(item.steps[-1].day for item in later)
-                self._reinspect(plan, inspection, accepted, day=day, hour=14)
+        kind = InspectionKind.UNANNOUNCED if rng.random() < 0.55 else InspectionKind.ROUTINE
+        # Some answers are accepted on a re-inspection: the acceptance moves to it.
+        later = [item for item in findings if item.reinspect]
+        accept_day = max((item.steps[-1].day for item in later), default=None)
+        for item in later:
+            item.steps = item.steps[:-1]
+        inspection, made = self.inspect(plan, day=day, kind=kind, actor=actor, findings=findings)
+        if later:
+            accepted = [
+                finding for finding, item in zip(made, findings, strict=True) if item in later
+            ]
+            self._reinspect(plan, inspection, accepted, day=accept_day, hour=14)
 
     def _follow_ups(self) -> None:
         """Liaisons' follow-up visits to their own enterprises (the demo liaison's first)."""

@@ -90,7 +90,7 @@ def test_bulletin_writes_by_role(client, park, role):
 
 def test_patch_after_publishing_is_409_and_writes_nothing(client, park):
     bulletin = published(park)
-    headers = auth(park.command)
+    headers = {**auth(park.command), "HTTP_ACCEPT_LANGUAGE": "en"}
     before = database_counts()
     for body in ({"title": "改"}, {"overview": "改"}, {"enterprise_ids": [park.b.pk]}):
         response = send(client, "patch", f"/api/v1/bulletins/{bulletin.pk}", headers, body)

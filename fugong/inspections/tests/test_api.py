@@ -54,11 +54,16 @@ REVIEW = {
 
 
 def post(client, url, data):
-    return client.post(url, json.dumps(data), content_type="application/json")
+    # English answers: the messages are compared as written.
+    return client.post(
+        url, json.dumps(data), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def patch(client, url, data):
-    return client.patch(url, json.dumps(data), content_type="application/json")
+    return client.patch(
+        url, json.dumps(data), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 @pytest.fixture
