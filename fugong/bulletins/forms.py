@@ -76,7 +76,7 @@ class NoticeForm(Form):
         label=_("Send to"), choices=RECIPIENTS, initial="all", widget=forms.RadioSelect
     )
     enterprises = forms.ModelMultipleChoiceField(
-        label=_("Enterprises"),
+        label=_("Recipient enterprises"),
         queryset=Enterprise.objects.order_by("name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fugong.core.models import BaseModel
 
@@ -82,7 +83,9 @@ class BulletinSequence(models.Model):
 class Notice(BaseModel):
     """A document (文件) the command post issues to enterprises."""
 
-    document_number = models.CharField(_("document number"), max_length=100, unique=True)
+    document_number = models.CharField(
+        pgettext_lazy("notice", "document number"), max_length=100, unique=True
+    )
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("date"))
     body = models.TextField(_("text"))

@@ -54,7 +54,12 @@ def list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bulletins/list.html",
-        {"page": page, "form": form, "can_manage": can_manage},
+        {
+            "page": page,
+            "form": form,
+            "can_manage": can_manage,
+            "can_read_notices": user_can(request.user, Action.NOTICES_VIEW),
+        },
         status=status,
     )
 

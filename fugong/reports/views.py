@@ -37,7 +37,7 @@ FIGURE_LABELS = {
     "suspected": gettext_lazy("Suspected cases"),
     "unapproved": gettext_lazy("Unapproved resumption"),
     "overdue_rectifications": gettext_lazy("Overdue rectifications"),
-    "unacknowledged_notices": gettext_lazy("Notices not yet acknowledged"),
+    "unacknowledged_notices": gettext_lazy("Notice receipts not yet acknowledged"),
     **selectors.WAITING_LABELS,
 }
 
