@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel, Field
 
-from fugong.core.api import ERROR_RESPONSES, InputSchema
+from fugong.core.api import ERROR_RESPONSES, InputSchema, fields_as_in_body
 from fugong.core.roles import Role
 from fugong.resumption.views import attachment_file_response
 
@@ -121,7 +121,8 @@ def bulletin_update(request, bulletin_id: int, payload: BulletinPatchIn):
     fields = payload.model_dump(exclude_unset=True)
     if "enterprise_ids" in fields:
         fields["enterprises"] = fields.pop("enterprise_ids")
-    bulletin = services.bulletin_update(actor=request.auth, bulletin=bulletin, **fields)
+    with fields_as_in_body({"enterprises": "enterprise_ids"}):
+        bulletin = services.bulletin_update(actor=request.auth, bulletin=bulletin, **fields)
     return _bulletin_out(selectors.bulletin_get(actor=request.auth, bulletin_id=bulletin.pk))
 
 
@@ -249,15 +250,16 @@ def notice_get(request, notice_id: int):
 def notice_issue(request, payload: NoticeIn):
     """Issue a notice to every enterprise (``to_all``) or to the chosen ones. Attach files
     afterwards with ``POST /notices/{id}/attachments``."""
-    notice = services.notice_issue(
-        actor=request.auth,
-        document_number=payload.document_number,
-        title=payload.title,
-        issued_on=payload.issued_on,
-        body=payload.body,
-        to_all=payload.to_all,
-        enterprises=payload.enterprise_ids,
-    )
+    with fields_as_in_body({"enterprises": "enterprise_ids"}):
+        notice = services.notice_issue(
+            actor=request.auth,
+            document_number=payload.document_number,
+            title=payload.title,
+            issued_on=payload.issued_on,
+            body=payload.body,
+            to_all=payload.to_all,
+            enterprises=payload.enterprise_ids,
+        )
     return Status(
         201, _notice_out(request, selectors.notice_get(actor=request.auth, notice_id=notice.pk))
     )

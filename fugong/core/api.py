@@ -1,5 +1,8 @@
 """The pieces every API router shares: authentication, the error body, pydantic messages."""
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +23,17 @@ class InputSchema(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+
+
+@contextmanager
+def fields_as_in_body(names: Mapping[str, str]) -> Iterator[None]:
+    """Name a refused request's fields as the body names them: services speak of ``item`` or
+    ``enterprises``, the API's bodies of ``item_id`` or ``enterprise_ids``."""
+    try:
+        yield
+    except ApplicationError as error:
+        error.fields = {names.get(key, key): value for key, value in error.fields.items()}
+        raise
 
 
 class ErrorDetail(Schema):

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel, Field
 
-from fugong.core.api import ERROR_RESPONSES, InputSchema
+from fugong.core.api import ERROR_RESPONSES, InputSchema, fields_as_in_body
 from fugong.core.errors import ApplicationError
 from fugong.core.files import check_attachment
 from fugong.core.roles import Action, require
@@ -276,14 +276,15 @@ def inspection_create(request, payload: InspectionIn):
     follows = None
     if payload.follows_id is not None:
         follows = selectors.inspection_get(actor=request.auth, inspection_id=payload.follows_id)
-    inspection = services.inspection_create(
-        actor=request.auth,
-        enterprise=enterprise,
-        kind=payload.kind,
-        inspected_on=payload.inspected_on,
-        team=payload.team,
-        follows=follows,
-    )
+    with fields_as_in_body({"follows": "follows_id", "enterprise": "enterprise_id"}):
+        inspection = services.inspection_create(
+            actor=request.auth,
+            enterprise=enterprise,
+            kind=payload.kind,
+            inspected_on=payload.inspected_on,
+            team=payload.team,
+            follows=follows,
+        )
     return Status(201, _inspection_out(request, inspection.pk))
 
 
@@ -336,15 +337,16 @@ def finding_add(request, inspection_id: int, payload: FindingIn):
         if item is None:
             message = _("The item is not in this inspection's guide version.")
             raise ApplicationError(message, code="unknown_item", fields={"item_id": [message]})
-    finding = services.finding_add(
-        actor=request.auth,
-        inspection=inspection,
-        description=payload.description,
-        severity=payload.severity,
-        rectification_required=payload.rectification_required,
-        deadline=payload.deadline,
-        item=item,
-    )
+    with fields_as_in_body({"item": "item_id"}):
+        finding = services.finding_add(
+            actor=request.auth,
+            inspection=inspection,
+            description=payload.description,
+            severity=payload.severity,
+            rectification_required=payload.rectification_required,
+            deadline=payload.deadline,
+            item=item,
+        )
     return Status(201, _finding_out(request, finding.pk))
 
 

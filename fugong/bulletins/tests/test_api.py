@@ -223,7 +223,7 @@ def test_notice_issue_errors(client, park):
     )
     assert duplicate.status_code == 400 and duplicate.json()["error"]["code"] == "duplicate"
     nobody = send(client, "post", "/api/v1/notices", headers, base)
-    assert nobody.status_code == 400 and "enterprises" in nobody.json()["error"]["fields"]
+    assert nobody.status_code == 400 and "enterprise_ids" in nobody.json()["error"]["fields"]
     extra = send(client, "post", "/api/v1/notices", headers, {**base, "to_all": True, "x": 1})
     assert extra.status_code == 422
     assert_nothing_written(before)

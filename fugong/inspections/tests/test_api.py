@@ -356,3 +356,23 @@ def test_downloading_by_role(client, park, finding, role):
         assert response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content) == PDF
     assert FindingAttachment.objects.count() == 1
+
+
+def test_refused_fields_are_named_as_in_the_body(client, park):
+    from fugong.inspections.tests.factories import make_inspection
+
+    client.force_login(park.inspector)
+    inspection = make_inspection(actor=park.inspector, enterprise=park.a)
+    other = make_inspection(actor=park.inspector, enterprise=park.b)
+    response = post(
+        client,
+        "/api/v1/inspections",
+        {
+            "enterprise_id": park.a.pk,
+            "kind": "reinspection",
+            "inspected_on": str(inspection.inspected_on),
+            "follows_id": other.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "follows_id" in response.json()["error"]["fields"]
