@@ -682,6 +682,7 @@ def sqlite_baseline(work_dir: Path, rows: int, gate, device_id: int, workers: li
                 None,
                 device_id,
                 rng.choice(workers),
+                gate.enterprise_id,  # the worker's enterprise: the gate's
                 None,
                 True,
                 True,
