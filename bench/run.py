@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["roster_import.py", "gate_checks.py"]
+BENCHMARKS = ["roster_import.py", "gate_checks.py", "dashboard.py"]
 
 
 def main() -> int:
