@@ -906,16 +906,6 @@ def attendance_check(*, day_from: date, day_to: date) -> dict:
     }
 
 
-def worker_display(worker: Worker) -> dict:
-    """A worker as the drill-downs show them: masked."""
-    return {
-        "id": worker.pk,
-        "name": worker.full_name,
-        "document": worker.document_masked,
-        "department": worker.department,
-    }
-
-
 def declaration_list(*, actor) -> QuerySet[HeadcountDeclaration]:
     """The declarations of the enterprises the caller may declare for, newest day first."""
     require(actor, Action.HEADCOUNT_DECLARE)
