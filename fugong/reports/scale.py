@@ -43,6 +43,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fugong.core.bulk import bulk_insert_rows
+from fugong.core.privacy import mask_identity_number
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -680,7 +681,7 @@ class ScaleGenerator:
             "document_cipher",
             "document_digest",
             "document_masked",
-            "birth_date",
+            "birth_year",
             "sex",
             "enterprise",
             "department",
@@ -693,7 +694,6 @@ class ScaleGenerator:
             "clearance_computed_at",
         ]
         tag = f"scale-{self.options.seed}-"
-        born = date(1965, 1, 1)
 
         def rows() -> Iterator[tuple]:
             index = 0
@@ -711,8 +711,8 @@ class ScaleGenerator:
                         "resident_id",
                         f"v1:{tag}{index}",
                         hashlib.sha256(f"{tag}{index}".encode()).hexdigest(),
-                        f"{number[:4]}**********{number[-4:]}",
-                        born + timedelta(days=rng.randrange(13_000)),
+                        mask_identity_number(number),
+                        1965 + rng.randrange(36),
                         rng.choice("MF"),
                         firm.id,
                         rng.choice(DEPARTMENTS),

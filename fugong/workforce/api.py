@@ -81,7 +81,7 @@ class WorkerOut(Schema):
     document_type: DocumentType
     document_masked: str
     phone_masked: str
-    birth_date: date | None
+    birth_year: int | None
     sex: str
     enterprise_id: int | None
     department: str

@@ -59,7 +59,9 @@ class Worker(BaseModel):
     document_cipher = models.TextField(editable=False)
     document_digest = models.CharField(max_length=64, unique=True, editable=False)
     document_masked = models.CharField(_("document number"), max_length=32, editable=False)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # Only the year: the full date is digits 7–14 of a resident ID, and a date kept in plain text
+    # beside a masked number would give the number away (see fugong.core.privacy).
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     phone_cipher = models.TextField(blank=True, editable=False)
     phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

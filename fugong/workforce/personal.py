@@ -38,7 +38,7 @@ class Document:
             "document_cipher": encrypt(self.number),
             "document_digest": self.digest,
             "document_masked": mask_identity_number(self.number),
-            "birth_date": self.birth_date,
+            "birth_year": self.birth_date.year if self.birth_date else None,
             "sex": self.sex,
         }
 
