@@ -1,15 +1,15 @@
 """``manage.py generate_scale_data``: a city-sized data set for measuring the dashboard.
 
 Writes, into an empty database, 10,000 enterprises, 500,000 workers and 14 days of gate checks
-(about seven million rows) ending today; see ``fugong.reports.scale`` for what is generated.
+(about seven million rows) ending today; see ``fugong.demo.scale`` for what is generated.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fugong.demo.scale import ScaleOptions, generate
 from fugong.enterprises.models import Enterprise
-from fugong.reports.scale import ScaleOptions, generate
 
 
 class Command(BaseCommand):
