@@ -26,6 +26,21 @@ from fugong.guide.selectors import guide_version_current
 from fugong.resumption import services as resumption
 from fugong.resumption.models import Recommendation
 
+from .names import (
+    COMMERCE_WORDS,
+    GIVEN,
+    INDUSTRIAL_WORDS,
+    LIAISON_NAMES,
+    LOGISTICS_WORDS,
+    OTHER_WORDS,
+    PLACE_WORDS,
+    ROADS,
+    SITE_NAMES,
+    SURNAMES,
+    USCC_ALPHABET,
+)
+from .workforce import make_workforce
+
 DEMO_PASSWORD = "fugong-demo-2020"  # noqa: S105 - printed by make run; demo data only
 
 # (user name, full name, role, extra) for the logins printed by ``make run``.
@@ -37,119 +52,6 @@ DEMO_LOGINS = [
     ("gate", "周敏", Role.GATE_OPERATOR, {}),
     ("district", "蔡烨", Role.DISTRICT_LIAISON, {"district_code": "430603"}),
 ]
-
-LIAISON_NAMES = [
-    "黄俊钧",
-    "王文华",
-    "陈志强",
-    "李明辉",
-    "张海波",
-    "赵立新",
-    "孙建平",
-    "周永刚",
-    "吴晓东",
-    "郑国庆",
-    "冯志远",
-    "陈卫东",
-    "褚红梅",
-    "卫东升",
-    "蒋丽华",
-    "沈家豪",
-    "韩雪梅",
-    "杨振宇",
-    "朱晓燕",
-]
-
-PLACE_WORDS = [
-    "岳阳",
-    "城陵矶",
-    "新港",
-    "洞庭",
-    "巴陵",
-    "湘北",
-    "临港",
-    "长江",
-    "君山",
-    "云溪",
-    "南湖",
-    "金凤",
-    "华容",
-    "湘阴",
-    "楚天",
-    "三湘",
-    "江南",
-    "北港",
-    "荆岳",
-    "汇丰",
-    "鼎盛",
-    "新金宝",
-    "高澜",
-    "钟鼎",
-    "华能",
-    "兴业",
-    "恒达",
-    "远大",
-    "福瑞",
-    "宏图",
-    "天成",
-    "泰和",
-    "聚力",
-    "中联",
-    "创新",
-    "嘉禾",
-]
-INDUSTRIAL_WORDS = [
-    ("节能装备制造", "有限公司"),
-    ("电子科技", "有限公司"),
-    ("精密机械", "有限公司"),
-    ("新材料", "股份有限公司"),
-    ("热工设备", "有限公司"),
-    ("化工", "有限公司"),
-    ("食品", "有限公司"),
-    ("纺织", "有限公司"),
-    ("包装材料", "有限公司"),
-    ("汽车零部件", "有限公司"),
-    ("生物医药", "有限公司"),
-    ("光电", "有限公司"),
-    ("印刷", "有限公司"),
-    ("五金制品", "有限公司"),
-    ("环保科技", "有限公司"),
-    ("建材", "有限公司"),
-    ("电气", "有限公司"),
-    ("智能装备", "有限公司"),
-]
-LOGISTICS_WORDS = [
-    ("港务", "有限公司"),
-    ("物流", "有限公司"),
-    ("国际货运代理", "有限公司"),
-    ("仓储", "有限公司"),
-    ("集装箱码头", "有限公司"),
-]
-COMMERCE_WORDS = [
-    ("商贸", "有限公司"),
-    ("酒店管理", "有限公司"),
-    ("供应链管理", "有限公司"),
-    ("电子商务", "有限公司"),
-    ("餐饮服务", "有限公司"),
-]
-OTHER_WORDS = [("科技孵化器", "有限公司"), ("检测技术", "有限公司"), ("物业管理", "有限公司")]
-SITE_NAMES = [
-    "城陵矶综合保税区二期工程",
-    "新港区标准厂房三期工地",
-    "长江大道东延线工程",
-    "临港产业园配套道路工程",
-    "港区集装箱堆场扩建工程",
-    "电子信息产业园一期工地",
-]
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
-    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
-    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉志红林玲飞鹏斌宇浩凯鑫"
-
-ROADS = ("长江大道", "港区路", "通海路", "松阳湖路", "临港大道")
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def person_name(rng: random.Random) -> str:
@@ -220,7 +122,9 @@ class DemoPark:
         self._make_role_logins(plans)
         for plan in plans:
             self._play(plan)
-        workers = self._make_workforce(plans)
+        workers = make_workforce(
+            command=command, plans=plans, district=self.logins["district"], today=self.today
+        )
         from .gates import make_gates
 
         gates = make_gates(
@@ -246,81 +150,6 @@ class DemoPark:
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}
-
-    # ----- workforce -----------------------------------------------------------------------
-
-    WORKFORCE_TARGET = 15_000
-
-    def _make_workforce(self, plans: list[Plan]) -> int:
-        """Risk areas first (so that clearance is computed against them), then a roster for every
-        enterprise that has submitted an application, passes for those approved, and the day's
-        handover lists."""
-        import csv
-        import io
-
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from fugong.handover.services import handover_acknowledge, handover_generate
-        from fugong.screening.services import risk_area_add
-        from fugong.workforce.imports import COLUMNS, worker_import
-        from fugong.workforce.services import passes_issue_missing
-        from fugong.workforce.synthetic import roster_rows
-
-        today = self.today
-        risk_area_add(
-            actor=self.command,
-            division_code="420100",
-            level="high",
-            starts_on=today - timedelta(days=40),
-            note="武汉市",
-        )
-        risk_area_add(
-            actor=self.command,
-            division_code="420000",
-            level="medium",
-            starts_on=today - timedelta(days=35),
-            note="湖北省",
-        )
-        risk_area_add(
-            actor=self.command,
-            division_code="431002",
-            level="medium",
-            starts_on=today - timedelta(days=20),
-            ends_on=today - timedelta(days=6),
-            note="郴州市北湖区",
-        )
-        risk_area_add(
-            actor=self.command,
-            division_code="430104",
-            level="low",
-            starts_on=today - timedelta(days=10),
-            note="长沙市岳麓区",
-        )
-        staffed = [plan for plan in plans if plan.state not in ("not_applied", "draft")]
-        total_headcount = sum(plan.enterprise.usual_headcount for plan in staffed) or 1
-        factor = self.WORKFORCE_TARGET / total_headcount
-        header = [column.header for column in COLUMNS]
-        start = 0
-        for index, plan in enumerate(staffed):
-            count = max(3, round(plan.enterprise.usual_headcount * factor))
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(header)
-            writer.writerows(roster_rows(count, seed=2020 + index, today=today))
-            start += count
-            upload = SimpleUploadedFile("roster.csv", buffer.getvalue().encode("utf-8"))
-            worker_import(actor=self.command, enterprise=plan.enterprise, upload=upload)
-            if plan.state in ("resumed", "approved_future", "suspended", "reinstated"):
-                passes_issue_missing(actor=self.command, enterprise=plan.enterprise, valid_days=30)
-        lists = handover_generate(actor=self.command)
-        district = self.logins["district"]
-        for handover_list in lists:
-            if (
-                handover_list.district_code == district.district_code
-                and handover_list.kind == "responsibility"
-            ):
-                handover_acknowledge(actor=district, handover_list=handover_list)
-        return start
 
     # ----- people --------------------------------------------------------------------------
 
