@@ -1,0 +1,239 @@
+"""What a figure opens (its enterprise lines, the workers on duty, the declared lines), the 30-day
+trends, the breakdowns by kind and liaison, and the attendance check."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    QuerySet,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fugong.accounts.models import User
+from fugong.core.errors import NotFoundError
+from fugong.core.roles import Action, Role, require
+from fugong.core.scoping import enterprise_scope_q
+from fugong.enterprises.models import EnterpriseKind
+from fugong.resumption.selectors import end_of_day
+
+from ..models import Attendance, HeadcountDeclaration
+from .common import TREND_DAYS, _local_date_of, rate, records_begin
+from .figures import DailyFigures, EnterpriseDay, EnterpriseFacts, _attendance_counts, rounded
+from .records import _event_scope
+
+# ----- drill-downs -----------------------------------------------------------------------------
+
+ENTERPRISE_FIGURES = {
+    "in_scope": lambda line: line.counted,
+    "resumed": lambda line: line.counted and line.resumed,
+    "construction_sites_resumed": lambda line: (
+        line.counted and line.resumed and line.facts.is_construction_site
+    ),
+    "above_scale_in_scope": lambda line: line.counted and line.facts.is_above_scale_industrial,
+    "above_scale_resumed": lambda line: (
+        line.counted and line.resumed and line.facts.is_above_scale_industrial
+    ),
+}
+
+
+def enterprise_lines(figures: DailyFigures, figure: str) -> list[EnterpriseDay]:
+    """The enterprises behind an enterprise figure, in name order."""
+    if figure not in ENTERPRISE_FIGURES:
+        raise NotFoundError()
+    test = ENTERPRISE_FIGURES[figure]
+    return sorted(
+        (line for line in figures.enterprises if test(line)), key=lambda line: line.facts.name
+    )
+
+
+def on_duty_workers(*, actor, day: date, figures: DailyFigures) -> QuerySet[Attendance]:
+    """The workers admitted on ``day`` by enterprises resumed and in scope that day: their
+    number plus the declared headcounts is the "on duty" figure."""
+    counted = [
+        line.facts.id
+        for line in figures.enterprises
+        if line.counted and line.resumed and line.on_duty_gate
+    ]
+    return (
+        Attendance.objects.filter(day=day, enterprise_id__in=counted)
+        .select_related("worker", "enterprise")
+        .order_by("enterprise__name", "worker__full_name", "worker_id")
+    )
+
+
+def declared_lines(figures: DailyFigures) -> list[EnterpriseDay]:
+    return sorted(
+        (
+            line
+            for line in figures.enterprises
+            if line.counted and line.resumed and line.on_duty_source == "declared"
+        ),
+        key=lambda line: line.facts.name,
+    )
+
+
+# ----- trends and breakdowns --------------------------------------------------------------------
+
+
+@dataclass
+class Trend:
+    days: list[date]
+    resumption_rate: list[float | None]
+    resumed: list[int]
+    on_duty: list[int]
+    abnormal_events: list[int]
+
+
+def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = TREND_DAYS):
+    """Resumption rate, workers on duty and abnormal events for each of the ``days`` days up to
+    ``day`` (not before the park's records begin): one query for the counts, one for the
+    declarations, one for the events."""
+    first = max(day - timedelta(days=days - 1), records_begin())
+    span = [first + timedelta(days=offset) for offset in range((day - first).days + 1)]
+    whole_park = actor.role == Role.COMMAND
+    declarations: dict[date, dict[int, int]] = defaultdict(dict)
+    rows = HeadcountDeclaration.objects.filter(day__range=(first, day))
+    if not whole_park:
+        rows = rows.filter(enterprise_id__in=list(facts))
+    for when, enterprise_id, workers in rows.values_list("day", "enterprise_id", "workers"):
+        declarations[when][enterprise_id] = workers
+    start, end = end_of_day(first - timedelta(days=1)), end_of_day(day)
+    local_date = _local_date_of(timezone.get_current_timezone())
+    events = Counter(
+        local_date(at)
+        for at in _event_scope(actor)
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        .values_list("occurred_at", flat=True)
+    )
+    length = len(span)
+    origin = first.toordinal()
+    counted_change = [0] * (length + 1)
+    resumed_change = [0] * (length + 1)
+    # Per enterprise, the offset in the span from which it counts as resumed and in scope, and
+    # the offsets a suspension takes out: the loop over the counts then costs a comparison.
+    resumed_from_offset: dict[int, tuple[int, frozenset]] = {}
+
+    def offset_of(when: date) -> int:
+        return min(max(when.toordinal() - origin, 0), length)
+
+    for enterprise in facts.values():
+        if not enterprise.in_scope:
+            continue
+        counted_change[offset_of(enterprise.registered_on)] += 1
+        if enterprise.approved_from is None:
+            continue
+        start = offset_of(max(enterprise.approved_from, enterprise.registered_on))
+        resumed_change[start] += 1
+        holes: set[int] = set()
+        for starts, ends in enterprise.suspensions:
+            since = max(offset_of(starts), start)
+            until = offset_of(ends) if ends is not None else length
+            if since < until:
+                resumed_change[since] -= 1
+                resumed_change[until] += 1
+                holes.update(range(since, until))
+        if start < length:
+            resumed_from_offset[enterprise.id] = (start, frozenset(holes))
+    counts = _attendance_counts(facts, first, day, whole_park)
+    result = Trend(days=span, resumption_rate=[], resumed=[], on_duty=[], abnormal_events=[])
+    counted_now = resumed_now = 0
+    never = (len(span), frozenset())
+    for offset, when in enumerate(span):
+        counted_now += counted_change[offset]
+        resumed_now += resumed_change[offset]
+        result.resumed.append(resumed_now)
+        result.resumption_rate.append(rounded(rate(resumed_now, counted_now)))
+        workers = 0
+        daily = dict(declarations.get(when, {}))
+        daily.update(counts.get(when, {}))  # gate records take precedence over a declaration
+        for enterprise_id, number in daily.items():
+            start, holes = resumed_from_offset.get(enterprise_id, never)
+            if offset >= start and offset not in holes:
+                workers += number
+        result.on_duty.append(workers)
+        result.abnormal_events.append(events.get(when, 0))
+    return result
+
+
+@dataclass
+class Breakdown:
+    key: object
+    label: str
+    in_scope: int = 0
+    resumed: int = 0
+    on_duty: int = 0
+    usual_headcount: int = 0
+    abnormal_events: int = 0
+
+    @property
+    def resumption_rate(self) -> float | None:
+        return rate(self.resumed, self.in_scope)
+
+    @property
+    def return_to_post_rate(self) -> float | None:
+        return rate(self.on_duty, self.usual_headcount)
+
+
+def _breakdown(figures: DailyFigures, key: str, label) -> list[Breakdown]:
+    groups: dict[object, Breakdown] = {}
+    for line in figures.enterprises:
+        if not line.counted:
+            continue
+        facts = line.facts
+        group_key = getattr(facts, key)
+        group = groups.get(group_key)
+        if group is None:
+            group = groups[group_key] = Breakdown(group_key, label(group_key))
+        group.in_scope += 1
+        group.abnormal_events += line.abnormal_events
+        if line.resumed:
+            group.resumed += 1
+            group.on_duty += line.on_duty
+            group.usual_headcount += facts.usual_headcount
+    return sorted(groups.values(), key=lambda group: (-group.in_scope, group.label))
+
+
+def breakdown_by_kind(figures: DailyFigures) -> list[Breakdown]:
+    labels = dict(EnterpriseKind.choices)
+    return _breakdown(figures, "kind", lambda kind: str(labels.get(kind, kind)))
+
+
+def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
+    ids = {line.facts.liaison_id for line in figures.enterprises if line.facts.liaison_id}
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    return _breakdown(
+        figures,
+        "liaison_id",
+        lambda liaison_id: names.get(liaison_id) or str(_("No liaison assigned")),
+    )
+
+
+def attendance_check(*, day_from: date, day_to: date) -> dict:
+    """The kept counts against a recount from the gate checks (``manage.py attendance_rebuild
+    --check``)."""
+    from .attendance import attendance_from_checks, attendance_stored
+
+    kept = attendance_stored(day_from, day_to)
+    recount = attendance_from_checks(day_from, day_to)
+    return {
+        "equal": kept == recount,
+        "differences": sorted(
+            (key, kept.get(key, 0), recount.get(key, 0))
+            for key in set(kept) | set(recount)
+            if kept.get(key, 0) != recount.get(key, 0)
+        ),
+    }
+
+
+def declaration_list(*, actor) -> QuerySet[HeadcountDeclaration]:
+    """The declarations of the enterprises the caller may declare for, newest day first."""
+    require(actor, Action.HEADCOUNT_DECLARE)
+    return (
+        HeadcountDeclaration.objects.filter(enterprise_scope_q(actor, "enterprise"))
+        .select_related("enterprise", "declared_by")
+        .order_by("-day", "enterprise__name")
+    )

@@ -1,0 +1,376 @@
+"""One compact row per enterprise (``EnterpriseFacts``) and the day's figures computed from them
+(``daily_figures``): resumed, on duty, rates, declarations and unapproved-resumption alerts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    CharField,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from fugong.bulletins.selectors import notices_unacknowledged
+from fugong.core.roles import Role
+from fugong.enterprises.models import EnterpriseKind
+from fugong.gate.models import EventOutcome, GateCheck, Verdict
+from fugong.inspections.selectors import findings_overdue
+from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
+
+from ..models import Attendance, AttendanceCount, HeadcountDeclaration
+from .common import _as_date, _local_date_of, _raw_rows, rate, report_scope
+from .records import (
+    _events_by_enterprise,
+    _events_on,
+    applications_waiting_counts,
+    cases,
+    observation_count,
+)
+
+# ----- one row per enterprise -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class EnterpriseFacts:
+    """What the figures need of one enterprise, for any day."""
+
+    id: int
+    name: str
+    kind: str
+    is_above_scale: bool
+    in_scope: bool
+    usual_headcount: int
+    liaison_id: int | None
+    registered_on: date
+    approved_from: date | None = None  # the first day approval counts: decision day or later
+    suspensions: list[tuple[date, date | None]] = field(default_factory=list)
+
+    def counted_on(self, day: date) -> bool:
+        """In scope on ``day``: counted by the park and registered by then."""
+        return self.in_scope and self.registered_on <= day
+
+    def suspended_on(self, day: date) -> bool:
+        return any(
+            starts <= day and (ends is None or ends > day) for starts, ends in self.suspensions
+        )
+
+    def resumed_on(self, day: date) -> bool:
+        """The brief's "resumed on D" (``resumption.selectors.resumed_on_q`` in Python)."""
+        return (
+            self.approved_from is not None
+            and self.approved_from <= day
+            and not self.suspended_on(day)
+        )
+
+    @property
+    def kind_label(self) -> str:
+        return (
+            str(EnterpriseKind(self.kind).label)
+            if self.kind in EnterpriseKind.values
+            else self.kind
+        )
+
+    @property
+    def is_construction_site(self) -> bool:
+        return self.kind == EnterpriseKind.CONSTRUCTION_SITE
+
+    @property
+    def is_above_scale_industrial(self) -> bool:
+        return self.kind == EnterpriseKind.INDUSTRIAL and self.is_above_scale
+
+
+def enterprise_facts(actor) -> dict[int, EnterpriseFacts]:
+    """One compact row per enterprise in the caller's scope: three queries."""
+    scope = report_scope(actor)
+    facts: dict[int, EnterpriseFacts] = {}
+    local_date = _local_date_of(timezone.get_current_timezone())
+    for row in _raw_rows(
+        scope.annotate(created_text=Cast("created_at", CharField()))
+        .values_list(
+            "id",
+            "name",
+            "kind",
+            "is_above_scale",
+            "in_scope",
+            "usual_headcount",
+            "liaison_id",
+            "created_text",
+        )
+        .order_by("id")
+    ):
+        facts[row[0]] = EnterpriseFacts(
+            row[0],
+            row[1],
+            row[2],
+            bool(row[3]),
+            bool(row[4]),
+            row[5],
+            row[6],
+            registered_on=local_date(row[7]),
+        )
+    whole_park = actor.role == Role.COMMAND
+    approved = ResumptionApplication.objects.filter(
+        status=ApplicationStatus.APPROVED, decided_at__isnull=False, resumption_date__isnull=False
+    )
+    suspensions = Suspension.objects.all()
+    if not whole_park:
+        approved = approved.filter(enterprise_id__in=scope.values("pk"))
+        suspensions = suspensions.filter(enterprise_id__in=scope.values("pk"))
+    for enterprise_id, decided_at, resumption_date in _raw_rows(
+        approved.order_by()
+        .annotate(decided_text=Cast("decided_at", CharField()))
+        .values_list("enterprise_id", "decided_text", "resumption_date")
+    ):
+        if enterprise_id in facts:
+            facts[enterprise_id].approved_from = max(
+                local_date(decided_at), _as_date(resumption_date)
+            )
+    for enterprise_id, starts_on, ends_on in suspensions.order_by().values_list(
+        "enterprise_id", "starts_on", "ends_on"
+    ):
+        if enterprise_id in facts:
+            facts[enterprise_id].suspensions.append((starts_on, ends_on))
+    return facts
+
+
+# ----- the day's figures ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class EnterpriseDay:
+    """One enterprise's line in the day's table."""
+
+    facts: EnterpriseFacts
+    counted: bool
+    resumed: bool
+    suspended: bool
+    on_duty_gate: int
+    on_duty_declared: int | None
+    abnormal_events: int = 0
+    # Gate records where there are any, else the declaration (0 without either), and which.
+    on_duty: int = 0
+    on_duty_source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.on_duty_gate:
+            self.on_duty, self.on_duty_source = self.on_duty_gate, "gate"
+        elif self.on_duty_declared is not None:
+            self.on_duty, self.on_duty_source = self.on_duty_declared, "declared"
+
+    @property
+    def return_to_post_rate(self) -> float | None:
+        return rate(self.on_duty, self.facts.usual_headcount)
+
+
+@dataclass
+class Alert:
+    """An enterprise working on a day it was not allowed to (私自复工), with the evidence."""
+
+    enterprise: EnterpriseFacts
+    day: date
+    suspended: bool
+    admitted_workers: int
+    declared: int | None
+    first_admission: object = None
+    last_admission: object = None
+    gates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DailyFigures:
+    """The figures of one day in one scope, each named as the daily report names it."""
+
+    day: date
+    whole_park: bool
+    in_scope: int
+    resumed: int
+    construction_sites_resumed: int
+    above_scale_in_scope: int
+    above_scale_resumed: int
+    on_duty: int
+    on_duty_from_gates: int
+    on_duty_declared: int
+    declaring_enterprises: int
+    resumed_usual_headcount: int
+    abnormal_events: int
+    under_observation: int
+    confirmed: int
+    suspected: int
+    applications_waiting: dict[str, int]
+    overdue_rectifications: int
+    unacknowledged_notices: int
+    enterprises: list[EnterpriseDay]
+    alerts: list[Alert]
+
+    @property
+    def resumption_rate(self) -> float | None:
+        return rate(self.resumed, self.in_scope)
+
+    @property
+    def above_scale_rate(self) -> float | None:
+        return rate(self.above_scale_resumed, self.above_scale_in_scope)
+
+    @property
+    def return_to_post_rate(self) -> float | None:
+        return rate(self.on_duty, self.resumed_usual_headcount)
+
+    def as_dict(self) -> dict:
+        """The figures under plain names (the API and ``daily_report --format json``)."""
+        return {
+            "date": self.day.isoformat(),
+            "in_scope": self.in_scope,
+            "resumed": self.resumed,
+            "construction_sites_resumed": self.construction_sites_resumed,
+            "resumption_rate": rounded(self.resumption_rate),
+            "above_scale_in_scope": self.above_scale_in_scope,
+            "above_scale_resumed": self.above_scale_resumed,
+            "above_scale_rate": rounded(self.above_scale_rate),
+            "on_duty": self.on_duty,
+            "on_duty_from_gates": self.on_duty_from_gates,
+            "on_duty_declared": self.on_duty_declared,
+            "declaring_enterprises": self.declaring_enterprises,
+            "resumed_usual_headcount": self.resumed_usual_headcount,
+            "return_to_post_rate": rounded(self.return_to_post_rate),
+            "abnormal_events": self.abnormal_events,
+            "under_observation": self.under_observation,
+            "confirmed": self.confirmed,
+            "suspected": self.suspected,
+            "applications_waiting": dict(self.applications_waiting),
+            "overdue_rectifications": self.overdue_rectifications,
+            "unacknowledged_notices": self.unacknowledged_notices,
+            "unapproved_resumptions": len(self.alerts),
+        }
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def daily_figures(*, actor, day: date, facts: dict[int, EnterpriseFacts] | None = None):
+    """Every figure of ``day`` in the caller's scope, with the per-enterprise lines and the
+    unapproved-resumption alerts."""
+    facts = enterprise_facts(actor) if facts is None else facts
+    whole_park = actor.role == Role.COMMAND
+    gate_counts = _attendance_counts(facts, day, day, whole_park).get(day, {})
+    declared = _declarations(facts, day, whole_park)
+    events_by_enterprise = _events_by_enterprise(actor, day)
+    lines: list[EnterpriseDay] = []
+    alerts: list[Alert] = []
+    for enterprise in facts.values():
+        counted = enterprise.counted_on(day)
+        resumed = enterprise.resumed_on(day)
+        line = EnterpriseDay(
+            facts=enterprise,
+            counted=counted,
+            resumed=resumed,
+            suspended=enterprise.suspended_on(day),
+            on_duty_gate=gate_counts.get(enterprise.id, 0),
+            on_duty_declared=declared.get(enterprise.id),
+            abnormal_events=events_by_enterprise.get(enterprise.id, 0),
+        )
+        lines.append(line)
+        if not resumed and (line.on_duty_gate or line.on_duty_declared):
+            alerts.append(
+                Alert(
+                    enterprise=enterprise,
+                    day=day,
+                    suspended=line.suspended,
+                    admitted_workers=line.on_duty_gate,
+                    declared=line.on_duty_declared,
+                )
+            )
+    _alert_evidence(alerts, day)
+    counted_resumed = [line for line in lines if line.counted and line.resumed]
+    counted = [line for line in lines if line.counted]
+    return DailyFigures(
+        day=day,
+        whole_park=whole_park,
+        in_scope=len(counted),
+        resumed=len(counted_resumed),
+        construction_sites_resumed=sum(
+            1 for line in counted_resumed if line.facts.is_construction_site
+        ),
+        above_scale_in_scope=sum(1 for line in counted if line.facts.is_above_scale_industrial),
+        above_scale_resumed=sum(
+            1 for line in counted_resumed if line.facts.is_above_scale_industrial
+        ),
+        on_duty=sum(line.on_duty for line in counted_resumed),
+        on_duty_from_gates=sum(line.on_duty_gate for line in counted_resumed),
+        on_duty_declared=sum(
+            line.on_duty for line in counted_resumed if line.on_duty_source == "declared"
+        ),
+        declaring_enterprises=sum(
+            1 for line in counted_resumed if line.on_duty_source == "declared"
+        ),
+        resumed_usual_headcount=sum(line.facts.usual_headcount for line in counted_resumed),
+        abnormal_events=_events_on(actor, day).count(),
+        under_observation=observation_count(actor=actor, day=day),
+        confirmed=cases(actor=actor, day=day, outcome=EventOutcome.CONFIRMED).count(),
+        suspected=cases(actor=actor, day=day, outcome=EventOutcome.SUSPECTED).count(),
+        applications_waiting=applications_waiting_counts(actor=actor, day=day),
+        overdue_rectifications=findings_overdue(actor=actor, day=day).count(),
+        unacknowledged_notices=notices_unacknowledged(actor=actor, day=day).count(),
+        enterprises=lines,
+        alerts=alerts,
+    )
+
+
+def _attendance_counts(
+    facts: dict[int, EnterpriseFacts], day_from: date, day_to: date, whole_park: bool
+) -> dict[date, dict[int, int]]:
+    rows = AttendanceCount.objects.filter(day__range=(day_from, day_to), workers__gt=0)
+    if not whole_park:
+        rows = rows.filter(enterprise_id__in=list(facts))
+    # The day as text: a few dozen distinct values, parsed once each instead of once a row.
+    rows = rows.annotate(day_text=Cast("day", CharField())).values_list(
+        "day_text", "enterprise_id", "workers"
+    )
+    counts: dict[date, dict[int, int]] = defaultdict(dict)
+    days: dict[str, dict[int, int]] = {}
+    for day_text, enterprise_id, workers in _raw_rows(rows.order_by()):
+        by_enterprise = days.get(day_text)
+        if by_enterprise is None:
+            by_enterprise = days[day_text] = counts[date.fromisoformat(day_text[:10])]
+        by_enterprise[enterprise_id] = workers
+    return counts
+
+
+def _declarations(facts: dict[int, EnterpriseFacts], day: date, whole_park: bool) -> dict:
+    rows = HeadcountDeclaration.objects.filter(day=day)
+    if not whole_park:
+        rows = rows.filter(enterprise_id__in=list(facts))
+    return dict(rows.values_list("enterprise_id", "workers"))
+
+
+def _alert_evidence(alerts: list[Alert], day: date) -> None:
+    """The admissions behind each alert: when, and at which gates. Found through the day's
+    attendance (its workers) and the checks' (worker, date) index: alerts are few."""
+    if not alerts:
+        return
+    by_enterprise = {alert.enterprise.id: alert for alert in alerts}
+    workers = list(
+        Attendance.objects.filter(day=day, enterprise_id__in=list(by_enterprise)).values_list(
+            "worker_id", flat=True
+        )
+    )
+    if not workers:
+        return
+    checks = (
+        GateCheck.objects.filter(
+            worker_id__in=workers,
+            check_date=day,
+            verdict=Verdict.ADMITTED,
+            worker_enterprise_id__in=list(by_enterprise),
+        )
+        .order_by("occurred_at")
+        .values_list("worker_enterprise_id", "occurred_at", "gate__name")
+    )
+    for enterprise_id, occurred_at, gate_name in checks:
+        alert = by_enterprise[enterprise_id]
+        alert.first_admission = alert.first_admission or occurred_at
+        alert.last_admission = occurred_at
+        if gate_name not in alert.gates:
+            alert.gates.append(gate_name)
