@@ -73,5 +73,21 @@ class PasswordForm(Form):
         return data
 
 
+class PasswordChangeForm(PasswordForm):
+    """One's own password: the current one first."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )
+    field_order = ["current_password", "password", "confirm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password", "confirm"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+
+
 class ApiTokenForm(Form):
     name = forms.CharField(label=_("Token name"), max_length=100)

@@ -100,14 +100,43 @@ def user_update(*, actor: User, user: User, **fields) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> User:
-    """Set a user's password: the command post for anyone, anyone for themselves."""
-    if actor.pk != user.pk:
-        require(actor, Action.USERS_MANAGE)
+    """The command post resets another user's password (a forgotten one): no current password is
+    asked, the reset is audited, and the user's sessions end (Django checks a session against the
+    password hash). Nobody resets their own password this way: ``user_password_change`` asks for
+    the current one."""
+    require(actor, Action.USERS_MANAGE)
+    if actor.pk == user.pk:
+        raise ConflictError(
+            _("Change your own password under My account, with your current password.")
+        )
     _validate_new_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_event_record(
         actor=actor, action=AuditAction.USER_PASSWORD_SET, target=user, summary=user.username
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, current_password: str, password: str) -> User:
+    """Change one's own password. The current password is asked first, so that a session left
+    open (or stolen) is not enough to take the account over. A wrong one is ``400
+    wrong_password`` and writes nothing; the page counts it towards the sign-in lockout."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if not user.check_password(current_password or ""):
+        message = _("Your current password is not correct.")
+        raise ApplicationError(
+            message, code="wrong_password", fields={"current_password": [message]}
+        )
+    if password == current_password:
+        message = _("The new password must differ from the current one.")
+        raise ApplicationError(message, code="same_password", fields={"password": [message]})
+    _validate_new_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_event_record(
+        actor=actor, action=AuditAction.USER_PASSWORD_CHANGED, target=user, summary=user.username
     )
     return user
 
@@ -170,6 +199,12 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(secret: str) -> User | None:
     """The active user behind a bearer token, or None. Marks the token as used."""
+    token = api_token_resolve(secret)
+    return token.user if token is not None else None
+
+
+def api_token_resolve(secret: str) -> ApiToken | None:
+    """The active token (of an active user) a bearer secret names, or None. Marks it as used."""
     if not secret or not secret.startswith("fg_"):
         return None
     token = (
@@ -183,4 +218,4 @@ def api_token_authenticate(secret: str) -> User | None:
     # Recording every use would turn each API read into a write; once a minute is enough.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

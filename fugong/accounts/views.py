@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +21,7 @@ from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, Role, require
 
 from . import selectors, services
-from .forms import ApiTokenForm, LoginForm, PasswordForm, UserForm
+from .forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordForm, UserForm
 
 
 class LoginView(auth_views.LoginView):
@@ -36,7 +40,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/my_account.html",
         {
-            "password_form": PasswordForm(),
+            "password_form": PasswordChangeForm(),
             "token_form": ApiTokenForm(),
             "tokens": selectors.api_token_list(actor=request.user),
         },
@@ -46,16 +50,42 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def my_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordForm(request.POST)
-    if form.is_valid():
+    """Change one's own password, the current one first. A wrong current password counts as a
+    failed sign-in for django-axes (this user name from this address): after five, changing the
+    password and signing in are locked from this address for 30 minutes, and this session ends."""
+    form = PasswordChangeForm(request.POST)
+    credentials = {"username": request.user.username}
+    status = 400
+    if AxesProxyHandler.is_locked(request, credentials):
+        form.is_valid()  # a bound, cleaned form takes the error
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        form.add_error(
+            None,
+            _(
+                "Too many wrong passwords for this user name from this address: try again in "
+                "%(minutes)s minutes."
+            )
+            % {"minutes": minutes},
+        )
+        status = 429
+    elif form.is_valid():
         try:
-            services.user_set_password(
-                actor=request.user, user=request.user, password=form.cleaned_data["password"]
+            user = services.user_password_change(
+                actor=request.user,
+                current_password=form.cleaned_data["current_password"],
+                password=form.cleaned_data["password"],
             )
         except ApplicationError as error:
             add_application_error(form, error)
+            if error.code == "wrong_password":
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+                if getattr(request, "axes_locked_out", False):
+                    # Someone guessing the password in an open session: end the session too,
+                    # and answer with the lockout page (429).
+                    logout(request)
+                    return get_lockout_response(request, None, credentials)
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:my_account")
     return render(
@@ -66,7 +96,7 @@ def my_password(request: HttpRequest) -> HttpResponse:
             "token_form": ApiTokenForm(),
             "tokens": selectors.api_token_list(actor=request.user),
         },
-        status=400,
+        status=status,
     )
 
 
@@ -89,7 +119,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/my_account.html",
         {
-            "password_form": PasswordForm(),
+            "password_form": PasswordChangeForm(),
             "token_form": form,
             "tokens": selectors.api_token_list(actor=request.user),
             "new_token": secret,

@@ -5,11 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import context
+
 
 class AuditAction(models.TextChoices):
     USER_CREATED = "user.created", _("User created")
     USER_UPDATED = "user.updated", _("User updated")
     USER_PASSWORD_SET = "user.password_set", _("Password set")
+    USER_PASSWORD_CHANGED = "user.password_changed", _("Own password changed")
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
     USER_ACTIVATED = "user.activated", _("User reactivated")
     API_TOKEN_CREATED = "api_token.created", _("API token created")
@@ -44,6 +47,14 @@ class AuditAction(models.TextChoices):
     WORKERS_IMPORTED = "worker.imported", _("Roster imported")
     PERSONAL_DATA_VIEWED = "personal_data.viewed", _("Full personal data viewed")
     PERSONAL_DATA_EXPORTED = "personal_data.exported", _("Personal data exported")
+    PERSONAL_DATA_REVEAL_REFUSED = (
+        "personal_data.reveal_refused",
+        _("Full personal data refused: too many looks"),
+    )
+    PERSONAL_DATA_REVEAL_ALERT = (
+        "personal_data.reveal_alert",
+        _("Alert: unusual number of full personal data looks"),
+    )
     PASS_ISSUED = "pass.issued", _("Worker pass issued")
     PASS_REVOKED = "pass.revoked", _("Worker pass revoked")
     RISK_AREA_SAVED = "screening.risk_area_saved", _("Risk area saved")
@@ -99,6 +110,35 @@ class AuditEvent(models.Model):
     )
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Where the write came from (see fugong.audit.context): the client's address, and the API
+    # token or gate device token that authenticated the request. Empty outside a request (a
+    # management command). References without a database constraint and with DO_NOTHING: an
+    # audit row never changes, whatever happens to the token later.
+    client_address = models.GenericIPAddressField(
+        _("client address"), null=True, blank=True, default=context.current_address
+    )
+    api_token = models.ForeignKey(
+        "accounts.ApiToken",
+        verbose_name=_("API token"),
+        null=True,
+        blank=True,
+        default=context.current_api_token_id,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    gate_device = models.ForeignKey(
+        "gate.GateDevice",
+        verbose_name=_("gate device"),
+        null=True,
+        blank=True,
+        default=context.current_gate_device_id,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -107,6 +147,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "created_at"]),
             models.Index(fields=["enterprise", "created_at"]),
+            # One user's recent rows of one kind: the reveal limit counts them on every reveal.
+            models.Index(fields=["actor", "action", "created_at"]),
         ]
 
     def __str__(self) -> str:

@@ -58,12 +58,15 @@ class BearerTokenAuth(HttpBearer):
     """``Authorization: Bearer fg_…``: an API token acting as its user."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        from fugong.accounts.services import api_token_authenticate
+        from fugong.accounts.services import api_token_resolve
+        from fugong.audit.context import note_api_token
 
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = api_token_resolve(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        note_api_token(api_token.pk)  # audit rows written by this request name the token
+        return api_token.user
 
 
 class ActiveSessionAuth(SessionAuth):
@@ -140,7 +143,10 @@ def unknown_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
 def install_error_handlers(api) -> None:
     @api.exception_handler(ApplicationError)
     def application_error(request, exc: ApplicationError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

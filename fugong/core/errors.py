@@ -70,6 +70,18 @@ class PayloadTooLargeError(ApplicationError):
     code = "too_large"
 
 
+class RateLimitedError(ApplicationError):
+    """Too many requests of one kind in a period (HTTP 429); ``retry_after`` is the number of
+    seconds until one is allowed again, sent as the ``Retry-After`` header."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
 def application_error_from_validation(error: ValidationError) -> ApplicationError:
     """Turn a model's ``full_clean`` failure into the business error, keeping field messages."""
     if hasattr(error, "error_dict"):

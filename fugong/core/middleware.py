@@ -21,4 +21,7 @@ class ApplicationErrorMiddleware:
         template = (
             "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
         )
-        return render(request, template, {"error": exception}, status=exception.status)
+        response = render(request, template, {"error": exception}, status=exception.status)
+        if getattr(exception, "retry_after", None):
+            response["Retry-After"] = str(exception.retry_after)
+        return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -47,6 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if waiting_status:
             context["waiting"] = application_list(actor=user, status=waiting_status)[:20]
             context["waiting_status"] = waiting_status
+    if user_can(user, Action.AUDIT_VIEW):
+        from fugong.audit.selectors import reveal_alert_list
+
+        since = timezone.now() - timedelta(hours=24)
+        context["reveal_alerts"] = list(reveal_alert_list(actor=user, since=since)[:20])
     if user_can(user, Action.HANDOVER_ACKNOWLEDGE):
         from fugong.handover.selectors import handover_list
 

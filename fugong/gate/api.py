@@ -12,6 +12,7 @@ from ninja import Router, Status
 from ninja.security import HttpBearer
 from pydantic import BaseModel, Field
 
+from fugong.audit.context import note_gate_device
 from fugong.core.api import ERROR_RESPONSES, ActiveSessionAuth, InputSchema
 from fugong.core.errors import PermissionDeniedError
 from fugong.core.roles import Action, require
@@ -33,6 +34,7 @@ class GateDeviceAuth(HttpBearer):
         device = services.gate_device_authenticate(token)
         if device is not None:
             request.gate_device = device
+            note_gate_device(device.pk)  # audit rows written by this request name the device
         return device
 
 

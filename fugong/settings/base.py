@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The client's address (and, set by the API's authentication, the token) for audit rows.
+    "fugong.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fugong.core.locale.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,10 +149,38 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+
+def trusted_proxy_count(value: str) -> int:
+    """``FUGONG_BEHIND_PROXY`` as a number of reverse proxies in front of the application:
+    unset, ``0`` or ``false`` → none; ``1``, ``true`` or ``yes`` → one; a number → that many."""
+    value = (value or "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return 0
+    if value in ("true", "yes", "on"):
+        return 1
+    if value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(
+        f"FUGONG_BEHIND_PROXY must be true/false or a number of proxies, not {value!r}."
+    )
+
+
+# How many reverse proxies (nginx…) stand in front of the application. The client's address is
+# then read from X-Forwarded-For as those proxies wrote it; without one the header is ignored
+# (see fugong.core.addresses). The login lockout and the audit trail use the same address.
+FUGONG_TRUSTED_PROXIES = trusted_proxy_count(os.environ.get("FUGONG_BEHIND_PROXY", ""))
+
 # Login lockout: five failures for one user name from one address lock that pair for 30 minutes.
+# The pair, not the user name alone: someone guessing from many addresses must not be able to
+# lock a user out everywhere (each address gets its five tries, and the password rules make five
+# tries worthless); nor the address alone: colleagues behind one office NAT must not lock each
+# other out. Wrong current passwords on "Change password" count as failures too.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "fugong.core.addresses.client_address"
+# Axes keeps the failed request's form fields; these are masked there ("password" always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "current_password", "confirm"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -195,6 +226,21 @@ FUGONG_PARK_CITY_PREFIX = os.environ.get("FUGONG_PARK_CITY_PREFIX", "4306")
 # separate key of the lookup digests. Development has fixed keys; production reads the environment.
 FUGONG_DATA_KEYS = os.environ.get("FUGONG_DATA_KEYS", "")
 FUGONG_LOOKUP_KEY = os.environ.get("FUGONG_LOOKUP_KEY", "")
+
+# Looks at full ID and phone numbers (fugong.workforce.reveals), per user, counted from the audit
+# trail (so every server process sees the same count). A person looks at a number to use it:
+# phone a worker, compare an ID card, which takes a minute or more each time. 30 in 10 minutes
+# (one every 20 seconds, kept up for 10 minutes) is beyond that pace, and 200 a day is a liaison
+# phoning the staff of several workshops after a fever case; lists of people for a district go
+# through the handover export, which is audited on its own. A script harvesting numbers gets 30
+# per 10 minutes and 200 a day at most, and sets off the alert below within the first hour.
+# Each entry: (period, most looks in it).
+FUGONG_REVEAL_LIMITS = [(timedelta(minutes=10), 30), (timedelta(days=1), 200)]
+# Within the limits, this many looks by one user in one period is unusual enough for the command
+# post to ask why: an alert on its home page (and in the audit trail) and a warning in the log.
+# 50 in an hour is more than a whole workshop's phone round, and can only be reached by keeping
+# close to the short limit for most of the hour.
+FUGONG_REVEAL_ALERT = (timedelta(hours=1), 50)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -12,7 +12,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import FUGONG_TRUSTED_PROXIES, STORAGES
 
 
 def required_environment(name: str) -> str:
@@ -34,8 +34,10 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 SECURE_SSL_REDIRECT = os.environ.get("FUGONG_SECURE_SSL_REDIRECT", "1") == "1"
-# Behind a load balancer that terminates TLS and sets X-Forwarded-Proto.
-if os.environ.get("FUGONG_BEHIND_PROXY", "0") == "1":
+# Behind a reverse proxy (FUGONG_BEHIND_PROXY, read in base) that terminates TLS and sets
+# X-Forwarded-Proto (and X-Forwarded-For, see fugong.core.addresses). Without a proxy neither
+# header is believed.
+if FUGONG_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -277,11 +277,13 @@ def worker_leave(request, worker_id: int):
 
 
 @router.post(
-    "/workers/{int:worker_id}/reveal/{field}", response={200: RevealOut, **ERROR_RESPONSES}
+    "/workers/{int:worker_id}/reveal/{field}",
+    response={200: RevealOut, **ERROR_RESPONSES, 429: ErrorOut},
 )
 def worker_reveal(request, worker_id: int, field: str):
     """The full ID (``document``) or phone (``phone``) number, for roles that need it. Every
-    call is written to the audit trail."""
+    call is written to the audit trail. Looks are limited per user (by default 30 in 10 minutes
+    and 200 a day): over a limit, ``429 too_many_reveals`` with ``Retry-After`` (seconds)."""
     worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
     return {"value": services.worker_reveal(actor=request.auth, worker=worker, field=field)}
 

@@ -27,6 +27,7 @@ from fugong.enterprises.models import Enterprise
 from fugong.screening.engine import assess_new, rescreen
 from fugong.screening.models import ScreeningRun
 
+from . import reveals
 from .models import DocumentType, Employment, HealthCode, TravelRecord, Worker, WorkerPass
 from .personal import parse_document, parse_phone, stored_phone
 
@@ -388,24 +389,37 @@ def worker_move(
 
 
 def worker_reveal(*, actor, worker: Worker, field: str) -> str:
-    """The full ID or phone number, for a role that needs it; every look is audited."""
+    """The full ID or phone number, for a role that needs it; every look is audited. Looks are
+    limited per user and an unusual number alerts the command post (see ``reveals``): over a
+    limit, ``429`` with the wait, the refusal recorded and no number."""
     action = {"document": Action.WORKERS_REVEAL_IDENTITY, "phone": Action.WORKERS_REVEAL_PHONE}.get(
         field
     )
     if action is None:
         raise ApplicationError(_("Unknown field."))
     require(actor, action)
-    cipher = worker.document_cipher if field == "document" else worker.phone_cipher
-    value = decrypt(cipher) if cipher else ""
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.PERSONAL_DATA_VIEWED,
-        target=worker,
-        enterprise=worker.enterprise,
-        summary=worker.full_name,
-        data={"field": field},
-    )
-    return value
+    with transaction.atomic():
+        reveals.lock_actor(actor)
+        now = timezone.now()
+        counts = reveals.reveal_counts(actor, now)
+        refusal = reveals.reveal_refusal(actor, now, counts)
+        if refusal is None:
+            cipher = worker.document_cipher if field == "document" else worker.phone_cipher
+            value = decrypt(cipher) if cipher else ""
+            audit_event_record(
+                actor=actor,
+                action=AuditAction.PERSONAL_DATA_VIEWED,
+                target=worker,
+                enterprise=worker.enterprise,
+                summary=worker.full_name,
+                data={"field": field},
+                at=now,
+            )
+            reveals.reveal_alert_if_unusual(actor=actor, now=now, counts_before=counts)
+            return value
+    # Outside the look's transaction, so that the refusal stays recorded when the error is raised.
+    reveals.reveal_refusal_record(actor=actor, worker=worker, field=field, refusal=refusal, now=now)
+    raise refusal.error()
 
 
 # ----- passes --------------------------------------------------------------------------------

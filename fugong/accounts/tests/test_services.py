@@ -112,10 +112,62 @@ def test_only_the_command_post_manages_users(park, role):
     assert_nothing_written(before)
 
 
-def test_anyone_sets_their_own_password(park):
-    services.user_set_password(actor=park.gate, user=park.gate, password=PASSWORD)
+CURRENT = "correct-horse-battery"  # the factories' password
+
+
+@pytest.mark.parametrize("role", ["command", "liaison", "inspector", "officer", "gate", "district"])
+def test_anyone_changes_their_own_password_with_the_current_one(park, role):
+    user = park.users()[role]
+    changed = services.user_password_change(actor=user, current_password=CURRENT, password=PASSWORD)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD) and changed.check_password(PASSWORD)
+    event = AuditEvent.objects.get(action=AuditAction.USER_PASSWORD_CHANGED)
+    assert event.actor == user and event.target_id == str(user.pk)
+
+
+@pytest.mark.parametrize("current", ["", "wrong-password-1", CURRENT.upper()])
+def test_a_wrong_current_password_changes_nothing(park, current):
+    before = database_counts()
+    with pytest.raises(ApplicationError) as refused:
+        services.user_password_change(
+            actor=park.officer, current_password=current, password=PASSWORD
+        )
+    assert refused.value.status == 400 and refused.value.code == "wrong_password"
+    assert refused.value.fields == {"current_password": ["Your current password is not correct."]}
+    assert_nothing_written(before)
+    park.officer.refresh_from_db()
+    assert park.officer.check_password(CURRENT)
+
+
+@pytest.mark.parametrize(
+    "new, code", [(CURRENT, "same_password"), ("1234567890123", "weak_password")]
+)
+def test_the_new_password_must_be_new_and_strong(park, new, code):
+    before = database_counts()
+    with pytest.raises(ApplicationError) as refused:
+        services.user_password_change(actor=park.officer, current_password=CURRENT, password=new)
+    assert refused.value.code == code and "password" in refused.value.fields
+    assert_nothing_written(before)
+
+
+def test_the_command_post_resets_another_users_password_without_the_current_one(park):
+    services.user_set_password(actor=park.command, user=park.gate, password=PASSWORD)
     park.gate.refresh_from_db()
     assert park.gate.check_password(PASSWORD)
+    event = AuditEvent.objects.get(action=AuditAction.USER_PASSWORD_SET)
+    assert event.actor == park.command and event.target_id == str(park.gate.pk)
+
+
+@pytest.mark.parametrize("role", ["command", "officer"])
+def test_nobody_resets_their_own_password_without_the_current_one(park, role):
+    user = park.users()[role]
+    expected = ConflictError if role == "command" else PermissionDeniedError
+    before = database_counts()
+    with pytest.raises(expected):
+        services.user_set_password(actor=user, user=user, password=PASSWORD)
+    assert_nothing_written(before)
+    user.refresh_from_db()
+    assert user.check_password(CURRENT)
 
 
 def test_update_records_the_changes(park):

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from fugong.accounts.models import User
+from fugong.audit.models import AuditAction, AuditEvent
 from fugong.core.testing import assert_nothing_written, database_counts
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,11 @@ def test_own_password_and_tokens(client, park):
     client.force_login(park.gate)
     response = client.post(
         reverse("accounts:my_password"),
-        {"password": "another-passphrase", "confirm": "another-passphrase"},
+        {
+            "current_password": PASSWORD,
+            "password": "another-passphrase",
+            "confirm": "another-passphrase",
+        },
     )
     assert response.status_code == 302
     response = client.post(reverse("accounts:token_create"), {"name": "kiosk"})
@@ -126,6 +131,155 @@ def test_own_password_and_tokens(client, park):
 def test_password_mismatch(client, park):
     client.force_login(park.gate)
     response = client.post(
-        reverse("accounts:my_password"), {"password": "another-passphrase", "confirm": "x"}
+        reverse("accounts:my_password"),
+        {"current_password": PASSWORD, "password": "another-passphrase", "confirm": "x"},
     )
     assert response.status_code == 400
+
+
+NEW_PASSWORD = "another-passphrase"
+
+
+def change_password(client, current, **extra):
+    return client.post(
+        reverse("accounts:my_password"),
+        {"current_password": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_changing_ones_password_asks_for_the_current_one(client, park, role):
+    user = park.users()[role]
+    client.force_login(user)
+    page = client.get(reverse("accounts:my_account")).content.decode()
+    assert 'name="current_password"' in page and 'autocomplete="current-password"' in page
+    before = database_counts()
+    for current in ("wrong-guess-1", ""):
+        response = change_password(client, current)
+        assert response.status_code == 400
+        assert "current_password" in response.context["password_form"].errors
+    assert_nothing_written(before)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert change_password(client, PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    # The session that changed it stays signed in.
+    assert client.get(reverse("accounts:my_account")).status_code == 200
+
+
+def test_wrong_current_passwords_count_towards_the_lockout(client, park):
+    from axes.models import AccessAttempt
+
+    client.force_login(park.gate)
+    before = database_counts()
+    for _ in range(4):
+        assert change_password(client, "wrong-guess-1").status_code == 400
+    response = change_password(client, "wrong-guess-1")
+    assert response.status_code == 429
+    assert b"locked-out" in response.content
+    assert_nothing_written(before)  # axes' own table aside
+    # The session that guessed has ended, and signing in from this address is locked...
+    assert client.get(reverse("core:home")).status_code == 302
+    signin = {"username": "gate", "password": PASSWORD}
+    assert client.post(reverse("accounts:login"), signin).status_code == 429
+    # ... but not from another address.
+    response = client.post(reverse("accounts:login"), signin, REMOTE_ADDR="198.51.100.20")
+    assert response.status_code == 302
+    # Axes keeps the failed requests' fields, but not the passwords in them.
+    attempt = AccessAttempt.objects.get(username="gate")
+    assert attempt.failures_since_start >= 5
+    assert "wrong-guess-1" not in attempt.post_data and NEW_PASSWORD not in attempt.post_data
+    park.gate.refresh_from_db()
+    assert park.gate.check_password(PASSWORD)
+
+
+def test_a_locked_out_user_cannot_change_the_password_even_with_the_right_one(client, park):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "officer", "password": "wrong"})
+    client.force_login(park.officer)
+    before = database_counts()
+    response = change_password(client, PASSWORD)
+    assert response.status_code == 429
+    assert response.context["password_form"].non_field_errors()
+    assert_nothing_written(before)
+    park.officer.refresh_from_db()
+    assert park.officer.check_password(PASSWORD)
+
+
+def test_the_command_post_changes_its_own_password_only_under_my_account(client, park):
+    client.force_login(park.command)
+    page = client.get(reverse("accounts:user_edit", args=[park.command.pk])).content.decode()
+    assert 'id="own-password-elsewhere"' in page
+    assert reverse("accounts:user_password", args=[park.command.pk]) not in page
+    before = database_counts()
+    response = client.post(
+        reverse("accounts:user_password", args=[park.command.pk]),
+        {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 400
+    assert response.context["password_form"].non_field_errors()
+    assert_nothing_written(before)
+    # Another user's password it resets without theirs (a forgotten password): audited.
+    response = client.post(
+        reverse("accounts:user_password", args=[park.gate.pk]),
+        {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    park.gate.refresh_from_db()
+    assert park.gate.check_password(NEW_PASSWORD)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.USER_PASSWORD_SET, actor=park.command, target_id=str(park.gate.pk)
+    ).exists()
+
+
+# ----- the lockout behind a reverse proxy ----------------------------------------------------
+
+
+def fail_five_times(client, username, **extra):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": username, "password": "wrong"}, **extra)
+
+
+def sign_in(client, username, **extra):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": PASSWORD}, **extra
+    )
+
+
+def test_without_a_proxy_x_forwarded_for_is_not_believed(client, park, settings):
+    from axes.models import AccessAttempt
+
+    settings.FUGONG_TRUSTED_PROXIES = 0
+    fail_five_times(
+        client, "officer", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.1"
+    )
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.1"
+    # A forged header does not give the guesser a fresh address...
+    response = sign_in(
+        client, "officer", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.2"
+    )
+    assert response.status_code == 429
+    # ... and the user, at their own address, still signs in.
+    assert sign_in(client, "officer", REMOTE_ADDR="198.51.100.2").status_code == 302
+
+
+def test_behind_a_proxy_the_lockout_follows_the_client_not_the_proxy(client, park, settings):
+    from axes.models import AccessAttempt
+
+    settings.FUGONG_TRUSTED_PROXIES = 1
+    via_nginx = {"REMOTE_ADDR": "127.0.0.1"}
+    fail_five_times(client, "officer", HTTP_X_FORWARDED_FOR="203.0.113.1", **via_nginx)
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.1"
+    # The guesser is locked out, also when putting another address in front of the one nginx
+    # appends...
+    assert (
+        sign_in(client, "officer", HTTP_X_FORWARDED_FOR="203.0.113.1", **via_nginx).status_code
+        == 429
+    )
+    forged = {"HTTP_X_FORWARDED_FOR": "198.51.100.2, 203.0.113.1"}
+    assert sign_in(client, "officer", **forged, **via_nginx).status_code == 429
+    # ... while the user, at another address behind the same proxy, signs in.
+    response = sign_in(client, "officer", HTTP_X_FORWARDED_FOR="198.51.100.2", **via_nginx)
+    assert response.status_code == 302

@@ -96,3 +96,31 @@ def test_unknown_page_is_a_translated_404(client, park):
     client.force_login(park.officer)
     response = client.get("/no/such/page/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["command", "liaison", "inspector", "officer", "gate", "district"])
+def test_unusual_reveal_volumes_are_on_the_command_posts_home(client, park, settings, role):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fugong.audit.models import AuditAction, AuditEvent
+    from fugong.workforce.services import worker_reveal
+    from fugong.workforce.tests.factories import make_worker
+
+    settings.FUGONG_REVEAL_ALERT = (timedelta(hours=1), 2)
+    worker = make_worker(actor=park.officer, enterprise=park.a)
+    for _ in range(2):
+        worker_reveal(actor=park.liaison, worker=worker, field="phone")
+    client.force_login(park.users()[role])
+    page = client.get(reverse("core:home")).content.decode()
+    if role == "command":
+        assert 'id="reveal-alerts"' in page
+        assert park.liaison.full_name in page and f"({park.liaison.username})" in page
+    else:
+        assert 'id="reveal-alerts"' not in page
+    # An alert older than a day is no longer shown.
+    AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_REVEAL_ALERT).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+    assert 'id="reveal-alerts"' not in client.get(reverse("core:home")).content.decode()
