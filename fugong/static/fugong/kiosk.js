@@ -95,7 +95,7 @@
   function showSnapshot() {
     if (!snapshot) return;
     // Past the server's limit (max_age, seconds) its offline verdicts will be judged again: say so.
-    const made = Date.parse(snapshot.generated_at);
+    const made = Date.parse(snapshot.generated_at.replace(/(\.\d{3})\d+/, "$1")); // ms: every browser parses it
     const stale = !snapshot.stamp || (snapshot.max_age && Date.now() - made > snapshot.max_age * 1000);
     const state = $("snapshot-state");
     state.textContent = format(stale ? T.snapshot_stale : T.snapshot_age, { time: snapshot.generated_at.slice(0, 16).replace("T", " ") });
