@@ -171,6 +171,10 @@ def sqlite_baseline(work_dir: Path, rows: int, gate, device_id: int, workers: li
                 "admitted",
                 "[]",
                 False,
+                None,  # snapshot_at, server_verdict, server_reasons, disputed: an online check
+                "",
+                "[]",
+                False,
                 moment,
                 day,
                 moment,

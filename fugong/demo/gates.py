@@ -162,7 +162,7 @@ def _morning(day: date, gates: dict, devices: dict, operator: User, rng: random.
                 )
             items.append(_check(moment, rng, pass_token=pass_token(worker_pass), **overrides))
         if items and rng.random() < 0.1:
-            # Someone tries this gate with another enterprise's pass.
+            # Someone tries this gate with another enterprise's pass: unknown here.
             stranger = (
                 WorkerPass.objects.filter(revoked_at__isnull=True, expires_on__gte=day)
                 .exclude(worker__enterprise_id=enterprise_id)

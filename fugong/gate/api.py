@@ -95,6 +95,11 @@ class CheckIn(InputSchema):
     offline: bool = False
     offline_verdict: Literal["", "admitted", "denied"] = ""
     offline_reasons: list[str] = Field(default_factory=list, max_length=20)
+    snapshot_stamp: str = Field(
+        "",
+        max_length=200,
+        description="With an offline check: the `stamp` of the snapshot the verdict came from.",
+    )
 
 
 class BatchIn(InputSchema):
@@ -114,6 +119,10 @@ class CheckOut(BaseModel):
     verdict: Literal["admitted", "denied"]
     reasons: list[ReasonOut]
     offline: bool
+    snapshot_at: datetime | None
+    server_verdict: Literal["", "admitted", "denied"]
+    server_reasons: list[ReasonOut]
+    disputed: bool
     abnormal_event_id: int | None
     occurred_at: datetime
 
@@ -130,6 +139,11 @@ class BatchItemOut(BaseModel):
     id: int | None = None
     verdict: str | None = None
     reasons: list[ReasonOut] = []
+    offline: bool | None = None
+    snapshot_at: datetime | None = None
+    server_verdict: str | None = None
+    server_reasons: list[ReasonOut] = []
+    disputed: bool | None = None
     abnormal_event_id: int | None = None
     error: ItemErrorOut | None = None
 
@@ -158,8 +172,26 @@ def _to_input(check: CheckIn) -> services.CheckInput:
         offline=check.offline,
         offline_verdict=check.offline_verdict,
         offline_reasons=tuple(check.offline_reasons),
+        snapshot_stamp=check.snapshot_stamp,
         raw=check.model_dump(mode="json"),
     )
+
+
+def _reasons_out(codes) -> list[dict]:
+    return [
+        {"code": code, "text": text} for code, text in zip(codes, reason_texts(codes), strict=True)
+    ]
+
+
+def _offline_out(check) -> dict:
+    """How far the server trusted an offline verdict (see offline.py)."""
+    return {
+        "offline": check.offline,
+        "snapshot_at": check.snapshot_at,
+        "server_verdict": check.server_verdict,
+        "server_reasons": _reasons_out(check.server_reasons),
+        "disputed": check.disputed,
+    }
 
 
 def _result_out(result: services.CheckResult) -> dict:
@@ -176,11 +208,8 @@ def _result_out(result: services.CheckResult) -> dict:
         "status": result.status,
         "id": check.pk,
         "verdict": check.verdict,
-        "reasons": [
-            {"code": code, "text": text}
-            for code, text in zip(check.reasons, reason_texts(check.reasons), strict=True)
-        ],
-        "offline": check.offline,
+        "reasons": _reasons_out(check.reasons),
+        **_offline_out(check),
         "abnormal_event_id": result.event_id,
         "occurred_at": check.occurred_at,
     }
@@ -233,6 +262,7 @@ class GateOut(BaseModel):
     is_active: bool
     admitted_today: int
     denied_today: int
+    disputed_today: int
 
 
 @router.get("/gates", response=list[GateOut])
@@ -247,6 +277,7 @@ def gate_list(request):
             "is_active": gate.is_active,
             "admitted_today": gate.admitted,
             "denied_today": gate.denied,
+            "disputed_today": gate.disputed,
         }
         for gate in selectors.gate_list(actor=request.auth)
     ]
@@ -267,12 +298,17 @@ class CheckRowOut(BaseModel):
     temperature_recheck: Decimal | None
     spo2: int | None
     offline: bool
+    snapshot_at: datetime | None
+    server_verdict: Literal["", "admitted", "denied"]
+    server_reasons: list[ReasonOut]
+    disputed: bool
 
 
 @router.get("/gates/{int:gate_id}/checks", response={200: list[CheckRowOut], **ERROR_RESPONSES})
 def check_list(request, gate_id: int, day: date | None = None):
     """A day's checks at a gate in your scope (today by default), newest first; documents
-    masked."""
+    masked. ``disputed``: decided offline from an old or unverified copy, and the server's own
+    verdict (``server_verdict``) differs."""
     gate = selectors.gate_get(actor=request.auth, gate_id=gate_id)
     return [
         {
@@ -281,18 +317,15 @@ def check_list(request, gate_id: int, day: date | None = None):
             "occurred_at": check.occurred_at,
             "person": check.person_name,
             "document": check.person_document,
-            "kind": "worker" if check.worker_id else "visitor" if check.visitor_id else "unknown",
+            "kind": check.person_kind,
             "verdict": check.verdict,
-            "reasons": [
-                {"code": code, "text": text}
-                for code, text in zip(check.reasons, reason_texts(check.reasons), strict=True)
-            ],
+            "reasons": _reasons_out(check.reasons),
             "mask": check.mask,
             "disinfected": check.disinfected,
             "temperature": check.temperature,
             "temperature_recheck": check.temperature_recheck,
             "spo2": check.spo2,
-            "offline": check.offline,
+            **_offline_out(check),
         }
         for check in selectors.gate_checks(actor=request.auth, gate=gate, day=day)[:2000]
     ]
@@ -328,13 +361,7 @@ def identify(request, gate_id: int, payload: IdentifyIn):
     person, problems = selectors.gate_identify(
         gate=gate, pass_token=payload.pass_token, worker_id=payload.worker_id
     )
-    return {
-        "person": person,
-        "problems": [
-            {"code": code, "text": text}
-            for code, text in zip(problems, reason_texts(problems), strict=True)
-        ],
-    }
+    return {"person": person, "problems": _reasons_out(problems)}
 
 
 class SearchIn(InputSchema):
@@ -373,6 +400,7 @@ class EventOut(BaseModel):
     temperature: Decimal | None
     spo2: int | None
     occurred_at: datetime
+    disputed: bool
 
 
 class StepIn(InputSchema):
@@ -395,6 +423,8 @@ def _event_out(event) -> dict:
         "temperature": event.temperature,
         "spo2": event.spo2,
         "occurred_at": event.occurred_at,
+        # Raised by a check decided offline whose verdict the server disputes.
+        "disputed": event.gate_check.disputed,
     }
 
 

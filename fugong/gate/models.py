@@ -167,6 +167,24 @@ class GateCheck(models.Model):
     verdict = models.CharField(_("verdict"), max_length=8, choices=Verdict.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     offline = models.BooleanField(_("decided offline"), default=False)
+    # An offline check: when the kiosk's offline copy was made, as its signed stamp says (null when
+    # the stamp was missing, forged or another gate's). A copy older than
+    # FUGONG_GATE_OFFLINE_MAX_AGE at the check's time, or unverified, is not trusted: the server
+    # judges the check again and keeps its own verdict and reasons here; ``verdict`` and
+    # ``reasons`` stay what the kiosk showed (what happened at the gate), ``disputed`` says the two
+    # verdicts differ.
+    snapshot_at = models.DateTimeField(_("offline copy made at"), null=True, blank=True)
+    server_verdict = models.CharField(
+        _("server's verdict"), max_length=8, choices=Verdict.choices, blank=True
+    )
+    server_reasons = models.JSONField(_("server's reasons"), default=list, blank=True)
+    disputed = models.BooleanField(
+        _("verdict disputed"),
+        default=False,
+        help_text=_(
+            "Decided offline from an old or unverified copy, and the server judges it otherwise."
+        ),
+    )
     occurred_at = models.DateTimeField(_("time"))
     check_date = models.DateField(_("date"))
     received_at = models.DateTimeField(_("received at"))
@@ -186,16 +204,28 @@ class GateCheck(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.verdict}"
 
     @property
+    def shows_worker(self) -> bool:
+        """Whether the check's worker is shown. ``selectors.gate_checks`` marks (``hide_worker``)
+        the checks of a worker who was not the gate's person when checked, which only a check
+        recorded before gates were limited to their own people can be: an enterprise's pages
+        show such a check without the person."""
+        return bool(self.worker_id) and not getattr(self, "hide_worker", False)
+
+    @property
+    def person_kind(self) -> str:
+        return "worker" if self.shows_worker else "visitor" if self.visitor_id else "unknown"
+
+    @property
     def person_name(self) -> str:
         if self.worker_id:
-            return self.worker.full_name
+            return self.worker.full_name if self.shows_worker else ""
         return self.visitor.full_name if self.visitor_id else ""
 
     @property
     def person_document(self) -> str:
         """The masked document number: nobody at or about the gate needs the whole one."""
         if self.worker_id:
-            return self.worker.document_masked
+            return self.worker.document_masked if self.shows_worker else ""
         return self.visitor.document_masked if self.visitor_id else ""
 
     @property
@@ -203,6 +233,12 @@ class GateCheck(models.Model):
         from .display import reason_texts
 
         return reason_texts(self.reasons)
+
+    @property
+    def server_reason_texts(self) -> list[str]:
+        from .display import reason_texts
+
+        return reason_texts(self.server_reasons)
 
 
 class EventKind(models.TextChoices):

@@ -1,12 +1,15 @@
 """The reads on the hot path of every gate check, in plain SQL.
 
 A gate check needs four small reads: the device behind a token, the client ids already stored,
-the passes (with their workers) or workers it names, and the thresholds of the day. Through the
-ORM each costs 0.5–0.8 ms of Python to build and compile the query, against 20–30 µs for SQLite
-to answer it; at the gate that was three quarters of a check's time. So these four are written
-once here as SQL, with table and column names taken from the models (so a renamed field breaks
-loudly, in the tests, rather than silently), and values converted by the backend's own
-converters. Everything else goes through the ORM as usual.
+the passes (with their workers) or workers it names, and the thresholds of the day. The passes
+and workers are read for one gate: only its own people are found (its enterprise's current
+workers; at a park gate, every enterprise's), the condition being part of the statement.
+
+Through the ORM each costs 0.5–0.8 ms of Python to build and compile the query, against
+20–30 µs for SQLite to answer it; at the gate that was three quarters of a check's time. So these
+four are written once here as SQL, with table and column names taken from the models (so a
+renamed field breaks loudly, in the tests, rather than silently), and values converted by the
+backend's own converters. Everything else goes through the ORM as usual.
 """
 
 from __future__ import annotations
@@ -110,24 +113,32 @@ def _stored_sql(count: int) -> str:
     )
 
 
+def _gate_people(enterprise: bool) -> str:
+    """The condition on ``w`` that makes a worker one of a gate's people: of the gate's enterprise
+    (one more parameter), or at a park gate of any enterprise (not someone who left them all)."""
+    column = _column(Worker, "enterprise_id", "w")
+    return f"{column} = %s" if enterprise else f"{column} IS NOT NULL"
+
+
 @cache
-def _passes_sql(count: int) -> str:
+def _passes_sql(count: int, enterprise: bool) -> str:
     columns = [_column(WorkerPass, name, "p") for name in PASS_FIELDS]
     columns += [_column(Worker, name, "w") for name in WORKER_FIELDS]
     return (
         f"SELECT {', '.join(columns)} FROM {_table(WorkerPass, 'p')} "  # noqa: S608
         f"JOIN {_table(Worker, 'w')} ON w.{_quote('id')} = {_column(WorkerPass, 'worker_id', 'p')} "
-        f"WHERE {_column(WorkerPass, 'code', 'p')} IN ({_placeholders(count)})"
+        f"WHERE {_column(WorkerPass, 'code', 'p')} IN ({_placeholders(count)}) "
+        f"AND {_gate_people(enterprise)}"
     )
 
 
 @cache
-def _workers_sql(count: int) -> str:
+def _workers_sql(count: int, enterprise: bool) -> str:
     columns = [_column(Worker, name, "w") for name in WORKER_FIELDS]
     return (
         f"SELECT {', '.join(columns)} FROM {_table(Worker, 'w')} "  # noqa: S608
         f"WHERE w.{_quote('id')} IN ({_placeholders(count)}) "
-        f"AND {_column(Worker, 'enterprise_id', 'w')} IS NOT NULL"
+        f"AND {_gate_people(enterprise)}"
     )
 
 
@@ -172,12 +183,16 @@ def stored_checks(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, GateCheck]:
     return {check.client_id: check for check in GateCheck.objects.filter(pk__in=ids).order_by()}
 
 
-def passes_by_code(codes: list[str]) -> dict[str, WorkerPass]:
-    """The passes with these codes, each with the worker columns the verdict needs."""
+def passes_by_code(codes: list[str], *, enterprise_id: int | None) -> dict[str, WorkerPass]:
+    """The passes with these codes held by the gate's people (workers of ``enterprise_id`` now;
+    None, a park gate: of any enterprise), each with the worker columns the verdict needs.
+    Another enterprise's pass is not found, exactly like a pass that does not exist."""
     if not codes:
         return {}
+    scoped = enterprise_id is not None
+    params = [*codes, enterprise_id] if scoped else codes
     passes = {}
-    for values in _rows(_passes_sql(len(codes)), codes):
+    for values in _rows(_passes_sql(len(codes), scoped), params):
         row = dict(zip(PASS_FIELDS, values[: len(PASS_FIELDS)], strict=True))
         row["revoked_at"] = _datetime(row["revoked_at"])
         row["expires_on"] = _date(row["expires_on"])
@@ -187,12 +202,17 @@ def passes_by_code(codes: list[str]) -> dict[str, WorkerPass]:
     return passes
 
 
-def workers_by_id(worker_ids: list[int]) -> dict[int, Worker]:
-    """Workers picked at the gate by id; someone who has left every enterprise is not found."""
+def workers_by_id(worker_ids: list[int], *, enterprise_id: int | None) -> dict[int, Worker]:
+    """Workers picked at the gate by id, among the gate's people (workers of ``enterprise_id``
+    now; None, a park gate: of any enterprise). Another enterprise's worker, or someone who has
+    left every enterprise, is not found, exactly like an id that is no worker's."""
     if not worker_ids:
         return {}
+    scoped = enterprise_id is not None
+    params = [*worker_ids, enterprise_id] if scoped else worker_ids
     return {
-        values[0]: _worker(values) for values in _rows(_workers_sql(len(worker_ids)), worker_ids)
+        values[0]: _worker(values)
+        for values in _rows(_workers_sql(len(worker_ids), scoped), params)
     }
 
 

@@ -9,8 +9,10 @@ Denied, with every reason that applies:
 - a temperature at or above the fever threshold that was not re-measured (``recheck_required``),
   or whose re-measurement is still at or above it (``fever``, an abnormal event);
 - SpO2 at or below the threshold (``low_spo2``, an abnormal event);
-- a worker who is not cleared today, is under observation, belongs to another enterprise, or
-  shows a revoked, expired or unknown pass;
+- a worker who is not cleared today, is under observation, or shows a revoked, expired or
+  unknown pass; or who belongs to another enterprise than the gate's (``other_enterprise``: a
+  last line only, since a gate finds no one but its own people, and the kiosk's copy holds no
+  one else; anyone else is not registered, or an unknown pass, before any rule runs);
 - a visitor with a contact history, or coming from an area whose level requires observation.
 """
 

@@ -1,7 +1,8 @@
 """Reads at the gate and about gates, within the caller's scope.
 
 A gate operator sees only their own gate and, of the workers, the minimum to admit or deny one
-person: name, masked document number, department, clearance today.
+person: name, masked document number, department, clearance today. A gate knows only its own
+people: its enterprise's current workers (a park gate: every enterprise's).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hashlib
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from fugong.screening.engine import areas_in_force, policy_on
 from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import pass_token
 
+from . import offline
 from .models import AbnormalEvent, EventStatus, Gate, GateCheck
 from .services import thresholds_on
 
@@ -41,6 +43,7 @@ def gate_list(*, actor, day: date | None = None) -> QuerySet[Gate]:
         .annotate(
             admitted=Count("checks", filter=Q(checks__check_date=day, checks__verdict="admitted")),
             denied=Count("checks", filter=Q(checks__check_date=day, checks__verdict="denied")),
+            disputed=Count("checks", filter=Q(checks__check_date=day, checks__disputed=True)),
         )
         .order_by("enterprise__name", "name", "id")
     )
@@ -69,19 +72,37 @@ def operator_gate(actor) -> Gate:
 
 
 def gate_checks(*, actor, gate: Gate, day: date | None = None) -> QuerySet[GateCheck]:
+    """A day's checks at ``gate`` (found in the actor's scope with ``gate_get``). A gate lists only
+    its own people: a worker who was not the gate's enterprise's when checked (possible only for
+    checks recorded before gates were limited to their own people) is left out of the row
+    (``hide_worker``) for anyone but the command post, who sees every enterprise's workers."""
     day = day or timezone.localdate()
-    return (
+    checks = (
         GateCheck.objects.filter(gate=gate, check_date=day)
         .select_related("worker", "visitor", "operator")
         .order_by("-occurred_at", "-id")
     )
+    if actor.role != Role.COMMAND and gate.enterprise_id is not None:
+        checks = checks.annotate(
+            hide_worker=ExpressionWrapper(
+                Q(worker__isnull=False)
+                & ~Q(worker_enterprise=F("enterprise"), worker_enterprise__isnull=False),
+                output_field=BooleanField(),
+            )
+        )
+    return checks
+
+
+def _gate_people_q(gate: Gate, prefix: str = "") -> Q:
+    """The gate's own people: its enterprise's current workers; at a park gate, every
+    enterprise's (not someone who has left them all)."""
+    if gate.enterprise_id:
+        return Q(**{f"{prefix}enterprise_id": gate.enterprise_id})
+    return Q(**{f"{prefix}enterprise__isnull": False})
 
 
 def _gate_workers(gate: Gate) -> QuerySet[Worker]:
-    workers = Worker.objects.filter(enterprise__isnull=False)
-    if gate.enterprise_id:
-        workers = workers.filter(enterprise_id=gate.enterprise_id)
-    return workers
+    return Worker.objects.filter(_gate_people_q(gate))
 
 
 def gate_search(*, gate: Gate, query: str) -> list[Worker]:
@@ -100,8 +121,11 @@ def gate_search(*, gate: Gate, query: str) -> list[Worker]:
 
 def gate_snapshot(*, gate: Gate) -> dict:
     """What the kiosk keeps to work offline: the thresholds, the live passes of the gate's
-    workers with their clearance today, and the risk areas for visitors' origins."""
-    today = timezone.localdate()
+    workers with their clearance today, and the risk areas for visitors' origins; stamped with
+    the gate and the time it was made, signed, for the kiosk to send back with its offline
+    checks (see offline.py)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
     thresholds = thresholds_on(today)
     levels = policy_on(today).observation_levels
     passes = (
@@ -113,7 +137,9 @@ def gate_snapshot(*, gate: Gate) -> dict:
     )
     return {
         "gate": {"id": gate.pk, "name": str(gate), "enterprise_id": gate.enterprise_id},
-        "generated_at": timezone.localtime().isoformat(),
+        "generated_at": timezone.localtime(now).isoformat(),
+        "stamp": offline.stamp_make(gate.pk, now),
+        "max_age": int(offline.max_age().total_seconds()),
         "date": today.isoformat(),
         "thresholds": {"fever": str(thresholds.fever), "spo2": thresholds.spo2},
         "risk_areas": [
@@ -154,7 +180,9 @@ def person_card(worker: Worker) -> dict:
 
 def event_scope(actor) -> QuerySet[AbnormalEvent]:
     require(actor, Action.GATE_EVENTS_FOLLOW)
-    events = AbnormalEvent.objects.select_related("gate", "enterprise", "worker", "visitor")
+    events = AbnormalEvent.objects.select_related(
+        "gate", "enterprise", "worker", "visitor", "gate_check"
+    )
     if actor.role == Role.COMMAND:
         return events
     # The gate's enterprise (its observation room) and the worker's own enterprise both follow.
@@ -182,7 +210,9 @@ def gate_identify(
     *, gate: Gate, pass_token: str = "", worker_id: int | None = None
 ) -> tuple[dict | None, list[str]]:
     """(the person's card or None, the reasons that would stop them) for a pass or a worker
-    picked at this gate. Nothing is recorded."""
+    picked at this gate. Nothing is recorded. Only the gate's own people are found: another
+    enterprise's pass is an unknown pass, another enterprise's worker not found (404), the very
+    answers for a pass or a worker that does not exist."""
     from . import rules
     from .services import _pass_code
 
@@ -192,7 +222,11 @@ def gate_identify(
     if pass_token:
         code = _pass_code(pass_token)
         worker_pass = (
-            WorkerPass.objects.select_related("worker").filter(code=code).first() if code else None
+            WorkerPass.objects.select_related("worker")
+            .filter(_gate_people_q(gate, "worker__"), code=code)
+            .first()
+            if code
+            else None
         )
         if worker_pass is None:
             return None, [rules.PASS_UNKNOWN]
@@ -207,9 +241,6 @@ def gate_identify(
             raise NotFoundError()
     else:
         raise ApplicationError(_("Scan a pass or pick a worker."))
-    if gate.enterprise_id and worker.enterprise_id != gate.enterprise_id:
-        # Someone else's worker: say so, show nothing about them.
-        return None, [*problems, rules.OTHER_ENTERPRISE]
     clearance = worker.clearance_on(today)
     if clearance == "not_cleared":
         problems.append(rules.NOT_CLEARED)
@@ -228,8 +259,10 @@ def operator_gate_today(*, actor) -> tuple[Gate | None, dict]:
 
 
 def gate_day_counts(*, gate: Gate, day: date) -> dict:
-    """How many were admitted and denied at a gate on a day."""
+    """How many were admitted and denied at a gate on a day, and how many of those verdicts,
+    given offline from an old or unverified copy, the server disputes."""
     return GateCheck.objects.filter(gate=gate, check_date=day).aggregate(
         admitted=Count("id", filter=Q(verdict="admitted")),
         denied=Count("id", filter=Q(verdict="denied")),
+        disputed=Count("id", filter=Q(disputed=True)),
     )

@@ -3,7 +3,9 @@ events, manage gates and their device tokens.
 
 Recording is set-based so that a terminal's batch of a thousand checks costs a handful of
 queries: existing client ids, passes and workers are read in one query each, verdicts are
-computed in Python, the new checks go in with one bulk insert. A check whose client id is
+computed in Python, the new checks go in with one bulk insert. A gate knows only its own people:
+its enterprise's current workers (a park gate: every enterprise's); anyone else named by a check
+is judged exactly as someone unknown, and nothing about them is written. A check whose client id is
 already stored with the same payload is a replay and writes nothing; with another payload it
 is refused (409). Abnormal events (a confirmed fever, low SpO2) put the worker on a medical
 hold and re-screen them, so that their clearance follows the event.
@@ -43,7 +45,7 @@ from fugong.workforce.models import Worker
 from fugong.workforce.personal import parse_document, parse_phone
 from fugong.workforce.services import PASS_PREFIX, PASS_SALT
 
-from . import reads, rules
+from . import offline, reads, rules
 from .models import (
     AbnormalEvent,
     EventOutcome,
@@ -58,7 +60,7 @@ from .models import (
 )
 
 MAX_BATCH = 1000
-OFFLINE_FIELDS = ("offline", "offline_verdict", "offline_reasons")
+OFFLINE_FIELDS = ("offline", "offline_verdict", "offline_reasons", "snapshot_stamp")
 FUTURE_TOLERANCE = timedelta(minutes=5)
 OLDEST = timedelta(days=30)
 
@@ -98,6 +100,7 @@ class CheckInput:
     offline: bool = False
     offline_verdict: str = ""
     offline_reasons: tuple[str, ...] = ()
+    snapshot_stamp: str = ""  # the stamp of the offline copy the kiosk decided from
     raw: dict = field(default_factory=dict)  # the payload as received, for the idempotency digest
 
     @property
@@ -341,8 +344,15 @@ def _judge(
     codes = {
         index: _pass_code(item.pass_token) for index, item in enumerate(items) if item.pass_token
     }
-    passes = reads.passes_by_code(sorted({code for code in codes.values() if code}))
-    workers = reads.workers_by_id(sorted({item.worker_id for item in items if item.worker_id}))
+    # Only the gate's own people are found; anyone else is unknown here (see reads.py).
+    passes = reads.passes_by_code(
+        sorted({code for code in codes.values() if code}), enterprise_id=gate.enterprise_id
+    )
+    workers = reads.workers_by_id(
+        sorted({item.worker_id for item in items if item.worker_id}),
+        enterprise_id=gate.enterprise_id,
+    )
+    stamps: dict[str, datetime | None] = {}  # offline copies' stamps, verified once per batch
     pending: list[Pending] = []
     for index, item in enumerate(items):
         stored = existing.get(item.client_id)
@@ -382,9 +392,19 @@ def _judge(
             gate_enterprise_id=gate.enterprise_id,
             thresholds=days.thresholds_for(day),
         )
+        snapshot_at, server_verdict, server_reasons, disputed = None, "", [], False
         if item.offline:
-            # What the kiosk decided is what happened at the gate: it is the record. The event
-            # follows the readings, which do not depend on the network.
+            # What the kiosk decided is what happened at the gate: it is the record (the person
+            # went in, or was turned away), and attendance follows it. The event follows the
+            # readings, which do not depend on the network.
+            if item.snapshot_stamp not in stamps:
+                stamps[item.snapshot_stamp] = offline.stamp_time(item.snapshot_stamp, gate.pk)
+            snapshot_at = stamps[item.snapshot_stamp]
+            if not offline.trusted(snapshot_at, occurred):
+                # Decided from a copy too old, or unverified: the server's own verdict is kept
+                # beside it, and a different one flags the check for the command post.
+                server_verdict, server_reasons = decision.verdict, list(decision.reasons)
+                disputed = server_verdict != item.offline_verdict
             offline_reasons = tuple(code for code in item.offline_reasons if code in _KNOWN_REASONS)
             decision = rules.Decision(
                 admitted=item.offline_verdict == Verdict.ADMITTED,
@@ -412,6 +432,10 @@ def _judge(
             verdict=decision.verdict,
             reasons=list(decision.reasons),
             offline=item.offline,
+            snapshot_at=snapshot_at,
+            server_verdict=server_verdict,
+            server_reasons=server_reasons,
+            disputed=disputed,
             occurred_at=occurred,
             check_date=day,
             received_at=now,
@@ -516,6 +540,10 @@ CHECK_FIELDS = (
     "verdict",
     "reasons",
     "offline",
+    "snapshot_at",
+    "server_verdict",
+    "server_reasons",
+    "disputed",
     "occurred_at",
     "check_date",
     "received_at",
@@ -530,7 +558,12 @@ CHECK_RELATIONS = {
 
 
 def _identify(gate, item, index, codes, passes, workers, day, days):
-    """(worker, pass, visitor, Person) for the verdict; a visitor is created here, unsaved."""
+    """(worker, pass, visitor, Person) for the verdict; a visitor is created here, unsaved.
+
+    ``passes`` and ``workers`` hold the gate's own people only, so another enterprise's pass is
+    an unknown pass and another enterprise's worker not registered, word for word the answer
+    for a pass or a worker that does not exist: no name, no clearance, nothing written about
+    them (no worker on the check, no event or hold, no attendance)."""
     if item.pass_token:
         code = codes.get(index)
         worker_pass = passes.get(code) if code else None

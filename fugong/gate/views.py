@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -50,6 +51,9 @@ def kiosk_texts() -> dict:
         "next": _("Next person"),
         "scan_hint": _("Scan a pass, or type a name or the last 4 of the ID"),
         "snapshot_age": _("Offline copy from %(time)s"),
+        "snapshot_stale": _(
+            "Offline copy from %(time)s: too old, the server will judge offline checks again"
+        ),
         "bad_resident_id": _("The resident ID number is not valid: check it digit by digit."),
         "signed_out": _("Signed out: checks are kept on this device; sign in again to upload."),
         "temperature_range": _(
@@ -63,22 +67,23 @@ def kiosk_texts() -> dict:
 def kiosk_view(request: HttpRequest) -> HttpResponse:
     gate = selectors.operator_gate(request.user)
     at_gate = {"gate_id": gate.pk}
+    # Both go into the page with ``json_script``, which escapes what could close the script.
+    config = {
+        "gate": {"id": gate.pk, "enterprise_id": gate.enterprise_id},
+        "csrf": get_token(request),
+        "api": {
+            "snapshot": reverse("api-v1:snapshot", kwargs=at_gate),
+            "identify": reverse("api-v1:identify", kwargs=at_gate),
+            "search": reverse("api-v1:search", kwargs=at_gate),
+            "check": reverse("api-v1:check_record", kwargs=at_gate),
+            "batch": reverse("api-v1:check_batch", kwargs=at_gate),
+        },
+        "serviceWorker": reverse("gate:service_worker"),
+    }
     response = render(
         request,
         "gate/kiosk.html",
-        {
-            "gate": gate,
-            "texts": json.dumps(kiosk_texts(), ensure_ascii=False),
-            "api": json.dumps(
-                {
-                    "snapshot": reverse("api-v1:snapshot", kwargs=at_gate),
-                    "identify": reverse("api-v1:identify", kwargs=at_gate),
-                    "search": reverse("api-v1:search", kwargs=at_gate),
-                    "check": reverse("api-v1:check_record", kwargs=at_gate),
-                    "batch": reverse("api-v1:check_batch", kwargs=at_gate),
-                }
-            ),
-        },
+        {"gate": gate, "config": config, "texts": kiosk_texts()},
     )
     response["Cache-Control"] = "no-cache"
     return response

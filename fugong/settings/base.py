@@ -222,6 +222,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # return date before they can be cleared.
 FUGONG_PARK_CITY_PREFIX = os.environ.get("FUGONG_PARK_CITY_PREFIX", "4306")
 
+# The gate kiosk's offline verdicts are trusted when its offline copy (the snapshot, refreshed
+# every 5 minutes while online) was younger than this, in seconds, at the check's time: 12 hours
+# carry a gate through a shift without network on a copy that still knows that day's clearances,
+# passes and thresholds. Checks decided from an older (or unverified) copy are judged again by the
+# server and flagged where it disagrees (see fugong/gate/offline.py).
+FUGONG_GATE_OFFLINE_MAX_AGE = int(os.environ.get("FUGONG_GATE_OFFLINE_MAX_AGE", 12 * 60 * 60))
+
 # Personal data at rest (see fugong.core.crypto): "id:base64key,..." (the first encrypts) and the
 # separate key of the lookup digests. Development has fixed keys; production reads the environment.
 FUGONG_DATA_KEYS = os.environ.get("FUGONG_DATA_KEYS", "")

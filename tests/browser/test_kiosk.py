@@ -3,6 +3,8 @@
 Offline the kiosk keeps deciding from its copy of the gate's passes and queues its checks in
 IndexedDB; when the network returns they are sent, and every one arrives once and only once —
 also when the answer to the first upload is lost on the way back and the kiosk sends again.
+Each offline check carries the stamp of the copy it was decided from: a fresh copy's verdicts
+stand, a copy too old has its checks judged again by the server.
 """
 
 import itertools
@@ -155,6 +157,9 @@ def test_the_kiosk_online_then_offline_then_back(page, park, kiosk_park):
         (None, "denied"),
     ]
     assert offline[3].reasons == [rules.PASS_UNKNOWN]
+    # Decided from a fresh copy, whose signed stamp came back with each check: trusted.
+    assert all(check.snapshot_at is not None for check in offline)
+    assert {(check.server_verdict, check.disputed) for check in offline} == {("", False)}
     # Reloading the page (which syncs again) changes nothing.
     page.reload()
     page.wait_for_selector("#queue-state:has-text('0 条待上传')")
@@ -294,3 +299,37 @@ def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):
     )
     assert len(cases) > 2000
     assert differences == []
+
+
+def test_an_offline_copy_too_old_is_said_and_judged_again(page, park, kiosk_park, settings):
+    """Past the age the server allows (2 seconds here), the kiosk says its copy is too old, and
+    the server judges its offline checks again: a worker held since the copy was made, admitted
+    by the kiosk, is recorded admitted and flagged."""
+    settings.FUGONG_GATE_OFFLINE_MAX_AGE = 2
+    _gate, workers, tokens = kiosk_park
+    login(page, "gate")
+    page.goto(page.base_url + "/gate/kiosk/")
+    page.wait_for_selector("#snapshot-state:has-text('离线数据更新于')")
+    assert "text-danger" not in page.get_attribute("#snapshot-state", "class")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_selector("#snapshot-state:has-text('离线数据更新于')")
+    Worker.objects.filter(pk=workers[0].pk).update(clearance=Clearance.NOT_CLEARED)
+    page.context.set_offline(True)
+    page.wait_for_timeout(2500)
+    page.reload()  # opened again from the service worker's cache, with the copy it keeps
+    page.wait_for_selector("#snapshot-state.text-danger")
+    scan(page, tokens[0], "赵一")  # cleared, as far as the copy knows
+    measure(page, "36.5")
+    assert "准入" in verdict(page)
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#queue-state:has-text('0 条待上传')")
+    check = GateCheck.objects.get(offline=True)
+    assert (check.verdict, check.server_verdict, check.server_reasons, check.disputed) == (
+        "admitted",
+        "denied",
+        [rules.NOT_CLEARED],
+        True,
+    )

@@ -26,3 +26,19 @@ def worker(park):
 @pytest.fixture
 def token(park, worker):
     return pass_token(pass_issue(actor=park.officer, worker=worker))
+
+
+@pytest.fixture
+def stranger(park):
+    """A worker of enterprise ``b``: not one of gate ``a``'s people."""
+    return make_worker(
+        actor=park.other_officer,
+        enterprise=park.b,
+        full_name="乙厂王五",
+        document_number=resident_id(sequence=95),
+    )
+
+
+@pytest.fixture
+def stranger_token(park, stranger):
+    return pass_token(pass_issue(actor=park.other_officer, worker=stranger))

@@ -24,3 +24,19 @@ def check(client_id=None, **fields) -> services.CheckInput:
     values.update(fields)
     raw = {key: str(value) for key, value in values.items() if key != "visitor"}
     return services.CheckInput(raw=raw, **values)
+
+
+def unknown_pass_token() -> str:
+    """A token signed like a real pass whose pass does not exist."""
+    from django.core import signing
+
+    from fugong.workforce.services import PASS_PREFIX, PASS_SALT
+
+    return f"{PASS_PREFIX}.{signing.Signer(salt=PASS_SALT, sep='.').sign('no-such-pass-code')}"
+
+
+def unknown_worker_id() -> int:
+    """An id that is no worker's."""
+    from fugong.workforce.models import Worker
+
+    return (Worker.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000

@@ -1,19 +1,21 @@
 import hashlib
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
-from fugong.gate import services
-from fugong.gate.models import AbnormalEvent, EventStep, GateCheck
+from fugong.gate import offline, rules, services
+from fugong.gate.models import AbnormalEvent, EventStep, Gate, GateCheck
+from fugong.reports.models import Attendance
+from fugong.workforce.models import Clearance, Worker
 from fugong.workforce.services import pass_issue, pass_revoke, pass_token
 from fugong.workforce.tests.factories import make_worker, resident_id
 
-from .factories import check, make_gate
+from .factories import check, make_gate, unknown_pass_token, unknown_worker_id
 
 pytestmark = pytest.mark.django_db
 
@@ -295,20 +297,186 @@ def test_a_batch_says_what_happened_to_each_item(client, park, gate, token):
     assert GateCheck.objects.count() == 2
 
 
-def test_a_pass_of_another_enterprise_is_denied_and_recorded(client, park, gate):
-    other = make_worker(
-        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=84)
+# ----- whom a gate knows ----------------------------------------------------------------------
+
+# A gate knows its enterprise's current workers, a park gate every enterprise's; anyone else is
+# answered, by every way of naming them, exactly as someone who does not exist.
+KNOWS = {
+    ("a", "a"): True,
+    ("a", "b"): False,
+    ("a", "leaver"): False,
+    ("park", "a"): True,
+    ("park", "b"): True,
+    ("park", "leaver"): False,
+}
+WAYS = [
+    "check_by_pass",
+    "check_by_id",
+    "offline_by_pass",
+    "offline_by_id",
+    "identify_by_pass",
+    "identify_by_id",
+    "search_by_name",
+    "search_by_digits",
+    "snapshot",
+]
+
+
+@pytest.fixture
+def people(park, worker, token, stranger, stranger_token):
+    leaver = make_worker(
+        actor=park.officer,
+        enterprise=park.a,
+        full_name="离职李六",
+        document_number=resident_id(sequence=96),
     )
-    other_token = pass_token(pass_issue(actor=park.other_officer, worker=other))
+    leaver_token = pass_token(pass_issue(actor=park.officer, worker=leaver))
+    Worker.objects.filter(pk=leaver.pk).update(enterprise=None)  # left; the pass still live
+    return {
+        "a": (worker, token, resident_id(sequence=81)),
+        "b": (stranger, stranger_token, resident_id(sequence=95)),
+        "leaver": (leaver, leaver_token, resident_id(sequence=96)),
+        "nobody": (None, unknown_pass_token(), "000000000000009999"),
+    }
+
+
+def _ask(client, gate, device_token, way, person) -> tuple[int, object]:
+    """The status and the answer for ``person`` asked about ``way``, less what always differs."""
+    worker, token, number = person
+    worker_id = worker.pk if worker else unknown_worker_id()
+    name = worker.full_name if worker else "查无此人"
+    url = f"/api/v1/gates/{gate.pk}"
+    if way == "snapshot":
+        response = client.get(f"{url}/snapshot", HTTP_AUTHORIZATION=f"Bearer {device_token}")
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        return 200, [entry for entry in response.json()["passes"] if entry["digest"] == digest]
+    if way.startswith("check"):
+        named = {"pass_token": token} if way.endswith("pass") else {"worker_id": worker_id}
+        response = post(client, f"{url}/checks", body(**named), device_token)
+    elif way.startswith("offline"):
+        stamp = client.get(f"{url}/snapshot", HTTP_AUTHORIZATION=f"Bearer {device_token}").json()[
+            "stamp"
+        ]
+        named = {"pass_token": token} if way.endswith("pass") else {"worker_id": worker_id}
+        queued = body(
+            **named,
+            offline=True,
+            offline_verdict="admitted",
+            offline_reasons=[],
+            snapshot_stamp=stamp,
+            occurred_at=(timezone.now() - timedelta(minutes=5)).isoformat(),
+        )
+        response = post(client, f"{url}/checks/batch", {"checks": [queued]}, device_token)
+        return response.status_code, {
+            key: value
+            for key, value in response.json()["results"][0].items()
+            if key not in ("client_id", "id", "snapshot_at")
+        }
+    elif way.startswith("identify"):
+        named = {"pass_token": token} if way.endswith("pass") else {"worker_id": worker_id}
+        response = post(client, f"{url}/identify", named, device_token)
+    else:
+        query = name if way == "search_by_name" else number[-4:]
+        response = post(client, f"{url}/search", {"q": query}, device_token)
+    data = response.json()
+    if isinstance(data, dict):
+        data = {
+            key: value
+            for key, value in data.items()
+            if key not in ("client_id", "id", "occurred_at")
+        }
+    return response.status_code, data
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("gate_key, person_key", list(KNOWS))
+def test_whom_a_gate_knows(client, park, gate, people, gate_key, person_key, way):
+    if gate_key == "park":
+        gate = Gate.objects.create(name="城陵矶码头入口")
+    _device, device_token = services.gate_device_create(
+        actor=park.officer if gate.enterprise_id else park.command, gate=gate, name="一体机"
+    )
+    worker = people[person_key][0]
+    status, answer = _ask(client, gate, device_token, way, people[person_key])
+    if KNOWS[gate_key, person_key]:
+        if way.startswith(("check", "offline")):
+            assert answer["verdict"] == "admitted"
+            assert GateCheck.objects.get(worker=worker).verdict == "admitted"
+        elif way.startswith("identify"):
+            assert answer["person"]["name"] == worker.full_name
+        elif way.startswith("search"):
+            assert worker.pk in [person["id"] for person in answer]
+        else:
+            assert [entry["worker"]["id"] for entry in answer] == [worker.pk]
+        return
+    nobody = _ask(client, gate, device_token, way, people["nobody"])
+    assert (status, answer) == nobody
+    assert worker.full_name not in json.dumps(answer, ensure_ascii=False)
+    assert not GateCheck.objects.filter(worker=worker).exists()
+    assert not Attendance.objects.filter(worker=worker).exists()
+
+
+# ----- offline checks: how far the kiosk's verdict is trusted ----------------------------------
+
+
+def test_an_offline_check_from_an_old_copy_is_flagged_for_all_to_see(
+    client, park, gate, worker, token
+):
+    """The kiosk admitted, from a 13-hour-old copy, a worker since held: the record says admitted
+    (they went in), the server's verdict is beside it, and the check is flagged in the answer,
+    the gate's list and counts, and on the event it raised."""
+    Worker.objects.filter(pk=worker.pk).update(clearance=Clearance.NOT_CLEARED)
     client.force_login(park.gate)
-    data = post(client, f"/api/v1/gates/{gate.pk}/checks", body(pass_token=other_token)).json()
-    assert data["verdict"] == "denied" and [reason["code"] for reason in data["reasons"]] == [
-        "other_enterprise"
+    now = timezone.now()
+    queued = {
+        "offline": True,
+        "offline_verdict": "admitted",
+        "offline_reasons": [],
+        "occurred_at": (now - timedelta(hours=1)).isoformat(),
+    }
+    old = body(
+        pass_token=token,
+        spo2=92,
+        snapshot_stamp=offline.stamp_make(gate.pk, now - timedelta(hours=13)),
+        **queued,
+    )
+    fresh = body(
+        pass_token=token,
+        snapshot_stamp=offline.stamp_make(gate.pk, now - timedelta(hours=2)),
+        **queued,
+    )
+    data = post(client, f"/api/v1/gates/{gate.pk}/checks/batch", {"checks": [old, fresh]}).json()
+    flagged, trusted = data["results"]
+    assert (flagged["verdict"], flagged["disputed"], flagged["server_verdict"]) == (
+        "admitted",
+        True,
+        "denied",
+    )
+    assert [reason["code"] for reason in flagged["server_reasons"]] == [
+        rules.LOW_SPO2,
+        rules.NOT_CLEARED,
     ]
-    identified = post(
-        client, f"/api/v1/gates/{gate.pk}/identify", {"pass_token": other_token}
-    ).json()
-    assert identified["person"] is None  # nothing about someone else's worker
+    assert flagged["snapshot_at"].startswith(
+        (now - timedelta(hours=13)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+    )
+    assert (trusted["verdict"], trusted["disputed"], trusted["server_verdict"]) == (
+        "admitted",
+        False,
+        "",
+    )
+    client.force_login(park.command)
+    rows = {row["client_id"]: row for row in client.get(f"/api/v1/gates/{gate.pk}/checks").json()}
+    assert rows[old["client_id"]]["disputed"] and not rows[fresh["client_id"]]["disputed"]
+    assert rows[old["client_id"]]["server_verdict"] == "denied"
+    assert client.get("/api/v1/gates").json()[0]["disputed_today"] == 1
+    (event,) = client.get("/api/v1/abnormal-events").json()
+    assert event["id"] == flagged["abnormal_event_id"] and event["disputed"]
+
+
+def test_an_online_check_is_never_disputed(client, park, gate, token):
+    client.force_login(park.gate)
+    data = post(client, f"/api/v1/gates/{gate.pk}/checks", body(pass_token=token)).json()
+    assert (data["disputed"], data["server_verdict"], data["snapshot_at"]) == (False, "", None)
 
 
 # ----- identify, search, snapshot ------------------------------------------------------------
@@ -364,7 +532,25 @@ READ = {"command": 200, "liaison": 200, "officer": 200, "other_liaison": 404, "o
 
 
 @pytest.mark.parametrize("role", PARK_ROLES)
-def test_gate_reads_by_role(client, park, gate, token, role):
+def test_gate_reads_by_role(client, park, gate, token, stranger, role):
+    # A check of another enterprise's worker, as the gate recorded them before it was limited to
+    # its own people: only the command post, who sees every enterprise's workers, sees who.
+    now = timezone.now()
+    GateCheck.objects.create(
+        client_id=uuid.uuid4(),
+        payload_digest="0" * 64,
+        gate=gate,
+        enterprise=park.a,
+        worker=stranger,
+        worker_enterprise=park.b,
+        mask=True,
+        disinfected=True,
+        verdict="denied",
+        reasons=[rules.OTHER_ENTERPRISE],
+        occurred_at=now - timedelta(minutes=5),
+        check_date=timezone.localdate(now),
+        received_at=now,
+    )
     services.gate_checks_record(gate=gate, items=[check(pass_token=token)])
     client.force_login(park.users()[role])
     listed = client.get("/api/v1/gates")
@@ -375,8 +561,12 @@ def test_gate_reads_by_role(client, park, gate, token, role):
     if expected == 200:
         assert [item["id"] for item in listed.json()] == [gate.pk]
         assert listed.json()[0]["admitted_today"] == 1
-        row = checks.json()[0]
+        row, legacy = checks.json()
         assert row["verdict"] == "admitted" and "*" in row["document"]
+        if role == "command":
+            assert (legacy["person"], legacy["kind"]) == ("乙厂王五", "worker")
+        else:
+            assert (legacy["person"], legacy["document"], legacy["kind"]) == ("", "", "unknown")
     elif expected == 404:
         assert listed.json() == []
 

@@ -1,17 +1,18 @@
 import hashlib
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from fugong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fugong.gate import rules, selectors, services
-from fugong.gate.models import Gate
+from fugong.gate import offline, rules, selectors, services
+from fugong.gate.models import Gate, GateCheck
 from fugong.workforce.models import Clearance, Worker, WorkerPass
-from fugong.workforce.services import pass_issue, pass_revoke, pass_token
+from fugong.workforce.services import pass_issue, pass_revoke, pass_token, worker_move
 from fugong.workforce.tests.factories import make_worker, resident_id
 
-from .factories import check, make_gate
+from .factories import check, make_gate, unknown_pass_token, unknown_worker_id
 
 pytestmark = pytest.mark.django_db
 
@@ -114,16 +115,65 @@ def test_identify_tells_what_would_stop_the_person(park, gate, worker, token):
     assert person["id"] == worker.pk and problems == []
     Worker.objects.filter(pk=worker.pk).update(clearance=Clearance.NOT_CLEARED)
     assert selectors.gate_identify(gate=gate, worker_id=worker.pk)[1] == [rules.NOT_CLEARED]
-    other = make_worker(
-        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=89)
-    )
+
+
+@pytest.mark.parametrize("revoked", [False, True])
+def test_identify_knows_only_the_gates_people(park, gate, stranger, revoked):
+    """Another enterprise's worker is identified exactly as someone who does not exist: by id
+    not found, by pass an unknown pass (not even revoked), nothing about them."""
     with pytest.raises(NotFoundError):
-        selectors.gate_identify(gate=gate, worker_id=other.pk)
-    other_token = pass_token(pass_issue(actor=park.other_officer, worker=other))
-    assert selectors.gate_identify(gate=gate, pass_token=other_token) == (
-        None,
-        [rules.OTHER_ENTERPRISE],
+        selectors.gate_identify(gate=gate, worker_id=unknown_worker_id())
+    with pytest.raises(NotFoundError):
+        selectors.gate_identify(gate=gate, worker_id=stranger.pk)
+    issued = pass_issue(actor=park.other_officer, worker=stranger)
+    if revoked:
+        pass_revoke(actor=park.other_officer, worker_pass=issued, reason="丢失")
+    nobody = selectors.gate_identify(gate=gate, pass_token=unknown_pass_token())
+    assert nobody == (None, [rules.PASS_UNKNOWN])
+    assert selectors.gate_identify(gate=gate, pass_token=pass_token(issued)) == nobody
+    wharf = Gate.objects.create(name="码头入口")
+    person, problems = selectors.gate_identify(gate=wharf, pass_token=pass_token(issued))
+    assert person["name"] == "乙厂王五"
+    assert problems == ([rules.PASS_REVOKED] if revoked else [])
+
+
+def test_the_snapshot_is_stamped_for_its_gate(park, gate):
+    snapshot = selectors.gate_snapshot(gate=gate)
+    made = offline.stamp_time(snapshot["stamp"], gate.pk)
+    assert abs((made - timezone.now()).total_seconds()) < 5
+    assert offline.stamp_time(snapshot["stamp"], gate.pk + 1) is None
+    assert snapshot["max_age"] == 12 * 60 * 60
+
+
+@pytest.mark.parametrize("role, shown", [("command", True), ("liaison", False), ("officer", False)])
+def test_a_gates_checks_name_only_its_own_people(park, gate, worker, token, stranger, role, shown):
+    """A check of another enterprise's worker at ``a``'s gate (recorded before gates were limited
+    to their own people) is listed without them, but for the command post; a worker's checks
+    from before they moved away stay theirs."""
+    now = timezone.now()
+    GateCheck.objects.create(
+        client_id=uuid.uuid4(),
+        payload_digest="0" * 64,
+        gate=gate,
+        enterprise=park.a,
+        worker=stranger,
+        worker_enterprise=park.b,
+        mask=True,
+        disinfected=True,
+        verdict="denied",
+        reasons=[rules.OTHER_ENTERPRISE],
+        occurred_at=now,
+        check_date=timezone.localdate(now),
+        received_at=now,
     )
+    services.gate_checks_record(gate=gate, items=[check(pass_token=token)])
+    worker_move(actor=park.other_officer, worker=worker, enterprise=park.b)
+    legacy, own = selectors.gate_checks(actor=park.users()[role], gate=gate).order_by("id")
+    assert (legacy.person_name, legacy.person_kind) == (
+        ("乙厂王五", "worker") if shown else ("", "unknown")
+    )
+    assert (legacy.person_document != "") == shown
+    assert (own.person_name, own.person_kind) == (worker.full_name, "worker")
 
 
 @pytest.mark.parametrize(
@@ -156,4 +206,5 @@ def test_the_gate_list_counts_today(park, gate, token):
     assert selectors.gate_day_counts(gate=gate, day=timezone.localdate(yesterday)) == {
         "admitted": 1,
         "denied": 0,
+        "disputed": 0,
     }

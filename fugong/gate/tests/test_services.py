@@ -7,13 +7,21 @@ from django.utils import timezone
 
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from fugong.core.testing import assert_nothing_written, database_counts
-from fugong.gate import rules, services
-from fugong.gate.models import AbnormalEvent, EventOutcome, EventStatus, GateCheck, Visitor
-from fugong.workforce.models import Clearance, Worker
-from fugong.workforce.services import pass_issue, pass_revoke, pass_token
-from fugong.workforce.tests.factories import make_worker, resident_id
+from fugong.gate import offline, rules, services
+from fugong.gate.models import AbnormalEvent, EventOutcome, EventStatus, Gate, GateCheck, Visitor
+from fugong.reports.models import Attendance, AttendanceCount
+from fugong.reports.selectors import daily_figures
+from fugong.workforce.models import Clearance, Worker, WorkerPass
+from fugong.workforce.services import (
+    pass_issue,
+    pass_revoke,
+    pass_token,
+    worker_leave,
+    worker_move,
+)
+from fugong.workforce.tests.factories import resident_id
 
-from .factories import check
+from .factories import check, make_gate, unknown_pass_token, unknown_worker_id
 
 pytestmark = pytest.mark.django_db
 
@@ -63,16 +71,17 @@ def test_every_attempt_is_recorded_with_its_reasons(park, gate, worker, token):
     assert set(GateCheck.objects.values_list("verdict", flat=True)) == {"denied"}
 
 
-def test_revoked_and_expired_passes_and_other_enterprises(park, gate, worker):
+def test_revoked_and_expired_passes(park, gate, worker):
     issued = pass_issue(actor=park.officer, worker=worker)
     pass_revoke(actor=park.officer, worker_pass=issued, reason="丢失")
     record(gate, check(pass_token=pass_token(issued)))
     assert GateCheck.objects.get().reasons == [rules.PASS_REVOKED]
-    other = make_worker(
-        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=82)
+    renewed = pass_issue(actor=park.officer, worker=worker)
+    WorkerPass.objects.filter(pk=renewed.pk).update(
+        expires_on=timezone.localdate() - timedelta(days=1)
     )
-    record(gate, check(pass_token=pass_token(pass_issue(actor=park.other_officer, worker=other))))
-    assert GateCheck.objects.order_by("id").last().reasons == [rules.OTHER_ENTERPRISE]
+    (expired,) = record(gate, check(pass_token=pass_token(renewed)))
+    assert expired.check.reasons == [rules.PASS_EXPIRED] and expired.check.worker == worker
 
 
 def test_not_cleared_workers_are_denied(park, gate, worker, token):
@@ -270,12 +279,34 @@ def test_offline_checks_keep_the_kiosks_verdict(park, gate, worker, token):
     )
 
 
-def test_a_park_gate_admits_any_enterprises_worker(park, worker, token):
-    from fugong.gate.models import Gate
-
+def test_a_park_gate_admits_any_enterprises_worker(park, worker, token, stranger, stranger_token):
     wharf = Gate.objects.create(name="城陵矶码头入口", enterprise=None)
-    (result,) = record(wharf, check(pass_token=token))
-    assert result.check.verdict == "admitted" and result.check.enterprise is None
+    results = record(
+        wharf,
+        check(pass_token=token),
+        check(worker_id=worker.pk),
+        check(pass_token=stranger_token),
+        check(worker_id=stranger.pk),
+    )
+    assert [(result.check.verdict, result.check.worker) for result in results] == [
+        ("admitted", worker),
+        ("admitted", worker),
+        ("admitted", stranger),
+        ("admitted", stranger),
+    ]
+    assert [result.check.worker_enterprise for result in results] == [park.a] * 2 + [park.b] * 2
+    assert {result.check.enterprise for result in results} == {None}
+
+
+def test_a_park_gate_does_not_know_someone_who_left_every_enterprise(park, worker, token):
+    WorkerPass.objects.filter(worker=worker).update(expires_on=timezone.localdate())
+    Worker.objects.filter(pk=worker.pk).update(enterprise=None)  # left, the pass still live
+    wharf = Gate.objects.create(name="城陵矶码头入口", enterprise=None)
+    results = record(wharf, check(pass_token=token), check(worker_id=worker.pk))
+    assert [(result.check.reasons, result.check.worker) for result in results] == [
+        ([rules.PASS_UNKNOWN], None),
+        ([rules.NO_REGISTRATION], None),
+    ]
 
 
 def test_an_inactive_gate_refuses(park, gate, token):
@@ -304,8 +335,6 @@ def test_gates_are_created_within_scope(park):
 
 
 def test_a_client_id_reused_at_another_gate_is_a_conflict(park, gate, token):
-    from fugong.gate.models import Gate
-
     other = Gate.objects.create(name="西门", enterprise=park.a)
     sent = check(pass_token=token)
     record(gate, sent)
@@ -330,13 +359,12 @@ def test_a_worker_who_left_is_not_registered(park, gate, worker):
     assert result.check.reasons == [rules.NO_REGISTRATION]
 
 
-def test_the_workers_own_enterprise_follows_an_event_at_another_gate(park, gate):
-    other = make_worker(
-        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=93)
-    )
-    record(gate, check(worker_id=other.pk, spo2=90))
+def test_the_workers_own_enterprise_follows_an_event_at_another_gate(park, gate, worker, token):
+    """The event of a worker who has since moved to ``b`` stays ``a``'s gate's, and ``b`` follows."""
+    record(gate, check(pass_token=token, spo2=90))
     event = AbnormalEvent.objects.get()
     assert event.enterprise == park.a
+    worker_move(actor=park.other_officer, worker=worker, enterprise=park.b)
     services.abnormal_event_step(
         actor=park.other_officer, event=event, action="note", note="已联系家属"
     )
@@ -441,3 +469,217 @@ def test_a_visitor_registered_for_a_lost_race_is_not_kept(park, gate, monkeypatc
     (result,) = record(gate, sent)
     assert result.status == "replayed"
     assert Visitor.objects.count() == 1 and GateCheck.objects.count() == 1
+
+
+# ----- a gate knows only its own people --------------------------------------------------------
+
+
+def _answer(result) -> tuple:
+    """What a recorded check says, leaving out what differs from one check to the next."""
+    stored = result.check
+    return (
+        result.status,
+        stored.verdict,
+        stored.reasons,
+        stored.worker_id,
+        stored.worker_enterprise_id,
+        stored.server_verdict,
+        stored.server_reasons,
+        stored.disputed,
+        result.event_id is not None,
+    )
+
+
+def _recorded(gate, item) -> tuple[tuple, dict[str, int]]:
+    """The answer for ``item`` and how many rows it added to each table."""
+    before = database_counts()
+    (result,) = record(gate, item)
+    after = database_counts()
+    return _answer(result), {label: after[label] - before[label] for label in before}
+
+
+def _stranger_named(park, stranger, named_by) -> dict:
+    if named_by == "worker_id":
+        return {"worker_id": stranger.pk}
+    issued = pass_issue(actor=park.other_officer, worker=stranger)
+    if named_by == "revoked_pass":
+        pass_revoke(actor=park.other_officer, worker_pass=issued, reason="丢失")
+    if named_by == "expired_pass":
+        WorkerPass.objects.filter(pk=issued.pk).update(
+            expires_on=timezone.localdate() - timedelta(days=1)
+        )
+    return {"pass_token": pass_token(issued)}
+
+
+def _as_sent(gate, sent) -> dict:
+    """Online; offline with a fresh copy (its verdict stands); offline with no stamp (judged
+    again). Low SpO2, and admitted offline: what would hold the worker and count them on duty."""
+    if sent == "online":
+        return {"spo2": 90}
+    stamp = offline.stamp_make(gate.pk, timezone.now()) if sent == "offline_fresh" else ""
+    return {
+        "spo2": 90,
+        "offline": True,
+        "offline_verdict": "admitted",
+        "offline_reasons": [],
+        "snapshot_stamp": stamp,
+    }
+
+
+@pytest.mark.parametrize("sent", ["online", "offline_fresh", "offline_unstamped"])
+@pytest.mark.parametrize("named_by", ["worker_id", "pass", "revoked_pass", "expired_pass"])
+def test_another_enterprises_worker_is_nobody_at_the_gate(park, gate, stranger, named_by, sent):
+    """Named by id or by a pass (live, revoked or expired), online or offline, another
+    enterprise's worker gets the answer of someone who does not exist, and what is written is
+    what is written for someone who does not exist: nothing about them."""
+    named = _stranger_named(park, stranger, named_by)
+    nobody = (
+        {"worker_id": unknown_worker_id()}
+        if named_by == "worker_id"
+        else {"pass_token": unknown_pass_token()}
+    )
+    worker_before = Worker.objects.filter(pk=stranger.pk).values().get()
+    answer, written = _recorded(gate, check(**named, **_as_sent(gate, sent)))
+    assert (answer, written) == _recorded(gate, check(**nobody, **_as_sent(gate, sent)))
+    reason = rules.NO_REGISTRATION if named_by == "worker_id" else rules.PASS_UNKNOWN
+    if sent == "online":
+        assert answer[1:3] == ("denied", [reason, rules.LOW_SPO2])
+    # Nothing about the stranger: no check or event names them, no hold, no re-screening, not
+    # on duty, no admission counted for their enterprise (nor an alert against it).
+    assert Worker.objects.filter(pk=stranger.pk).values().get() == worker_before
+    assert not GateCheck.objects.filter(worker=stranger).exists()
+    assert not GateCheck.objects.filter(worker_enterprise=park.b).exists()
+    assert not AbnormalEvent.objects.filter(worker=stranger).exists()
+    assert not Attendance.objects.filter(enterprise=park.b).exists()
+    assert not AttendanceCount.objects.filter(enterprise=park.b).exists()
+    alerts = daily_figures(actor=park.command, day=timezone.localdate()).alerts
+    assert park.b.pk not in [alert.enterprise.id for alert in alerts]
+
+
+def test_a_worker_who_moved_away_is_no_longer_the_old_gates(park, gate, worker, token):
+    """The worker's current enterprise counts, not the one they had when their pass was made."""
+    worker_move(actor=park.other_officer, worker=worker, enterprise=park.b)
+    results = record(gate, check(pass_token=token), check(worker_id=worker.pk))
+    assert [(result.check.reasons, result.check.worker) for result in results] == [
+        ([rules.PASS_UNKNOWN], None),  # not "revoked": that is for the new employer's gates
+        ([rules.NO_REGISTRATION], None),
+    ]
+    new_gate = make_gate(park.b, name="乙门")
+    moved = record(new_gate, check(pass_token=token), check(worker_id=worker.pk))
+    assert [(result.check.reasons, result.check.worker) for result in moved] == [
+        ([rules.PASS_REVOKED], worker),
+        ([], worker),
+    ]
+    assert moved[1].check.worker_enterprise == park.b
+
+
+def test_someone_who_left_is_unknown_by_pass_too(park, gate, worker, token):
+    worker_leave(actor=park.officer, worker=worker)
+    (result,) = record(gate, check(pass_token=token))
+    assert (result.check.reasons, result.check.worker) == ([rules.PASS_UNKNOWN], None)
+
+
+# ----- offline verdicts and the age of the kiosk's copy -----------------------------------------
+
+
+def offline_check(*, stamp: str, occurred_at=None, verdict="admitted", **fields):
+    return check(
+        offline=True,
+        offline_verdict=verdict,
+        offline_reasons=[],
+        snapshot_stamp=stamp,
+        occurred_at=occurred_at or timezone.now() - timedelta(minutes=10),
+        **fields,
+    )
+
+
+@pytest.fixture
+def not_cleared_now(worker):
+    """The kiosk's copy said cleared; since then the worker was found not cleared."""
+    Worker.objects.filter(pk=worker.pk).update(clearance=Clearance.NOT_CLEARED)
+    return worker
+
+
+def test_an_offline_verdict_from_a_fresh_copy_stands(park, gate, not_cleared_now, token):
+    made = timezone.now().replace(microsecond=0) - timedelta(hours=11)
+    (result,) = record(
+        gate, offline_check(stamp=offline.stamp_make(gate.pk, made), pass_token=token)
+    )
+    stored = result.check
+    assert (stored.verdict, stored.reasons, stored.snapshot_at) == ("admitted", [], made)
+    assert (stored.server_verdict, stored.server_reasons, stored.disputed) == ("", [], False)
+    assert Attendance.objects.filter(worker=not_cleared_now).exists()
+
+
+def _stamp(kind: str, gate, park) -> str:
+    now = timezone.now()
+    if kind == "stale":
+        return offline.stamp_make(gate.pk, now - timedelta(hours=13))
+    if kind == "forged":
+        from django.core import signing
+
+        return signing.Signer(key="not-the-servers-key", salt=offline.SALT).sign_object(
+            {"gate": gate.pk, "at": int(now.timestamp())}
+        )
+    if kind == "damaged":
+        good = offline.stamp_make(gate.pk, now - timedelta(hours=1))
+        return good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB")
+    if kind == "another_gates":
+        return offline.stamp_make(make_gate(park.b, name="乙门").pk, now)
+    if kind == "after_the_check":
+        return offline.stamp_make(gate.pk, now)  # the check is 10 minutes older than its copy
+    return ""  # missing
+
+
+@pytest.mark.parametrize(
+    "kind", ["stale", "missing", "forged", "damaged", "another_gates", "after_the_check"]
+)
+def test_an_offline_verdict_from_an_old_or_unverified_copy_is_judged_again(
+    park, gate, not_cleared_now, token, kind
+):
+    """The kiosk admitted them, so they went in: the record says so, and counts them on duty,
+    but the server's own verdict is kept beside it and the check is flagged."""
+    (result,) = record(gate, offline_check(stamp=_stamp(kind, gate, park), pass_token=token))
+    stored = GateCheck.objects.get(pk=result.check.pk)
+    assert (stored.verdict, stored.reasons, stored.worker) == ("admitted", [], not_cleared_now)
+    assert (stored.server_verdict, stored.server_reasons) == ("denied", [rules.NOT_CLEARED])
+    assert stored.disputed
+    assert (stored.snapshot_at is not None) == (kind in ("stale", "after_the_check"))
+    assert Attendance.objects.filter(worker=not_cleared_now).exists()
+
+
+def test_a_judged_again_verdict_the_server_shares_is_not_disputed(park, gate, worker, token):
+    (admitted,) = record(gate, offline_check(stamp="", pass_token=token))
+    (denied,) = record(
+        gate, offline_check(stamp="", verdict="denied", pass_token=token, mask=False)
+    )
+    assert (admitted.check.server_verdict, admitted.check.disputed) == ("admitted", False)
+    assert (denied.check.server_verdict, denied.check.server_reasons) == ("denied", [rules.NO_MASK])
+    assert not denied.check.disputed
+    # Denied by the kiosk, admitted by the server: turned away, recorded so, and flagged.
+    (turned_away,) = record(gate, offline_check(stamp="", verdict="denied", pass_token=token))
+    assert (turned_away.check.verdict, turned_away.check.disputed) == ("denied", True)
+
+
+def test_the_age_an_offline_copy_may_have_is_a_setting(park, gate, worker, token, settings):
+    stamp = offline.stamp_make(gate.pk, timezone.now() - timedelta(hours=2))
+    (trusted,) = record(gate, offline_check(stamp=stamp, pass_token=token))
+    settings.FUGONG_GATE_OFFLINE_MAX_AGE = 60 * 60
+    (judged,) = record(gate, offline_check(stamp=stamp, pass_token=token))
+    assert (trusted.check.server_verdict, judged.check.server_verdict) == ("", "admitted")
+
+
+def test_the_stamp_is_not_part_of_what_makes_a_check_the_same(park, gate, token):
+    """Queued again with the copy's stamp after its online answer was lost: still a replay."""
+    occurred = timezone.now() - timedelta(minutes=1)
+    sent = check(pass_token=token, occurred_at=occurred)
+    record(gate, sent)
+    again = offline_check(
+        stamp=offline.stamp_make(gate.pk, timezone.now()),
+        client_id=sent.client_id,
+        pass_token=token,
+        occurred_at=occurred,
+    )
+    again.raw = {**sent.raw, "offline": True, "snapshot_stamp": again.snapshot_stamp}
+    (result,) = record(gate, again)
+    assert result.status == "replayed" and not result.check.offline

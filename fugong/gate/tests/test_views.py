@@ -50,6 +50,25 @@ def test_the_kiosk_knows_its_gate_and_speaks_chinese(client, park, gate):
     assert response["Cache-Control"] == "no-cache"
 
 
+def test_the_kiosks_data_cannot_close_its_script(client, park, gate, monkeypatch):
+    """The page's JSON goes through ``json_script``: nothing in it can end the script element."""
+    from fugong.gate import views
+
+    texts = views.kiosk_texts()
+    monkeypatch.setattr(
+        views, "kiosk_texts", lambda: {**texts, "next": "</script><script>alert(1)</script>"}
+    )
+    client.force_login(park.gate)
+    body = client.get(reverse("gate:kiosk")).content.decode()
+    assert "<script>alert(1)" not in body
+    raw = body.split('<script id="kiosk-texts" type="application/json">')[1].split("</script>")[0]
+    assert json.loads(raw)["next"] == "</script><script>alert(1)</script>"
+    config = json.loads(
+        body.split('<script id="kiosk-config" type="application/json">')[1].split("</script>")[0]
+    )
+    assert config["csrf"] and config["serviceWorker"] == reverse("gate:service_worker")
+
+
 def test_an_operator_without_a_gate_is_told_so(client, park):
     client.force_login(park.gate)
     response = client.get(reverse("gate:kiosk"))
@@ -209,6 +228,51 @@ def test_a_bad_step_is_a_form_error(client, park, event):
     assert response.status_code == 422
     assert "不是体温" in response.content.decode()
     assert_nothing_written(before)
+
+
+def _disputed(gate, token):
+    """A fever let in offline from a copy with no stamp: the server disputes the verdict."""
+    from decimal import Decimal
+
+    services.gate_checks_record(
+        gate=gate,
+        items=[
+            check(
+                pass_token=token,
+                temperature=Decimal("38.0"),
+                temperature_recheck=Decimal("38.2"),
+                offline=True,
+                offline_verdict="admitted",
+                offline_reasons=[],
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize("role", ["command", "liaison", "officer"])
+def test_a_disputed_check_is_flagged_on_the_gate_and_event_pages(client, park, gate, token, role):
+    _disputed(gate, token)
+    client.force_login(park.users()[role])
+    listed = client.get(reverse("gate:list")).content.decode()
+    detail = client.get(reverse("gate:detail", args=[gate.pk])).content.decode()
+    assert "gate-disputed" in listed
+    assert "check-disputed" in detail and 'id="disputed-count"' in detail
+    assert "check-server" in detail and "复测确认发热" in detail.split("check-server")[1]
+    event = AbnormalEvent.objects.get()
+    page = client.get(reverse("gate:event", args=[event.pk])).content.decode()
+    assert 'id="event-disputed"' in page
+    assert "event-disputed" in client.get(reverse("gate:events")).content.decode()
+
+
+def test_an_agreed_check_is_not_flagged(client, park, gate, token):
+    services.gate_checks_record(gate=gate, items=[check(pass_token=token, spo2=88)])
+    client.force_login(park.officer)
+    detail = client.get(reverse("gate:detail", args=[gate.pk])).content.decode()
+    assert "check-disputed" not in detail and 'id="disputed-count"' not in detail
+    assert "gate-disputed" not in client.get(reverse("gate:list")).content.decode()
+    assert "event-disputed" not in client.get(reverse("gate:events")).content.decode()
+    page = client.get(reverse("gate:event", args=[AbnormalEvent.objects.get().pk])).content
+    assert b'id="event-disputed"' not in page
 
 
 def test_the_operator_home_opens_the_checkpoint(client, park, gate, token):

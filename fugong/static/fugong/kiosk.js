@@ -4,7 +4,9 @@
  * working: it identifies people from its offline copy of the gate's passes, decides with the same
  * rules as the server (decide() below mirrors fugong/gate/rules.py), shows the verdict marked
  * "decided offline", and keeps the check in IndexedDB. When the network returns the queue is sent
- * in batches; every check carries its own UUID, so a check sent twice is stored once.
+ * in batches; every check carries its own UUID, so a check sent twice is stored once. Each offline
+ * check carries the server's signed stamp of the copy it was decided from (snapshot.stamp): the
+ * server trusts the verdict only when that copy was young enough, and judges it again otherwise.
  */
 (function () {
   "use strict";
@@ -92,7 +94,12 @@
   }
   function showSnapshot() {
     if (!snapshot) return;
-    $("snapshot-state").textContent = format(T.snapshot_age, { time: snapshot.generated_at.slice(0, 16).replace("T", " ") });
+    // Past the server's limit (max_age, seconds) its offline verdicts will be judged again: say so.
+    const made = Date.parse(snapshot.generated_at.replace(/(\.\d{3})\d+/, "$1")); // ms: every browser parses it
+    const stale = !snapshot.stamp || (snapshot.max_age && Date.now() - made > snapshot.max_age * 1000);
+    const state = $("snapshot-state");
+    state.textContent = format(stale ? T.snapshot_stale : T.snapshot_age, { time: snapshot.generated_at.slice(0, 16).replace("T", " ") });
+    state.className = stale ? "text-danger" : "text-muted";
     $("risk-areas").textContent = snapshot.risk_areas.map((area) => area.name).join("、");
   }
   const tenths = (value) => Math.round(parseFloat(value) * 10);
@@ -384,6 +391,9 @@
     check.offline = true;
     check.offline_verdict = decision.admitted ? "admitted" : "denied";
     check.offline_reasons = decision.reasons;
+    // The copy this verdict came from, as the server stamped it: it decides whether the verdict
+    // stands or is judged again.
+    check.snapshot_stamp = (snapshot && snapshot.stamp) || "";
     // The name stays on this device, for the list of refused checks; it is not sent.
     await queueAdd(Object.assign({ _label: current.person ? current.person.name : "" }, check));
     await showQueue();
