@@ -23,7 +23,7 @@ urlpatterns = [
     path("inspections/", include("fugong.inspections.urls")),
     path("bulletins/", include("fugong.bulletins.urls")),
     path("audit/", include("fugong.audit.urls")),
-    path("", include("fugong.core.urls")),
+    path("", include("fugong.overview.urls")),
 ]
 
 handler400 = "fugong.core.views.bad_request"

@@ -9,7 +9,7 @@ from .roles import Action, user_can
 
 # (url name, label, the action that shows the entry, or None for every signed-in user)
 NAVIGATION = (
-    ("core:home", _("Home"), None),
+    ("overview:home", _("Home"), None),
     ("reports:dashboard", _("Dashboard"), Action.REPORTS_VIEW),
     ("enterprises:list", _("Enterprises"), Action.ENTERPRISES_VIEW),
     ("resumption:application_list", _("Applications"), Action.APPLICATIONS_VIEW),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "fugong.reports",
     "fugong.inspections",
     "fugong.bulletins",
+    "fugong.overview",
     "fugong.demo",
 ]
 
@@ -128,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

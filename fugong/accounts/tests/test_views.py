@@ -12,10 +12,10 @@ PASSWORD = "correct-horse-battery"
 def test_login_and_logout(client, park):
     response = client.post(reverse("accounts:login"), {"username": "officer", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("overview:home")).status_code == 200
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("overview:home")).status_code == 302
 
 
 def test_wrong_password_is_refused_with_a_message(client, park):
@@ -83,7 +83,7 @@ def test_user_management_is_for_the_command_post(client, park, role):
 
 
 def test_anonymous_is_sent_to_login(client, park):
-    for name in ("accounts:user_list", "accounts:my_account", "core:home"):
+    for name in ("accounts:user_list", "accounts:my_account", "overview:home"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
@@ -181,7 +181,7 @@ def test_wrong_current_passwords_count_towards_the_lockout(client, park):
     assert b"locked-out" in response.content
     assert_nothing_written(before)  # axes' own table aside
     # The session that guessed has ended, and signing in from this address is locked...
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("overview:home")).status_code == 302
     signin = {"username": "gate", "password": PASSWORD}
     assert client.post(reverse("accounts:login"), signin).status_code == 429
     # ... but not from another address.

@@ -22,6 +22,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("gate", "0003_gatecheck_worker_enterprise")]
+    dependencies = [("gate", "0004_gatecheck_offline_trust")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]

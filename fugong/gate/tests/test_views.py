@@ -215,7 +215,7 @@ def test_the_panel_is_a_fragment_and_the_list_refreshes_by_htmx(client, park, ev
     assert "<html" not in panel and "血氧偏低" in panel
     fragment = client.get(reverse("gate:events"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and 'id="events"' in fragment
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("overview:home")).content.decode()
     assert 'hx-get="/gate/events/panel/"' in home and "every 10s" in home
 
 
@@ -280,7 +280,7 @@ def test_the_operator_home_opens_the_checkpoint(client, park, gate, token):
         gate=gate, items=[check(pass_token=token), check(pass_token=token, mask=False)]
     )
     client.force_login(park.gate)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("overview:home")).content.decode()
     assert reverse("gate:kiosk") in body and "1 人准入，1 人拒绝" in body
     assert 'id="event-panel"' not in body
 
