@@ -141,6 +141,26 @@ def test_events_are_scoped(park, gate, token, role, sees):
     assert selectors.event_list(actor=park.users()[role], open_only=True).exists() == sees
 
 
+def test_a_new_employer_does_not_follow_the_events_of_an_earlier_employment(
+    park, gate, worker, token
+):
+    from fugong.workforce.services import worker_move
+
+    services.gate_checks_record(gate=gate, items=[check(pass_token=token, spo2=85)])
+    worker_move(actor=park.command, worker=worker, enterprise=park.b)
+    assert not selectors.event_list(actor=park.other_officer).exists()
+    assert not selectors.event_list(actor=park.other_liaison).exists()
+    (event,) = selectors.event_list(actor=park.officer)
+    with pytest.raises(NotFoundError):
+        selectors.event_get(actor=park.other_officer, event_id=event.pk)
+    with pytest.raises(NotFoundError):
+        services.abnormal_event_step(actor=park.other_officer, event=event, action="note")
+    # The enterprise where it happened still follows it, and lifts the hold.
+    services.abnormal_event_step(actor=park.officer, event=event, action="release", spo2=98)
+    worker.refresh_from_db()
+    assert worker.medical_hold == ""
+
+
 def test_the_gate_list_counts_today(park, gate, token):
     yesterday = timezone.now() - timedelta(days=1)
     services.gate_checks_record(
