@@ -470,13 +470,14 @@ def _import(actor, enterprise, upload) -> WorkerImportReport:
 
 def _on_other_rosters(parsed, enterprises: dict[str, int | None], enterprise) -> list[RowError]:
     """The rows whose person is on another enterprise's roster (``enterprises``: the current
-    enterprise of the workers already registered, by digest). The message names nothing stored."""
+    enterprise of the workers already registered, by digest; None for one who has left). The
+    message names nothing stored."""
     message = on_another_roster_message()
     column = HEADER_BY_KEY["document_number"]
     return [
         RowError(row.number, column, message)
         for row in parsed
-        if enterprises.get(row.document.digest, enterprise.pk) not in (None, enterprise.pk)
+        if enterprises.get(row.document.digest) not in (None, enterprise.pk)
     ]
 
 
@@ -593,8 +594,8 @@ def _write(
             continue
         # Someone who had left is taken on again, starting clean: nothing of the old employment
         # is kept but a medical hold, without its details.
-        moving = record["enterprise_id"] is None
-        if moving:
+        rejoining = record["enterprise_id"] is None
+        if rejoining:
             merged = dict.fromkeys(WORKER_COLUMNS, "")
             merged.update(returned_on=None, contact_on=None, health_code_on=None)
             hold = engine.HOLD_WITHOUT_DETAIL if record["medical_hold"] else ""
@@ -621,11 +622,11 @@ def _write(
             travel=tuple(travel),
         )
         outcome = engine.assess(facts, policy=policy, areas=areas, today=today, city_prefix=city)
-        phone_changed = moving or (
+        phone_changed = rejoining or (
             row.phone is not None
             and (phone_digest(row.phone) if row.phone else "") != record["phone_digest"]
         )
-        travel_changed = moving or (
+        travel_changed = rejoining or (
             row.travel is not None
             and sorted(row.travel, key=str) != sorted(stored_travel[record["id"]], key=str)
         )
@@ -636,7 +637,9 @@ def _write(
             record["observation_until"],
             record["clearance_reasons"],
         )
-        if not (moving or phone_changed or travel_changed or fields_changed or clearance_changed):
+        if not (
+            rejoining or phone_changed or travel_changed or fields_changed or clearance_changed
+        ):
             report.unchanged += 1
             continue
         base = (
@@ -656,7 +659,7 @@ def _write(
             updates.append(base)
         if travel_changed:
             travel_replaced[record["id"]] = travel
-        if moving:
+        if rejoining:
             moved_ids.append(record["id"])
             departments[record["id"]] = merged["department"]
             report.moved += 1
