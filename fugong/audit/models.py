@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     WORKER_UPDATED = "worker.updated", _("Worker updated")
     WORKER_LEFT = "worker.left", _("Worker left the enterprise")
     WORKER_MOVED = "worker.moved", _("Worker moved to another enterprise")
+    WORKER_MOVED_IN = "worker.moved_in", _("Worker moved here from another enterprise")
+    WORKER_REHIRED = "worker.rehired", _("Worker registered again after leaving")
     WORKERS_IMPORTED = "worker.imported", _("Roster imported")
     PERSONAL_DATA_VIEWED = "personal_data.viewed", _("Full personal data viewed")
     PERSONAL_DATA_EXPORTED = "personal_data.exported", _("Personal data exported")

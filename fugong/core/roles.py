@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     APPLICATIONS_DECIDE = "applications.decide", _("approve or return an application")
     WORKERS_VIEW = "workers.view", _("view workers")
     WORKERS_MANAGE = "workers.manage", _("register, edit and import workers")
+    WORKERS_MOVE = "workers.move", _("move workers from one enterprise to another")
     WORKERS_REVEAL_IDENTITY = "workers.reveal_identity", _("see full ID numbers")
     WORKERS_REVEAL_PHONE = "workers.reveal_phone", _("see full phone numbers")
     PASSES_MANAGE = "passes.manage", _("issue and revoke worker passes")
@@ -77,6 +78,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.APPLICATIONS_DECIDE,
             Action.WORKERS_VIEW,
             Action.WORKERS_MANAGE,
+            Action.WORKERS_MOVE,
             Action.WORKERS_REVEAL_IDENTITY,
             Action.WORKERS_REVEAL_PHONE,
             Action.PASSES_MANAGE,

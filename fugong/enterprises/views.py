@@ -79,11 +79,12 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
             "application": application,
             "suspensions": suspension_list(enterprise),
             "open_suspension": open_suspension(enterprise),
-            "timeline": enterprise_timeline(enterprise)
+            "timeline": enterprise_timeline(enterprise, actor=request.user)
             if user_can(request.user, Action.APPLICATIONS_VIEW)
             else [],
             "can_manage": user_can(request.user, Action.ENTERPRISES_MANAGE),
             "can_suspend": user_can(request.user, Action.ENTERPRISES_SUSPEND),
+            "can_audit": user_can(request.user, Action.AUDIT_VIEW),
             "can_apply": user_can(request.user, Action.APPLICATIONS_APPLY),
             "workforce": _workforce_summary(request.user, enterprise),
             "supervision": _supervision_summary(request.user, enterprise),

@@ -185,10 +185,14 @@ def event_scope(actor) -> QuerySet[AbnormalEvent]:
     )
     if actor.role == Role.COMMAND:
         return events
-    # The gate's enterprise (its observation room) and the worker's own enterprise both follow.
+    # The gate's enterprise (its observation room) and the worker's own enterprise both follow:
+    # the worker's enterprise when the check was made, not a later employer's.
     return events.filter(
         (Q(enterprise__isnull=False) & enterprise_scope_q(actor, "enterprise"))
-        | (Q(worker__enterprise__isnull=False) & enterprise_scope_q(actor, "worker__enterprise"))
+        | (
+            Q(gate_check__worker_enterprise__isnull=False)
+            & enterprise_scope_q(actor, "gate_check__worker_enterprise")
+        )
     )
 
 

@@ -648,11 +648,12 @@ def _raise_event(check: GateCheck, decision: rules.Decision, operator) -> Abnorm
 
 
 def _event_in_scope(actor, event: AbnormalEvent) -> None:
-    """The gate's enterprise and the worker's own both follow an event."""
+    """The gate's enterprise and the worker's own (when the check was made: not a later
+    employer) both follow an event."""
     require(actor, Action.GATE_EVENTS_FOLLOW)
     if actor.role == Role.COMMAND:
         return
-    enterprises = {event.enterprise_id, event.worker.enterprise_id if event.worker_id else None}
+    enterprises = {event.enterprise_id, event.gate_check.worker_enterprise_id}
     enterprises.discard(None)
     if not Enterprise.objects.filter(enterprise_scope_q(actor), pk__in=enterprises).exists():
         raise NotFoundError()

@@ -14,9 +14,9 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Valu
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fugong.audit.models import AuditEvent
+from fugong.audit.models import AuditAction, AuditEvent
 from fugong.core.errors import NotFoundError
-from fugong.core.roles import Action, require
+from fugong.core.roles import Action, require, user_can
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 
@@ -226,10 +226,25 @@ TIMELINE_TARGETS = (
 )
 
 
-def enterprise_timeline(enterprise: Enterprise) -> QuerySet[AuditEvent]:
-    """The audited steps about the enterprise, oldest first."""
+# Changes to the roster one worker at a time, in the timeline of the enterprise's page for those
+# who see its workers: who left, who was moved away or here by the command post, who was taken
+# on again. A move writes one row for each of the two enterprises.
+ROSTER_TIMELINE_ACTIONS = (
+    AuditAction.WORKER_LEFT,
+    AuditAction.WORKER_MOVED,
+    AuditAction.WORKER_MOVED_IN,
+    AuditAction.WORKER_REHIRED,
+)
+
+
+def enterprise_timeline(enterprise: Enterprise, *, actor=None) -> QuerySet[AuditEvent]:
+    """The audited steps about the enterprise, oldest first; with ``actor`` (the enterprise's
+    page), the roster changes too when the actor may see workers."""
+    shown = Q(target_type__in=TIMELINE_TARGETS)
+    if actor is not None and user_can(actor, Action.WORKERS_VIEW):
+        shown |= Q(target_type="workforce.worker", action__in=ROSTER_TIMELINE_ACTIONS)
     return (
-        AuditEvent.objects.filter(enterprise=enterprise, target_type__in=TIMELINE_TARGETS)
+        AuditEvent.objects.filter(shown, enterprise=enterprise)
         .select_related("actor")
         .order_by("created_at", "id")
     )

@@ -14,6 +14,8 @@ def reason_text(reason: dict) -> str:
     if code == "symptoms":
         return _("Symptoms: %(detail)s") % {"detail": reason.get("detail", "")}
     if code == "medical_hold":
+        if not reason.get("detail"):
+            return _("Held after an abnormal gate check.")
         return _("Held after an abnormal gate check: %(detail)s") % {
             "detail": reason.get("detail", "")
         }

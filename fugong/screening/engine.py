@@ -34,6 +34,12 @@ OBSERVATION = "observation"
 NOT_CLEARED = "not_cleared"
 
 
+# What a worker's medical hold reads once they have joined another enterprise: the new employer
+# learns that the person is held, not where or why (the event stays with the enterprise where it
+# happened and the command post, who lift the hold by recording its outcome).
+HOLD_WITHOUT_DETAIL = "held"
+
+
 @dataclass(frozen=True)
 class Area:
     prefix: str
@@ -84,7 +90,8 @@ def assess(
     blocking: list[dict] = []
     observations: list[tuple[date, dict]] = []
     if facts.medical_hold:
-        blocking.append({"code": "medical_hold", "detail": facts.medical_hold})
+        detail = "" if facts.medical_hold == HOLD_WITHOUT_DETAIL else facts.medical_hold
+        blocking.append({"code": "medical_hold", "detail": detail})
     if facts.symptoms.strip():
         blocking.append({"code": "symptoms", "detail": facts.symptoms.strip()})
     if not facts.holiday_location_code:

@@ -61,6 +61,10 @@ class WorkerIn(WorkerFieldsIn):
     document_number: str = Field(max_length=40)
 
 
+class WorkerMoveIn(InputSchema):
+    enterprise_id: int
+
+
 class ReasonOut(Schema):
     code: str
     text: str
@@ -241,8 +245,10 @@ def worker_detail(request, worker_id: int):
 
 @router.post("/workers", response={201: WorkerOut, **ERROR_RESPONSES})
 def worker_create(request, payload: WorkerIn):
-    """Register a worker with an enterprise in your scope (the same person at another
-    enterprise moves here; the same person twice on one roster is 409)."""
+    """Register a worker with an enterprise in your scope. The same person twice on one roster
+    is 409 ``conflict``; a person on another enterprise's roster is 409 ``on_another_roster``
+    (their employer records the leave, or the command post moves them: ``POST
+    /workers/{id}/move``); a person who has left is taken on again, starting clean."""
     require(request.auth, Action.WORKERS_MANAGE)
     enterprise = enterprise_get(actor=request.auth, enterprise_id=payload.enterprise_id)
     fields = payload.model_dump(
@@ -274,6 +280,17 @@ def worker_update(request, worker_id: int, payload: WorkerFieldsIn):
 def worker_leave(request, worker_id: int):
     worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
     return services.worker_leave(actor=request.auth, worker=worker)
+
+
+@router.post("/workers/{int:worker_id}/move", response={200: WorkerOut, **ERROR_RESPONSES})
+def worker_move(request, worker_id: int, payload: WorkerMoveIn):
+    """Command post only: move the worker to another enterprise. The old employment ends, the
+    pass is revoked, and the new employment starts clean (contact, workplace, travel and
+    screening data cleared; a medical hold kept)."""
+    require(request.auth, Action.WORKERS_MOVE)
+    worker = selectors.worker_get(actor=request.auth, worker_id=worker_id)
+    enterprise = enterprise_get(actor=request.auth, enterprise_id=payload.enterprise_id)
+    return services.worker_move(actor=request.auth, worker=worker, enterprise=enterprise)
 
 
 @router.post(

@@ -182,6 +182,19 @@ class RosterImportForm(Form):
             self.fields["enterprise"].queryset = enterprises
 
 
+class WorkerMoveForm(Form):
+    """The command post moves a worker to another enterprise."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("New enterprise"), queryset=Enterprise.objects.none()
+    )
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprises is not None:
+            self.fields["enterprise"].queryset = enterprises
+
+
 class PassIssueForm(Form):
     valid_days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=366, initial=30

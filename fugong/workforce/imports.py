@@ -1,8 +1,10 @@
 """Importing an enterprise's roster from xlsx or csv.
 
 The whole file is checked first; if any row is bad nothing is written and the report lists
-every bad row. The document number is the key: importing the same file again changes nothing;
-a person already on another enterprise's roster moves here (one record, a new employment).
+every bad row. The document number is the key: importing the same file again changes nothing.
+A person on another enterprise's roster is a bad row (an import moves nobody: the old employer
+records the leave, or the command post moves them); a person who has left is taken on again on
+their one record, starting clean (see services._join).
 Rows are written with set-based inserts and updates, so that a 100,000-row file imports in one go.
 """
 
@@ -35,7 +37,7 @@ from fugong.screening.models import ClearanceChange, ScreeningRun
 
 from .models import DocumentType, Employment, HealthCode, TravelRecord, Worker, WorkerPass
 from .personal import Document, parse_document, parse_phone, phone_digest, stored_phone
-from .services import _scope_enterprise
+from .services import _scope_enterprise, on_another_roster_message
 
 COLUMNS = (
     Column("full_name", "姓名", "Name", required=True),
@@ -445,6 +447,16 @@ def _import(actor, enterprise, upload) -> WorkerImportReport:
         seen[digest] = number
         parsed.append(row)
     if report.errors:
+        if parsed:
+            # Name the rows of people on another roster too, so that one report lists them all.
+            digests = KeySet((row.document.digest for row in parsed), name="import_digests")
+            enterprises = dict(
+                Worker.objects.filter(document_digest__in=digests.subquery()).values_list(
+                    "document_digest", "enterprise_id"
+                )
+            )
+            digests.drop()
+            report.errors.extend(_on_other_rosters(parsed, enterprises, enterprise))
         report.errors.sort(key=lambda error: error.row)
         return report
     try:
@@ -454,6 +466,19 @@ def _import(actor, enterprise, upload) -> WorkerImportReport:
             _("The roster changed while the file was being checked; import it again.")
         ) from error
     return report
+
+
+def _on_other_rosters(parsed, enterprises: dict[str, int | None], enterprise) -> list[RowError]:
+    """The rows whose person is on another enterprise's roster (``enterprises``: the current
+    enterprise of the workers already registered, by digest; None for one who has left). The
+    message names nothing stored."""
+    message = on_another_roster_message()
+    column = HEADER_BY_KEY["document_number"]
+    return [
+        RowError(row.number, column, message)
+        for row in parsed
+        if enterprises.get(row.document.digest) not in (None, enterprise.pk)
+    ]
 
 
 EXISTING_FIELDS = (
@@ -479,6 +504,13 @@ def _write(
             *set(EXISTING_FIELDS)
         )
     }
+    refused = _on_other_rosters(
+        parsed, {digest: record["enterprise_id"] for digest, record in existing.items()}, enterprise
+    )
+    if refused:
+        digests.drop()
+        report.errors.extend(refused)
+        return
     stored_travel: dict[int, list[tuple]] = defaultdict(list)
     if existing:
         for worker_id, code, begin, end in TravelRecord.objects.filter(
@@ -560,9 +592,19 @@ def _write(
             new_travel[row.document.digest] = travel
             departments[row.document.digest] = values["department"]
             continue
-        merged = {key: record[key] for key in WORKER_COLUMNS}
+        # Someone who had left is taken on again, starting clean: nothing of the old employment
+        # is kept but a medical hold, without its details.
+        rejoining = record["enterprise_id"] is None
+        if rejoining:
+            merged = dict.fromkeys(WORKER_COLUMNS, "")
+            merged.update(returned_on=None, contact_on=None, health_code_on=None)
+            hold = engine.HOLD_WITHOUT_DETAIL if record["medical_hold"] else ""
+            travel = row.travel or []
+        else:
+            merged = {key: record[key] for key in WORKER_COLUMNS}
+            hold = record["medical_hold"]
+            travel = row.travel if row.travel is not None else stored_travel[record["id"]]
         merged.update(row.values)
-        travel = row.travel if row.travel is not None else stored_travel[record["id"]]
         facts = engine.Facts(
             **{
                 key: merged[key]
@@ -576,17 +618,17 @@ def _write(
                     "health_code_on",
                 )
             },
-            medical_hold=record["medical_hold"],
+            medical_hold=hold,
             travel=tuple(travel),
         )
         outcome = engine.assess(facts, policy=policy, areas=areas, today=today, city_prefix=city)
-        moving = record["enterprise_id"] != enterprise.pk
-        phone_changed = (
+        phone_changed = rejoining or (
             row.phone is not None
             and (phone_digest(row.phone) if row.phone else "") != record["phone_digest"]
         )
-        travel_changed = row.travel is not None and sorted(row.travel, key=str) != sorted(
-            stored_travel[record["id"]], key=str
+        travel_changed = rejoining or (
+            row.travel is not None
+            and sorted(row.travel, key=str) != sorted(stored_travel[record["id"]], key=str)
         )
         fields_changed = any(merged[key] != record[key] for key in WORKER_COLUMNS)
         clearance_row = (outcome.clearance, outcome.until, list(outcome.reasons))
@@ -595,7 +637,9 @@ def _write(
             record["observation_until"],
             record["clearance_reasons"],
         )
-        if not (moving or phone_changed or travel_changed or fields_changed or clearance_changed):
+        if not (
+            rejoining or phone_changed or travel_changed or fields_changed or clearance_changed
+        ):
             report.unchanged += 1
             continue
         base = (
@@ -607,15 +651,15 @@ def _write(
             now,
         )
         if phone_changed:
-            phone = stored_phone(row.phone)
+            phone = stored_phone(row.phone or "")
             updates_with_phone.append(
                 (*base, phone["phone_cipher"], phone["phone_digest"], phone["phone_masked"])
             )
         else:
             updates.append(base)
         if travel_changed:
-            travel_replaced[record["id"]] = row.travel
-        if moving:
+            travel_replaced[record["id"]] = travel
+        if rejoining:
             moved_ids.append(record["id"])
             departments[record["id"]] = merged["department"]
             report.moved += 1
@@ -698,6 +742,9 @@ def _write(
                 for worker_id in moved_ids
             ),
         )
+        Worker.objects.filter(pk__in=moved_ids).exclude(medical_hold="").update(
+            medical_hold=engine.HOLD_WITHOUT_DETAIL
+        )
     if travel_replaced:
         TravelRecord.objects.filter(worker_id__in=list(travel_replaced)).delete()
         bulk_insert_rows(
@@ -725,7 +772,9 @@ def _write(
             ClearanceChange(
                 run=run,
                 worker_id=record["id"],
-                enterprise=enterprise,
+                # None for a worker taken on again: the change starts from the old employment's
+                # clearance, which is not the new enterprise's to see (as in services._join).
+                enterprise_id=record["enterprise_id"],
                 old_clearance=record["clearance"],
                 old_until=record["observation_until"],
                 new_clearance=outcome.clearance,
@@ -742,7 +791,10 @@ def _write(
         action=AuditAction.WORKERS_IMPORTED,
         target=enterprise,
         enterprise=enterprise,
-        summary=_("%(created)s new, %(updated)s updated, %(moved)s moved, %(unchanged)s unchanged")
+        summary=_(
+            "%(created)s new, %(updated)s updated, %(moved)s taken on again, "
+            "%(unchanged)s unchanged"
+        )
         % {
             "created": report.created,
             "updated": report.updated,

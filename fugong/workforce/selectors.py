@@ -3,16 +3,19 @@ the keyed digest: the number itself is never stored, logged or put in a URL."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fugong.core.errors import NotFoundError
 from fugong.core.identity import normalize_identity_number
-from fugong.core.roles import Action, require
+from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.core.validators import normalize_phone
+from fugong.screening.models import ClearanceChange
 
-from .models import Clearance, DocumentType, Worker, WorkerPass
+from .models import Clearance, DocumentType, Employment, Worker, WorkerPass
 from .personal import document_digest, phone_digest
 
 
@@ -63,6 +66,39 @@ def worker_get(*, actor, worker_id) -> Worker:
         return worker_scope(actor).select_related("enterprise").get(pk=int(worker_id))
     except (Worker.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
+
+
+def _current_employment(worker: Worker) -> Employment | None:
+    if worker.enterprise_id is None:
+        return None
+    return worker.employments.filter(
+        ended_on__isnull=True, enterprise_id=worker.enterprise_id
+    ).first()
+
+
+def worker_employments(*, actor, worker: Worker) -> QuerySet[Employment]:
+    """The worker's employments: every one for the command post; for the others (who see the
+    worker through the enterprise employing them now) the current one only. Where the person
+    worked before is not the new employer's to know."""
+    employments = worker.employments.select_related("enterprise")
+    if actor.role == Role.COMMAND:
+        return employments
+    current = _current_employment(worker)
+    return employments.filter(pk=current.pk) if current else employments.none()
+
+
+def clearance_history(*, actor, worker: Worker) -> QuerySet[ClearanceChange]:
+    """The worker's clearance changes, newest first: every one for the command post; for the
+    others those recorded for the enterprise employing the worker now since its current
+    employment started (a move or a rehire starts clean, see services._join)."""
+    changes = ClearanceChange.objects.filter(worker=worker).select_related("run")
+    if actor.role != Role.COMMAND:
+        current = _current_employment(worker)
+        if current is None:
+            return changes.none()
+        since = timezone.make_aware(datetime.combine(current.started_on, time.min))
+        changes = changes.filter(enterprise_id=current.enterprise_id, run__created_at__gte=since)
+    return changes.order_by("-run__created_at", "-id")
 
 
 def clearance_counts(*, actor) -> dict[str, int]:

@@ -1,4 +1,11 @@
-"""Writes on workers: register, edit, leave, move; reveal personal data (audited); passes."""
+"""Writes on workers: register, edit, leave, move; reveal personal data (audited); passes.
+
+A person has one record whatever enterprise employs them. Registering (or importing) someone who
+is on another enterprise's roster is refused: the old employer records the leave
+(``worker_leave``) or the command post moves them (``worker_move``). Whoever takes on a worker
+who has left, or is moved one, starts clean: the data of the old employment is cleared (see
+``CLEARED_ON_JOIN``), and the new enterprise sees only its own employment's history.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ from fugong.core.errors import (
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
-from fugong.screening.engine import assess_new, rescreen
+from fugong.screening.engine import HOLD_WITHOUT_DETAIL, assess_new, rescreen
 from fugong.screening.models import ScreeningRun
 
 from . import reveals
@@ -57,6 +64,36 @@ SCREENED_FIELDS = (
     "health_code_on",
 )
 MAX_TRAVEL_RECORDS = 30
+# The data of one employment, cleared when the worker joins another enterprise (a move, or a
+# rehire after a leave): contact and workplace details, and the health and travel declarations
+# the old employer collected. Travel records are deleted too. What the new employer gives with
+# the registration is then set. Kept: the person (name, document, birth date, sex) and the
+# district of residence (required; handover lists go there). A medical hold is kept without its
+# details (``HOLD_WITHOUT_DETAIL``).
+CLEARED_ON_JOIN = {
+    "phone_cipher": "",
+    "phone_digest": "",
+    "phone_masked": "",
+    "department": "",
+    "shift": "",
+    "dormitory_room": "",
+    "shuttle_route": "",
+    "holiday_location_code": "",
+    "returned_on": None,
+    "contact_on": None,
+    "symptoms": "",
+    "health_code": "",
+    "health_code_on": None,
+}
+
+
+def on_another_roster_message() -> str:
+    """The refusal of a registration or import row whose person is on another enterprise's
+    roster. It says whom to ask and nothing stored (not the enterprise, not the name)."""
+    return _(
+        "This person is on another enterprise's roster. Their employer must first record that "
+        "they have left, or the command post must move them to this enterprise."
+    )
 
 
 def check_worker_fields(fields: dict, *, today: date) -> dict[str, list[str]]:
@@ -167,8 +204,8 @@ def worker_register(
     started_on: date | None = None,
     **fields,
 ) -> Worker:
-    """Register a worker with the enterprise. A person already registered elsewhere keeps their
-    one record: the old employment ends and a new one starts here."""
+    """Register a worker with the enterprise. A person on another enterprise's roster is refused
+    (409 ``on_another_roster``); one who has left keeps their one record and starts clean here."""
     require(actor, Action.WORKERS_MANAGE)
     _scope_enterprise(actor, enterprise)
     today = timezone.localdate()
@@ -196,15 +233,30 @@ def worker_register(
     if existing is not None:
         if existing.enterprise_id == enterprise.pk:
             raise ConflictError(_("This worker is already on the enterprise's roster."))
-        return worker_move(
+        if existing.enterprise_id is not None:
+            message = on_another_roster_message()
+            raise ConflictError(
+                message, code="on_another_roster", fields={"document_number": [message]}
+            )
+        # Someone who has left: taken on again, on their one record, starting clean.
+        _join(
             actor=actor,
             worker=existing,
             enterprise=enterprise,
-            started_on=started_on,
-            phone=phone or None,
-            travel=list(travel) if travel else None,
-            **fields,
+            started_on=started_on or today,
+            fields=fields,
+            phone=phone,
+            travel=list(travel),
         )
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.WORKER_REHIRED,
+            target=existing,
+            enterprise=enterprise,
+            summary=existing.full_name,
+        )
+        existing.refresh_from_db()
+        return existing
     outcome = assess_new(fields, list(travel), today=today)
     worker = Worker(
         enterprise=enterprise,
@@ -335,54 +387,85 @@ def worker_leave(*, actor, worker: Worker, on: date | None = None) -> Worker:
     return worker
 
 
-@transaction.atomic
-def worker_move(
+def _join(
     *,
     actor,
     worker: Worker,
     enterprise: Enterprise,
-    started_on: date | None = None,
-    phone: str | None = None,
-    travel: list[tuple] | None = None,
-    **fields,
-) -> Worker:
-    """The worker now works for ``enterprise``: one record, a new employment, a new pass needed.
-    Data given with the move (the new employer's form or file) replaces what was stored."""
-    require(actor, Action.WORKERS_MANAGE)
-    _scope_enterprise(actor, enterprise)
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
-    today = timezone.localdate()
-    previous = worker.enterprise_id
-    _end_employment(worker, started_on or today)
-    _revoke_live_pass(worker, actor, _("moved to another enterprise"))
-    for key, value in fields.items():
+    started_on: date,
+    fields: dict | None = None,
+    phone: str = "",
+    travel: list[tuple] = (),
+) -> None:
+    """Start ``worker``'s employment with ``enterprise`` afresh. The worker has no current
+    employer when this is called (they left, or their employment was just ended).
+
+    The data of the old employment is cleared, what the new employer gives is set, and the
+    clearance is recomputed. That re-screening is recorded while the worker belongs to no
+    enterprise, so its before-and-after stays out of the new (and the old) enterprise's sight.
+    """
+    for key, value in CLEARED_ON_JOIN.items():
+        setattr(worker, key, value)
+    # A hold from an open abnormal event stays (a person with a fever is not cleared by a
+    # move); the new employer learns that the person is held, not where or why.
+    worker.medical_hold = HOLD_WITHOUT_DETAIL if worker.medical_hold else ""
+    for key, value in (fields or {}).items():
         if key in WORKER_FIELDS:
             setattr(worker, key, value)
-    if phone:
-        for key, value in stored_phone(parse_phone(phone)).items():
-            setattr(worker, key, value)
-    if travel is not None:
-        worker.travel.all().delete()
-        TravelRecord.objects.bulk_create(
-            TravelRecord(worker=worker, division_code=code, from_date=start, to_date=end)
-            for code, start, end in travel
-        )
-    worker.enterprise = enterprise
+    for key, value in stored_phone(phone or "").items():
+        setattr(worker, key, value)
+    worker.enterprise = None
     worker.save()
-    Employment.objects.create(
-        worker=worker,
-        enterprise=enterprise,
-        started_on=started_on or today,
-        department=worker.department,
+    worker.travel.all().delete()
+    TravelRecord.objects.bulk_create(
+        TravelRecord(worker=worker, division_code=code, from_date=start, to_date=end)
+        for code, start, end in travel
     )
     _rescreen_one(worker, actor)
+    worker.enterprise = enterprise
+    worker.save(update_fields=["enterprise", "updated_at"])
+    Employment.objects.create(
+        worker=worker, enterprise=enterprise, started_on=started_on, department=worker.department
+    )
+
+
+@transaction.atomic
+def worker_move(*, actor, worker: Worker, enterprise: Enterprise) -> Worker:
+    """The command post moves a worker to ``enterprise`` (the old employer need not have
+    recorded the leave): the old employment ends and the pass is revoked; the new employment
+    starts clean (see ``_join``), so the new employer fills in the screening data. Both
+    enterprises' trails record it. A worker with no current employer is simply taken on."""
+    require(actor, Action.WORKERS_MOVE)
+    _scope_enterprise(actor, enterprise)
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if not Worker.objects.filter(enterprise_scope_q(actor, "enterprise"), pk=worker.pk).exists():
+        raise NotFoundError()
+    if worker.enterprise_id == enterprise.pk:
+        raise ConflictError(_("This worker is already on the enterprise's roster."))
+    today = timezone.localdate()
+    previous = worker.enterprise
+    if previous is not None:
+        _end_employment(worker, today)
+        _revoke_live_pass(worker, actor, _("moved to another enterprise"))
+    _join(actor=actor, worker=worker, enterprise=enterprise, started_on=today)
+    # One row in each enterprise's trail; neither names the other enterprise in its summary
+    # (the timelines show summaries to the enterprise's own staff).
+    if previous is not None:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.WORKER_MOVED,
+            target=worker,
+            enterprise=previous,
+            summary=worker.full_name,
+            data={"from_enterprise": previous.pk, "to_enterprise": enterprise.pk},
+        )
     audit_event_record(
         actor=actor,
-        action=AuditAction.WORKER_MOVED,
+        action=AuditAction.WORKER_MOVED_IN,
         target=worker,
         enterprise=enterprise,
         summary=worker.full_name,
-        data={"from_enterprise": previous},
+        data={"from_enterprise": previous.pk if previous else None, "to_enterprise": enterprise.pk},
     )
     worker.refresh_from_db()
     return worker

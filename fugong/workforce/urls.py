@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:worker_id>/", views.worker_detail_view, name="detail"),
     path("<int:worker_id>/edit/", views.worker_edit_view, name="edit"),
     path("<int:worker_id>/leave/", views.worker_leave_view, name="leave"),
+    path("<int:worker_id>/move/", views.worker_move_view, name="move"),
     path("<int:worker_id>/reveal/<str:field>/", views.worker_reveal_view, name="reveal"),
     path("<int:worker_id>/pass/", views.pass_issue_view, name="pass_issue"),
     path("<int:worker_id>/pass/<int:pass_id>/revoke/", views.pass_revoke_view, name="pass_revoke"),

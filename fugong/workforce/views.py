@@ -18,7 +18,6 @@ from fugong.core.forms import add_application_error
 from fugong.core.htmx import render_page_or_fragment
 from fugong.core.roles import Action, Role, require, user_can
 from fugong.enterprises.selectors import enterprise_get, enterprise_list
-from fugong.screening.models import ClearanceChange
 
 from . import selectors, services
 from .forms import (
@@ -28,6 +27,7 @@ from .forms import (
     RosterImportForm,
     WorkerFilterForm,
     WorkerForm,
+    WorkerMoveForm,
     travel_text,
 )
 from .imports import worker_import, worker_import_template
@@ -88,13 +88,12 @@ def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
             "worker": worker,
             "live_pass_token": services.pass_token(live) if live else "",
             "clearance_today": worker.clearance_on(timezone.localdate()),
-            "employments": worker.employments.select_related("enterprise"),
+            "employments": selectors.worker_employments(actor=request.user, worker=worker),
             "travel": worker.travel.all(),
             "live_pass": live,
-            "history": ClearanceChange.objects.filter(worker=worker)
-            .select_related("run")
-            .order_by("-run__created_at")[:20],
+            "history": selectors.clearance_history(actor=request.user, worker=worker)[:20],
             "can_manage": user_can(request.user, Action.WORKERS_MANAGE),
+            "can_move": user_can(request.user, Action.WORKERS_MOVE),
             "can_pass": user_can(request.user, Action.PASSES_MANAGE),
             "can_reveal_identity": user_can(request.user, Action.WORKERS_REVEAL_IDENTITY),
             "can_reveal_phone": user_can(request.user, Action.WORKERS_REVEAL_PHONE)
@@ -197,6 +196,38 @@ def worker_leave_view(request: HttpRequest, worker_id: int) -> HttpResponse:
         _("%(name)s has left the enterprise; the pass is revoked.") % {"name": worker.full_name},
     )
     return redirect("workforce:list")
+
+
+@login_required
+def worker_move_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """The command post moves a worker to another enterprise (no leave recorded first)."""
+    require(request.user, Action.WORKERS_MOVE)
+    worker = selectors.worker_get(actor=request.user, worker_id=worker_id)
+    enterprises = (
+        enterprise_list(actor=request.user).exclude(pk=worker.enterprise_id).order_by("name")
+    )
+    form = WorkerMoveForm(request.POST or None, enterprises=enterprises)
+    context = {"form": form, "worker": worker}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.worker_move(
+                    actor=request.user, worker=worker, enterprise=form.cleaned_data["enterprise"]
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+                return render(request, "workforce/worker_move.html", context, status=error.status)
+            messages.success(
+                request,
+                _(
+                    "%(name)s now works for %(enterprise)s. The old pass is revoked; the new "
+                    "employer fills in the screening data."
+                )
+                % {"name": worker.full_name, "enterprise": form.cleaned_data["enterprise"].name},
+            )
+            return redirect("workforce:detail", worker_id=worker.pk)
+        return render(request, "workforce/worker_move.html", context, status=400)
+    return render(request, "workforce/worker_move.html", context)
 
 
 @login_required

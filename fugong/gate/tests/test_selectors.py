@@ -167,7 +167,7 @@ def test_a_gates_checks_name_only_its_own_people(park, gate, worker, token, stra
         received_at=now,
     )
     services.gate_checks_record(gate=gate, items=[check(pass_token=token)])
-    worker_move(actor=park.other_officer, worker=worker, enterprise=park.b)
+    worker_move(actor=park.command, worker=worker, enterprise=park.b)
     legacy, own = selectors.gate_checks(actor=park.users()[role], gate=gate).order_by("id")
     assert (legacy.person_name, legacy.person_kind) == (
         ("乙厂王五", "worker") if shown else ("", "unknown")
@@ -189,6 +189,26 @@ def test_a_gates_checks_name_only_its_own_people(park, gate, worker, token, stra
 def test_events_are_scoped(park, gate, token, role, sees):
     services.gate_checks_record(gate=gate, items=[check(pass_token=token, spo2=85)])
     assert selectors.event_list(actor=park.users()[role], open_only=True).exists() == sees
+
+
+def test_a_new_employer_does_not_follow_the_events_of_an_earlier_employment(
+    park, gate, worker, token
+):
+    from fugong.workforce.services import worker_move
+
+    services.gate_checks_record(gate=gate, items=[check(pass_token=token, spo2=85)])
+    worker_move(actor=park.command, worker=worker, enterprise=park.b)
+    assert not selectors.event_list(actor=park.other_officer).exists()
+    assert not selectors.event_list(actor=park.other_liaison).exists()
+    (event,) = selectors.event_list(actor=park.officer)
+    with pytest.raises(NotFoundError):
+        selectors.event_get(actor=park.other_officer, event_id=event.pk)
+    with pytest.raises(NotFoundError):
+        services.abnormal_event_step(actor=park.other_officer, event=event, action="note")
+    # The enterprise where it happened still follows it, and lifts the hold.
+    services.abnormal_event_step(actor=park.officer, event=event, action="release", spo2=98)
+    worker.refresh_from_db()
+    assert worker.medical_hold == ""
 
 
 def test_the_gate_list_counts_today(park, gate, token):

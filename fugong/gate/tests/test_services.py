@@ -359,20 +359,23 @@ def test_a_worker_who_left_is_not_registered(park, gate, worker):
     assert result.check.reasons == [rules.NO_REGISTRATION]
 
 
-def test_the_workers_own_enterprise_follows_an_event_at_another_gate(park, gate, worker, token):
-    """The event of a worker who has since moved to ``b`` stays ``a``'s gate's, and ``b`` follows."""
+def test_an_event_stays_with_the_enterprise_of_the_check_after_a_move(park, gate, worker, token):
+    """The event of a worker who has since moved to ``b`` stays ``a``'s: ``a`` and the command
+    post follow it; ``b``, the new employer, does not see the old employment's event."""
     record(gate, check(pass_token=token, spo2=90))
     event = AbnormalEvent.objects.get()
     assert event.enterprise == park.a
-    worker_move(actor=park.other_officer, worker=worker, enterprise=park.b)
-    services.abnormal_event_step(
-        actor=park.other_officer, event=event, action="note", note="已联系家属"
-    )
+    worker_move(actor=park.command, worker=worker, enterprise=park.b)
     services.abnormal_event_step(actor=park.officer, event=event, action="note", note="已送观察室")
-    services.abnormal_event_step(
-        actor=park.other_liaison, event=event, action="note", note="已知悉"
-    )
-    assert event.steps.count() == 3
+    services.abnormal_event_step(actor=park.command, event=event, action="note", note="已知悉")
+    before = database_counts()
+    for role in ("other_officer", "other_liaison"):
+        with pytest.raises(NotFoundError):
+            services.abnormal_event_step(
+                actor=park.users()[role], event=event, action="note", note="已联系家属"
+            )
+    assert_nothing_written(before)
+    assert event.steps.count() == 2
     with pytest.raises(PermissionDeniedError):
         services.abnormal_event_step(
             actor=park.users()["district"], event=event, action="note", note="x"
@@ -558,7 +561,7 @@ def test_another_enterprises_worker_is_nobody_at_the_gate(park, gate, stranger, 
 
 def test_a_worker_who_moved_away_is_no_longer_the_old_gates(park, gate, worker, token):
     """The worker's current enterprise counts, not the one they had when their pass was made."""
-    worker_move(actor=park.other_officer, worker=worker, enterprise=park.b)
+    worker_move(actor=park.command, worker=worker, enterprise=park.b)
     results = record(gate, check(pass_token=token), check(worker_id=worker.pk))
     assert [(result.check.reasons, result.check.worker) for result in results] == [
         ([rules.PASS_UNKNOWN], None),  # not "revoked": that is for the new employer's gates
@@ -566,9 +569,10 @@ def test_a_worker_who_moved_away_is_no_longer_the_old_gates(park, gate, worker, 
     ]
     new_gate = make_gate(park.b, name="乙门")
     moved = record(new_gate, check(pass_token=token), check(worker_id=worker.pk))
+    # The move started a clean employment: not cleared until the new employer screens them.
     assert [(result.check.reasons, result.check.worker) for result in moved] == [
         ([rules.PASS_REVOKED], worker),
-        ([], worker),
+        ([rules.NOT_CLEARED], worker),
     ]
     assert moved[1].check.worker_enterprise == park.b
 

@@ -35,14 +35,18 @@ from .common import APPLICATION_TARGET, WAITING_LABELS, WAITING_STEPS, _raw_rows
 
 
 def _event_scope(actor) -> QuerySet[AbnormalEvent]:
-    """The events in the caller's scope: the gate's enterprise or the worker's (as on the event
-    pages); the command post sees them all, visitors' at park gates included."""
+    """The events in the caller's scope: the gate's enterprise or the worker's when the check was
+    made (as on the event pages); the command post sees them all, visitors' at park gates
+    included."""
     events = AbnormalEvent.objects.all()
     if actor.role == Role.COMMAND:
         return events
     return events.filter(
         (Q(enterprise__isnull=False) & enterprise_scope_q(actor, "enterprise"))
-        | (Q(worker__enterprise__isnull=False) & enterprise_scope_q(actor, "worker__enterprise"))
+        | (
+            Q(gate_check__worker_enterprise__isnull=False)
+            & enterprise_scope_q(actor, "gate_check__worker_enterprise")
+        )
     )
 
 

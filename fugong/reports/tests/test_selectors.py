@@ -338,3 +338,22 @@ def test_overdue_rectifications_and_unacknowledged_notices_as_of_each_day(park, 
         ), offset
     liaison = selectors.daily_figures(actor=park.other_liaison, day=day(-4))
     assert (liaison.overdue_rectifications, liaison.unacknowledged_notices) == (0, 1)
+
+
+def test_a_new_employer_does_not_count_the_events_of_an_earlier_employment(park):
+    from fugong.gate import services as gate_services
+    from fugong.gate.tests.factories import check, make_gate
+    from fugong.workforce.services import pass_issue, pass_token, worker_move
+    from fugong.workforce.tests.factories import make_worker, resident_id
+
+    worker = make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=95)
+    )
+    token = pass_token(pass_issue(actor=park.officer, worker=worker))
+    gate_services.gate_checks_record(
+        gate=make_gate(park.a), items=[check(pass_token=token, spo2=85)]
+    )
+    worker_move(actor=park.command, worker=worker, enterprise=park.b)
+    today = timezone.localdate()
+    assert selectors.abnormal_events(actor=park.officer, day=today).count() == 1
+    assert selectors.abnormal_events(actor=park.other_officer, day=today).count() == 0

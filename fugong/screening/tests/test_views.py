@@ -87,3 +87,38 @@ def test_officers_do_not_see_other_enterprises_imports(client, park):
     assert client.get(reverse("screening:run", args=[run.pk])).status_code == 404
     client.force_login(park.other_officer)
     assert client.get(reverse("screening:run", args=[run.pk])).status_code == 200
+
+
+def test_a_moved_workers_old_rescreenings_stay_with_the_old_enterprise(client, park):
+    from datetime import timedelta
+
+    from fugong.workforce import services
+    from fugong.workforce.tests.factories import make_worker, resident_id
+
+    worker = make_worker(
+        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=31)
+    )
+    services.worker_update(
+        actor=park.other_officer,
+        worker=worker,
+        contact_on=timezone.localdate() - timedelta(days=2),
+    )
+    at_b = ScreeningRun.objects.get()
+    services.worker_move(actor=park.command, worker=worker, enterprise=park.a)
+    move = ScreeningRun.objects.exclude(pk=at_b.pk).get()
+    assert move.changes.get().old_clearance == "observation"  # b's clearance, recorded…
+    services.worker_update(actor=park.officer, worker=worker, holiday_location_code="430603")
+    at_a = ScreeningRun.objects.exclude(pk__in=[at_b.pk, move.pk]).get()
+    client.force_login(park.officer)
+    runs = list(client.get(reverse("screening:runs")).context["page"])
+    assert at_a in runs and at_b not in runs and move not in runs  # …but not shown to a
+    for hidden in (at_b, move):
+        assert client.get(reverse("screening:run", args=[hidden.pk])).status_code == 404
+    changes = client.get(reverse("screening:run", args=[at_a.pk])).context["page"]
+    assert [change.enterprise for change in changes] == [park.a]
+    client.force_login(park.other_officer)
+    runs = list(client.get(reverse("screening:runs")).context["page"])
+    assert at_b in runs and at_a not in runs and move not in runs
+    client.force_login(park.command)
+    runs = list(client.get(reverse("screening:runs")).context["page"])
+    assert {at_a, at_b, move} <= set(runs)

@@ -186,3 +186,121 @@ def test_a_post_to_an_unknown_path_is_json(client, park):
     strict.force_login(park.officer)
     response = strict.post("/api/v1/nowhere", {}, content_type="application/json")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+# ----- moves ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def theirs(park):
+    """A worker of enterprise b, with data the b's officer collected."""
+    return make_worker(
+        actor=park.other_officer,
+        enterprise=park.b,
+        full_name="王秘密",
+        document_number=resident_id(sequence=43),
+        phone="13900000043",
+        symptoms="咳嗽",
+    )
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_moving_a_worker_over_the_api_by_role(client, park, theirs, role):
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(
+        f"/api/v1/workers/{theirs.pk}/move",
+        {"enterprise_id": park.a.pk},
+        content_type="application/json",
+    )
+    if role == "command":
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["enterprise_id"] == park.a.pk
+        assert (body["phone_masked"], body["symptoms"], body["clearance"]) == (
+            "",
+            "",
+            "not_cleared",
+        )
+    else:
+        assert response.status_code == 403
+        assert_nothing_written(before)
+
+
+def test_moving_over_the_api_refusals(client, park, theirs):
+    client.force_login(park.command)
+    before = database_counts()
+    url = f"/api/v1/workers/{theirs.pk}/move"
+    same = client.post(url, {"enterprise_id": park.b.pk}, content_type="application/json")
+    assert same.status_code == 409
+    unknown = client.post(url, {"enterprise_id": 999999}, content_type="application/json")
+    assert unknown.status_code == 404
+    nobody = client.post(
+        "/api/v1/workers/999999/move", {"enterprise_id": park.a.pk}, content_type="application/json"
+    )
+    assert nobody.status_code == 404
+    assert_nothing_written(before)
+
+
+def test_registering_someone_on_another_roster_over_the_api(client, park, theirs):
+    client.force_login(park.officer)
+    before = database_counts()
+    response = client.post(
+        "/api/v1/workers",
+        {
+            "enterprise_id": park.a.pk,
+            "full_name": "接口工人",
+            "document_number": decrypt(theirs.document_cipher),
+            "residence_code": "430603",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "on_another_roster" and "document_number" in error["fields"]
+    for stored in ("王秘密", "乙企业", "139****0043", "咳嗽", theirs.document_masked):
+        assert stored not in response.content.decode()
+    assert_nothing_written(before)
+
+
+def test_importing_someone_on_another_roster_over_the_api(client, park, theirs):
+    from .test_imports import row
+
+    client.force_login(park.officer)
+    before = database_counts()
+    response = client.post(
+        f"/api/v1/enterprises/{park.a.pk}/roster",
+        {"file": upload([*good_rows(), row(decrypt(theirs.document_cipher))])},
+    )
+    assert response.status_code == 400
+    assert [(error["row"], error["column"]) for error in response.json()["report"]["errors"]] == [
+        (5, "证件号码")
+    ]
+    assert "王秘密" not in response.content.decode()
+    assert_nothing_written(before)
+
+
+def test_the_new_employer_reads_none_of_the_old_data_over_the_api(client, park, theirs):
+    services.worker_leave(actor=park.other_officer, worker=theirs)
+    client.force_login(park.officer)
+    created = client.post(
+        "/api/v1/workers",
+        {
+            "enterprise_id": park.a.pk,
+            "full_name": "王秘密",
+            "document_number": decrypt(theirs.document_cipher),
+            "residence_code": "430603",
+            "holiday_location_code": "430603",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["id"] == theirs.pk
+    detail = client.get(f"/api/v1/workers/{theirs.pk}").json()
+    assert (detail["phone_masked"], detail["symptoms"], detail["enterprise_id"]) == (
+        "",
+        "",
+        park.a.pk,
+    )
+    clearance = client.get(f"/api/v1/workers/{theirs.pk}/clearance").json()
+    assert clearance["clearance"] == "cleared" and clearance["reasons"] == []
+    assert client.post(f"/api/v1/workers/{theirs.pk}/reveal/phone").json() == {"value": ""}

@@ -118,14 +118,101 @@ def test_a_changed_row_updates_and_recomputes(park):
     assert ScreeningRun.objects.filter(trigger="import").order_by("id").last().changes.count() == 1
 
 
-def test_a_worker_on_another_roster_moves(park):
+def test_a_worker_on_another_roster_refuses_the_whole_import(park):
     number = resident_id(sequence=50)
+    worker_import(
+        actor=park.other_officer,
+        enterprise=park.b,
+        upload=upload([row(number, name="王秘密", phone="13900000050", symptoms="咳嗽")]),
+    )
+    theirs = Worker.objects.get()
+    rows = [*good_rows(), row(number)]  # rows 2-4, then the person on b's roster on row 5
+    for actor in (park.officer, park.command):
+        before = database_counts()
+        report = worker_import(actor=actor, enterprise=park.a, upload=upload(rows))
+        assert not report.ok and report.created == 0
+        assert [(error.row, error.column) for error in report.errors] == [(5, "证件号码")]
+        message = report.errors[0].message
+        assert "record that they have left" in message and "command post" in message
+        for stored in ("王秘密", "乙企业", "13900000050", "咳嗽", theirs.document_masked):
+            assert stored not in message
+        assert_nothing_written(before)
+    assert Worker.objects.get().enterprise == park.b
+
+
+def test_rows_on_another_roster_are_reported_with_the_other_bad_rows(park):
+    number = resident_id(sequence=51)
     worker_import(actor=park.other_officer, enterprise=park.b, upload=upload([row(number)]))
-    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload([row(number)]))
-    assert report.moved == 1
+    rows = [row(number), row(resident_id(sequence=52), phone="12345")]
+    before = database_counts()
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    assert [(error.row, error.column) for error in report.errors] == [
+        (2, "证件号码"),
+        (3, "手机号码"),
+    ]
+    assert_nothing_written(before)
+
+
+def test_finding_rows_on_another_roster_takes_no_query_per_row(park):
+    from django.test.utils import CaptureQueriesContext
+
+    elsewhere = [row(resident_id(sequence=200 + index)) for index in range(12)]
+    worker_import(actor=park.other_officer, enterprise=park.b, upload=upload(elsewhere))
+    counts = []
+    for rows in (elsewhere[:1], elsewhere):
+        with CaptureQueriesContext(connection) as queries:
+            report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+        assert report.bad_rows == len(rows)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_after_the_leave_an_import_takes_the_worker_on_again_clean(park):
+    from fugong.screening.engine import HOLD_WITHOUT_DETAIL
+    from fugong.workforce.services import worker_leave
+
+    number = resident_id(sequence=53)
+    recent = (timezone.localdate() - timedelta(days=2)).isoformat()
+    worker_import(
+        actor=park.other_officer,
+        enterprise=park.b,
+        upload=upload(
+            [
+                row(
+                    number,
+                    phone="13900000053",
+                    travel=f"长沙市 {recent}~{recent}",
+                    **{"宿舍": "9号楼101", "症状": "咳嗽", "接触病例日期": recent},
+                )
+            ]
+        ),
+    )
     worker = Worker.objects.get()
-    assert worker.enterprise == park.a
-    assert Employment.objects.filter(worker=worker).count() == 2
+    Worker.objects.filter(pk=worker.pk).update(medical_hold="2020-02-10 08:01 乙东门 38.4 °C")
+    worker_leave(actor=park.other_officer, worker=worker)
+    # a's file has neither a phone nor a travel column: nothing of b's is kept all the same.
+    header = [name for name in HEADER if name not in ("手机号码", "14天内途经地")]
+    values = dict(zip(HEADER, row(number, name="王新"), strict=True))
+    report = worker_import(
+        actor=park.officer,
+        enterprise=park.a,
+        upload=upload([[values[name] for name in header]], header=header),
+    )
+    assert report.ok and (report.created, report.moved) == (0, 1)
+    worker.refresh_from_db()
+    assert worker.enterprise == park.a and worker.full_name == "王新"
+    assert (worker.phone_cipher, worker.phone_masked, worker.dormitory_room) == ("", "", "")
+    assert (worker.symptoms, worker.contact_on) == ("", None)
+    assert not worker.travel.exists()
+    assert worker.medical_hold == HOLD_WITHOUT_DETAIL
+    assert worker.clearance == Clearance.NOT_CLEARED
+    assert worker.clearance_reasons == [{"code": "medical_hold", "detail": ""}]
+    assert (
+        Employment.objects.filter(worker=worker, ended_on__isnull=True).get().enterprise == park.a
+    )
+    # The import's change for this worker starts from b's clearance: recorded for no enterprise.
+    change = ScreeningRun.objects.filter(trigger="import").order_by("id").last().changes.get()
+    assert change.worker == worker and change.enterprise is None
 
 
 def test_every_bad_row_is_reported_and_nothing_written(park):

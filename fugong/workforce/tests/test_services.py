@@ -58,23 +58,6 @@ def test_the_same_person_twice_on_one_roster_is_a_conflict(park):
     assert_nothing_written(before)
 
 
-def test_a_person_moving_keeps_one_record_and_a_history(park):
-    number = resident_id(sequence=8)
-    first = make_worker(actor=park.officer, enterprise=park.a, document_number=number)
-    services.pass_issue(actor=park.officer, worker=first)
-    moved = make_worker(actor=park.other_officer, enterprise=park.b, document_number=number)
-    assert moved.pk == first.pk
-    assert moved.enterprise == park.b
-    assert list(
-        Employment.objects.filter(worker=moved).order_by("id").values_list("enterprise", "ended_on")
-    ) == [
-        (park.a.pk, timezone.localdate()),
-        (park.b.pk, None),
-    ]
-    assert not WorkerPass.objects.filter(worker=moved, revoked_at__isnull=True).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.WORKER_MOVED).count() == 1
-
-
 def test_officers_work_only_on_their_own_enterprise(park):
     with pytest.raises(NotFoundError):
         make_worker(actor=park.officer, enterprise=park.b)
@@ -199,22 +182,6 @@ def test_workers_scope_in_selectors(park):
     assert list(worker_list(actor=park.officer, number="139 0000 0002")) == [mine]
 
 
-def test_moving_keeps_the_data_given_with_the_move(park):
-    number = resident_id(sequence=77)
-    make_worker(actor=park.officer, enterprise=park.a, document_number=number, phone="13900000077")
-    moved = make_worker(
-        actor=park.other_officer,
-        enterprise=park.b,
-        document_number=number,
-        phone="13900000078",
-        travel=[("430104", None, None)],
-        department="码头作业队",
-    )
-    assert decrypt(moved.phone_cipher) == "13900000078"
-    assert list(moved.travel.values_list("division_code", flat=True)) == ["430104"]
-    assert moved.employments.get(ended_on__isnull=True).department == "码头作业队"
-
-
 def test_an_ended_observation_shows_as_cleared_before_the_next_rescreen(park):
     worker = make_worker(actor=park.officer, enterprise=park.a)
     Worker.objects.filter(pk=worker.pk).update(
@@ -222,3 +189,179 @@ def test_an_ended_observation_shows_as_cleared_before_the_next_rescreen(park):
     )
     worker.refresh_from_db()
     assert worker.clearance_today == Clearance.CLEARED
+
+
+# ----- moves: only through the old employer (a leave) or the command post --------------------
+
+
+def _worker_at_b_with_data(park, number):
+    """A worker of enterprise b with everything an employer collects, and a live pass."""
+    worker = make_worker(
+        actor=park.other_officer,
+        enterprise=park.b,
+        full_name="王秘密",
+        document_number=number,
+        phone="13900000077",
+        department="乙车间",
+        shift="夜班",
+        dormitory_room="9号楼101",
+        shuttle_route="7号线",
+        holiday_location_code="420100",
+        returned_on=timezone.localdate() - timedelta(days=3),
+        travel=[("430104", None, None)],
+        contact_on=timezone.localdate() - timedelta(days=2),
+        symptoms="咳嗽",
+        health_code="yellow",
+        health_code_on=timezone.localdate() - timedelta(days=1),
+    )
+    services.pass_issue(actor=park.other_officer, worker=worker)
+    return worker
+
+
+STORED = ("王秘密", "乙企业", "13900000077", "139****0077", "乙车间", "咳嗽")
+
+
+@pytest.mark.parametrize("role", ["officer", "command"])
+def test_registering_someone_on_another_roster_is_refused_naming_nothing_stored(park, role):
+    number = resident_id(sequence=70)
+    theirs = _worker_at_b_with_data(park, number)
+    before = database_counts()
+    with pytest.raises(ConflictError) as refused:
+        make_worker(actor=park.users()[role], enterprise=park.a, document_number=number)
+    error = refused.value
+    assert error.code == "on_another_roster" and error.status == 409
+    assert "record that they have left" in error.message and "command post" in error.message
+    shown = error.message + str(error.fields)
+    for stored in (*STORED, theirs.document_masked, str(theirs.pk)):
+        assert stored not in shown
+    assert list(error.fields) == ["document_number"]
+    assert_nothing_written(before)
+    theirs.refresh_from_db()
+    assert theirs.enterprise == park.b and theirs.passes.filter(revoked_at__isnull=True).exists()
+
+
+def test_after_the_leave_the_new_employer_registers_the_worker_and_starts_clean(park):
+    number = resident_id(sequence=71)
+    first = _worker_at_b_with_data(park, number)
+    services.worker_leave(actor=park.other_officer, worker=first)
+    rehired = make_worker(
+        actor=park.officer,
+        enterprise=park.a,
+        full_name="王秘密",
+        document_number=number,
+        phone="",
+        department="甲车间",
+    )
+    assert rehired.pk == first.pk and rehired.enterprise == park.a
+    assert list(
+        Employment.objects.filter(worker=rehired)
+        .order_by("id")
+        .values_list("enterprise", "ended_on", "department")
+    ) == [(park.b.pk, timezone.localdate(), "乙车间"), (park.a.pk, None, "甲车间")]
+    # Nothing of b's employment is kept; what a gave is set; the clearance is recomputed.
+    assert (rehired.phone_cipher, rehired.phone_masked, rehired.phone_digest) == ("", "", "")
+    assert (rehired.shift, rehired.dormitory_room, rehired.shuttle_route) == ("", "", "")
+    assert rehired.department == "甲车间" and rehired.holiday_location_code == "430603"
+    assert (rehired.symptoms, rehired.health_code) == ("", "")
+    assert (rehired.returned_on, rehired.contact_on, rehired.health_code_on) == (None, None, None)
+    assert not rehired.travel.exists()
+    assert rehired.clearance == Clearance.CLEARED and rehired.clearance_reasons == []
+    assert not rehired.passes.filter(revoked_at__isnull=True).exists()
+    trail = AuditEvent.objects.filter(target_id=str(rehired.pk)).order_by("id")
+    assert [(event.action, event.enterprise_id) for event in trail][-2:] == [
+        (AuditAction.WORKER_LEFT, park.b.pk),
+        (AuditAction.WORKER_REHIRED, park.a.pk),
+    ]
+
+
+def test_the_command_post_moves_a_worker_who_starts_clean(park):
+    number = resident_id(sequence=72)
+    worker = _worker_at_b_with_data(park, number)
+    moved = services.worker_move(actor=park.command, worker=worker, enterprise=park.a)
+    assert moved.pk == worker.pk and moved.enterprise == park.a
+    assert list(
+        Employment.objects.filter(worker=moved).order_by("id").values_list("enterprise", "ended_on")
+    ) == [(park.b.pk, timezone.localdate()), (park.a.pk, None)]
+    assert moved.passes.get().revoke_reason == "moved to another enterprise"
+    assert (moved.phone_masked, moved.department, moved.symptoms, moved.health_code) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert moved.contact_on is None and not moved.travel.exists()
+    assert moved.full_name == "王秘密" and moved.residence_code == "430603"
+    # The new employer has not screened them yet.
+    assert moved.clearance == Clearance.NOT_CLEARED
+    assert [reason["code"] for reason in moved.clearance_reasons] == ["missing_holiday_location"]
+    rows = AuditEvent.objects.filter(target_id=str(moved.pk), action__startswith="worker.moved")
+    assert sorted((event.action, event.enterprise_id) for event in rows) == [
+        (AuditAction.WORKER_MOVED, park.b.pk),
+        (AuditAction.WORKER_MOVED_IN, park.a.pk),
+    ]
+    for event in rows:
+        assert event.actor == park.command and event.summary == "王秘密"
+        assert event.data == {"from_enterprise": park.b.pk, "to_enterprise": park.a.pk}
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["liaison", "other_liaison", "inspector", "officer", "other_officer", "gate", "district"],
+)
+def test_only_the_command_post_moves_workers(park, role):
+    worker = _worker_at_b_with_data(park, resident_id(sequence=73))
+    before = database_counts()
+    with pytest.raises(PermissionDeniedError):
+        services.worker_move(actor=park.users()[role], worker=worker, enterprise=park.a)
+    assert_nothing_written(before)
+
+
+def test_moving_to_the_same_enterprise_is_a_conflict(park):
+    worker = _worker_at_b_with_data(park, resident_id(sequence=74))
+    before = database_counts()
+    with pytest.raises(ConflictError):
+        services.worker_move(actor=park.command, worker=worker, enterprise=park.b)
+    assert_nothing_written(before)
+
+
+def test_a_medical_hold_survives_a_move_without_its_details(park):
+    from decimal import Decimal
+
+    from fugong.gate import services as gate_services
+    from fugong.gate.models import AbnormalEvent
+    from fugong.gate.tests.factories import check, make_gate
+    from fugong.screening.display import reasons_text
+
+    worker = make_worker(
+        actor=park.other_officer, enterprise=park.b, document_number=resident_id(sequence=75)
+    )
+    token = services.pass_token(services.pass_issue(actor=park.other_officer, worker=worker))
+    gate = make_gate(park.b, name="乙东门")
+    gate_services.gate_checks_record(
+        gate=gate,
+        items=[
+            check(
+                pass_token=token,
+                temperature=Decimal("38.6"),
+                temperature_recheck=Decimal("38.4"),
+                recheck_method="axillary",
+            )
+        ],
+    )
+    worker.refresh_from_db()
+    assert "38.4" in worker.medical_hold
+    moved = services.worker_move(actor=park.command, worker=worker, enterprise=park.a)
+    assert moved.clearance == Clearance.NOT_CLEARED and moved.medical_hold
+    shown = " ".join(reasons_text(moved.clearance_reasons)) + moved.medical_hold
+    assert "Held after an abnormal gate check." in shown
+    assert "38.4" not in shown and "乙东门" not in shown
+    # The enterprise where it happened releases the person: the hold is lifted.
+    gate_services.abnormal_event_step(
+        actor=park.other_officer,
+        event=AbnormalEvent.objects.get(),
+        action="release",
+        temperature=Decimal("36.8"),
+    )
+    moved.refresh_from_db()
+    assert moved.medical_hold == ""
+    assert "medical_hold" not in [reason["code"] for reason in moved.clearance_reasons]

@@ -238,3 +238,178 @@ def test_badge_sheet(client, park, worker):
     assert response.content.decode().count("<svg") == 2
     client.force_login(park.liaison)
     assert client.get(reverse("workforce:badges") + f"?enterprise={park.a.pk}").status_code == 403
+
+
+# ----- moves ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def theirs(park):
+    """A worker of enterprise b with data b's officer collected, and a clearance history."""
+    worker = make_worker(
+        actor=park.other_officer,
+        enterprise=park.b,
+        full_name="王秘密",
+        document_number=resident_id(sequence=13),
+        phone="13900000013",
+        dormitory_room="9号楼101",
+        travel=[("430104", None, None)],
+    )
+    return services.worker_update(actor=park.other_officer, worker=worker, symptoms="咳嗽")
+
+
+STORED_AT_B = ("乙企业", "139****0013", "9号楼101", "咳嗽", "岳麓区")
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_the_move_page_by_role(client, park, theirs, role):
+    client.force_login(park.users()[role])
+    url = reverse("workforce:move", args=[theirs.pk])
+    before = database_counts()
+    shown = client.get(url)
+    moved = client.post(url, {"enterprise": park.a.pk})
+    if role == "command":
+        assert shown.status_code == 200
+        assert park.b not in shown.context["form"].fields["enterprise"].queryset
+        assert moved.status_code == 302, moved.content[:300]
+        assert Worker.objects.get(pk=theirs.pk).enterprise == park.a
+    else:
+        assert (shown.status_code, moved.status_code) == (403, 403)
+        assert_nothing_written(before)
+
+
+def test_the_worker_page_offers_the_move_to_the_command_post_only(client, park, theirs):
+    client.force_login(park.command)
+    assert b'id="move-link"' in client.get(reverse("workforce:detail", args=[theirs.pk])).content
+    client.force_login(park.other_officer)
+    page = client.get(reverse("workforce:detail", args=[theirs.pk]))
+    assert page.status_code == 200 and b'id="move-link"' not in page.content
+
+
+def test_the_move_page_refuses_the_current_enterprise(client, park, theirs):
+    client.force_login(park.command)
+    before = database_counts()
+    response = client.post(reverse("workforce:move", args=[theirs.pk]), {"enterprise": park.b.pk})
+    assert response.status_code == 400 and "enterprise" in response.context["form"].errors
+    assert_nothing_written(before)
+
+
+def test_registering_someone_on_another_roster_through_the_page(client, park, theirs):
+    client.force_login(park.officer)
+    before = database_counts()
+    response = client.post(
+        reverse("workforce:create"),
+        {
+            "full_name": "赵六",
+            "document_type": "resident_id",
+            "document_number": decrypt(theirs.document_cipher),
+            "residence_code": "430603",
+        },
+    )
+    assert response.status_code == 409
+    errors = response.context["form"].errors["document_number"]
+    assert "command post" in errors[0]
+    content = response.content.decode()
+    # (Not the places: the form lists every district.)
+    for stored in ("王秘密", *STORED_AT_B[:-1], theirs.document_masked):
+        assert stored not in content
+    assert_nothing_written(before)
+
+
+def test_importing_someone_on_another_roster_through_the_page(client, park, theirs):
+    from .test_imports import row
+
+    client.force_login(park.officer)
+    before = database_counts()
+    response = client.post(
+        reverse("workforce:import"),
+        {"enterprise": park.a.pk, "file": upload([row(decrypt(theirs.document_cipher))])},
+    )
+    assert response.status_code == 400
+    assert [error.row for error in response.context["report"].errors] == [2]
+    assert "王秘密" not in response.content.decode()
+    assert_nothing_written(before)
+
+
+@pytest.mark.parametrize("path", ["leave", "move"])
+def test_the_new_employer_sees_nothing_of_the_old_employment(client, park, theirs, path):
+    if path == "leave":
+        client.force_login(park.other_officer)
+        client.post(reverse("workforce:leave", args=[theirs.pk]))
+        client.force_login(park.officer)
+        response = client.post(
+            reverse("workforce:create"),
+            {
+                "full_name": "王秘密",
+                "document_type": "resident_id",
+                "document_number": decrypt(theirs.document_cipher),
+                "residence_code": "430603",
+            },
+        )
+        assert response.status_code == 302, response.content[:500]
+    else:
+        client.force_login(park.command)
+        client.post(reverse("workforce:move", args=[theirs.pk]), {"enterprise": park.a.pk})
+    client.force_login(park.officer)
+    page = client.get(reverse("workforce:detail", args=[theirs.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    for stored in STORED_AT_B:
+        assert stored not in content
+    assert list(page.context["history"]) == []
+    assert [e.enterprise for e in page.context["employments"]] == [park.a]
+    # The command post still sees the whole history.
+    client.force_login(park.command)
+    page = client.get(reverse("workforce:detail", args=[theirs.pk]))
+    assert {e.enterprise for e in page.context["employments"]} == {park.a, park.b}
+    assert len(page.context["history"]) >= 1
+
+
+def _third_enterprise():
+    from fugong.accounts.tests.factories import UserFactory
+    from fugong.core.roles import Role
+    from fugong.enterprises.tests.factories import EnterpriseFactory
+
+    c = EnterpriseFactory(name="丙企业有限公司")
+    return c, UserFactory(username="officer3", role=Role.ENTERPRISE_OFFICER, enterprise=c)
+
+
+def _timeline_actions(client, enterprise) -> list[str]:
+    response = client.get(reverse("enterprises:detail", args=[enterprise.pk]))
+    assert response.status_code == 200
+    return [event.action for event in response.context["timeline"]]
+
+
+@pytest.mark.parametrize("path", ["leave", "move"])
+def test_both_enterprises_trails_record_it_and_a_third_does_not(client, park, theirs, path):
+    c, third_officer = _third_enterprise()
+    if path == "leave":
+        services.worker_leave(actor=park.other_officer, worker=theirs)
+        make_worker(
+            actor=park.officer, enterprise=park.a, document_number=decrypt(theirs.document_cipher)
+        )
+        old_side, new_side = AuditAction.WORKER_LEFT, AuditAction.WORKER_REHIRED
+    else:
+        services.worker_move(actor=park.command, worker=theirs, enterprise=park.a)
+        old_side, new_side = AuditAction.WORKER_MOVED, AuditAction.WORKER_MOVED_IN
+    # Each officer in the timeline of their enterprise's page.
+    client.force_login(park.other_officer)
+    assert old_side in _timeline_actions(client, park.b)
+    assert new_side not in _timeline_actions(client, park.b)
+    client.force_login(park.officer)
+    assert new_side in _timeline_actions(client, park.a)
+    assert old_side not in _timeline_actions(client, park.a)
+    client.force_login(third_officer)
+    assert not {old_side, new_side} & set(_timeline_actions(client, c))
+    for other in (park.a, park.b):
+        assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
+    # Inspectors see the enterprises' timelines but not their workers.
+    client.force_login(park.inspector)
+    assert not {old_side, new_side} & set(_timeline_actions(client, park.a))
+    # The command post's audit trail, one enterprise at a time.
+    client.force_login(park.command)
+    for enterprise, expected in ((park.b, old_side), (park.a, new_side), (c, None)):
+        response = client.get(reverse("audit:event_list"), {"enterprise": enterprise.pk})
+        actions = {event.action for event in response.context["page"]}
+        worker_rows = actions & {old_side, new_side}
+        assert worker_rows == ({expected} if expected else set())

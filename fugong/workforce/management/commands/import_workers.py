@@ -55,7 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{report.total} rows: {report.created} created, {report.updated} updated, "
-                f"{report.moved} moved, {report.unchanged} unchanged; "
+                f"{report.moved} taken on again, {report.unchanged} unchanged; "
                 f"{report.clearance_changed} clearances changed."
             )
         )
