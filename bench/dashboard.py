@@ -196,9 +196,8 @@ def main() -> None:
     from fugong.accounts.models import User
     from fugong.core.roles import Role
     from fugong.enterprises.models import Enterprise
-    from fugong.gate.models import GateCheck
+    from fugong.gate.models import Attendance, GateCheck
     from fugong.reports import exports, selectors
-    from fugong.reports.models import Attendance
     from fugong.workforce.models import Worker
 
     settings.DEBUG = False  # no query log kept per request, as in production

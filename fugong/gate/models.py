@@ -352,3 +352,56 @@ class EventStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.action}"
+
+
+# ----- workers on duty ---------------------------------------------------------------------------
+# Summaries of GateCheck kept in the transaction that stores the checks (gate.attendance), so that
+# the dashboard reads a few thousand rows a day instead of half a million checks. They belong to
+# the gate because the gate's write transaction is the only one that writes them.
+
+
+class Attendance(models.Model):
+    """A worker admitted through a gate on a day, counted for their own enterprise then."""
+
+    day = models.DateField(_("date"))
+    worker = models.ForeignKey(
+        "workforce.Worker", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        # The table keeps the name it had when the reports app owned it (see the migrations).
+        db_table = "reports_attendance"
+        verbose_name = _("worker on duty")
+        verbose_name_plural = _("workers on duty")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "worker"], name="attendance_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["day", "enterprise"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.worker_id}"
+
+
+class AttendanceCount(models.Model):
+    """How many workers of an enterprise were admitted through a gate on a day."""
+
+    day = models.DateField(_("date"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    workers = models.PositiveIntegerField(_("workers on duty"), default=0)
+
+    class Meta:
+        db_table = "reports_attendancecount"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "enterprise"], name="attendance_count_one_per_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.enterprise_id}: {self.workers}"

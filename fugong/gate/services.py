@@ -38,7 +38,7 @@ from fugong.core.privacy import mask_phone
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
-from fugong.reports.attendance import attendance_add
+from fugong.gate.attendance import attendance_add
 from fugong.screening.engine import areas_in_force, policy_on, rescreen
 from fugong.screening.models import ScreeningRun
 from fugong.workforce.models import Worker

@@ -1,11 +1,5 @@
-"""What the dashboard counts from: workers on duty per day, kept as admissions arrive, and the
-headcounts enterprises without gate records declare.
-
-``Attendance`` and ``AttendanceCount`` are summaries of ``gate.GateCheck``: one row per worker
-admitted on a day, and their number per enterprise and day. ``attendance.attendance_add``
-keeps them up to date in the transaction that stores the checks; ``attendance_rebuild``
-recomputes them from the checks, and the tests prove the two always agree.
-"""
+"""The headcounts enterprises without gate records declare. (The workers on duty the dashboard
+counts are kept by the gate, in the transaction that stores the checks: ``gate.Attendance``.)"""
 
 from __future__ import annotations
 
@@ -15,50 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.models import BaseModel
-
-
-class Attendance(models.Model):
-    """A worker admitted through a gate on a day, counted for their own enterprise then."""
-
-    day = models.DateField(_("date"))
-    worker = models.ForeignKey(
-        "workforce.Worker", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-
-    class Meta:
-        verbose_name = _("worker on duty")
-        verbose_name_plural = _("workers on duty")
-        constraints = [
-            models.UniqueConstraint(fields=["day", "worker"], name="attendance_one_per_day"),
-        ]
-        indexes = [models.Index(fields=["day", "enterprise"])]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.worker_id}"
-
-
-class AttendanceCount(models.Model):
-    """How many workers of an enterprise were admitted through a gate on a day."""
-
-    day = models.DateField(_("date"))
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    workers = models.PositiveIntegerField(_("workers on duty"), default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "enterprise"], name="attendance_count_one_per_day"
-            ),
-        ]
-        indexes = [models.Index(fields=["enterprise", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.enterprise_id}: {self.workers}"
 
 
 class HeadcountDeclaration(BaseModel):

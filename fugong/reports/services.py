@@ -14,8 +14,9 @@ from fugong.core.errors import ApplicationError, NotFoundError, full_clean_or_ra
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
+from fugong.gate.models import AttendanceCount
 
-from .models import AttendanceCount, HeadcountDeclaration
+from .models import HeadcountDeclaration
 
 
 @transaction.atomic

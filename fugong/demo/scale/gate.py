@@ -344,6 +344,6 @@ class GatePhases(GeneratorBase):
     # ----- attendance and statistics -------------------------------------------------------
 
     def attendance(self) -> None:
-        from fugong.reports.attendance import attendance_rebuild
+        from fugong.gate.attendance import attendance_rebuild
 
         self._count("attendance rows", attendance_rebuild(self.first_day, self.today))

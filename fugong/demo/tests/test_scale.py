@@ -14,9 +14,9 @@ from fugong.accounts.models import User
 from fugong.audit.models import AuditEvent
 from fugong.core.roles import Role
 from fugong.enterprises.models import Enterprise
+from fugong.gate.attendance import attendance_from_checks, attendance_stored
 from fugong.gate.models import AbnormalEvent, GateCheck
 from fugong.reports import selectors
-from fugong.reports.attendance import attendance_from_checks, attendance_stored
 from fugong.reports.exports import daily_report_text
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication
 from fugong.workforce.models import Worker

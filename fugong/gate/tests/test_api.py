@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 from fugong.gate import offline, rules, services
-from fugong.gate.models import AbnormalEvent, EventStep, Gate, GateCheck
-from fugong.reports.models import Attendance
+from fugong.gate.models import AbnormalEvent, Attendance, EventStep, Gate, GateCheck
 from fugong.workforce.models import Clearance, Worker
 from fugong.workforce.services import pass_issue, pass_revoke, pass_token
 from fugong.workforce.tests.factories import make_worker, resident_id

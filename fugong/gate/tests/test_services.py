@@ -8,8 +8,16 @@ from django.utils import timezone
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from fugong.core.testing import assert_nothing_written, database_counts
 from fugong.gate import offline, rules, services
-from fugong.gate.models import AbnormalEvent, EventOutcome, EventStatus, Gate, GateCheck, Visitor
-from fugong.reports.models import Attendance, AttendanceCount
+from fugong.gate.models import (
+    AbnormalEvent,
+    Attendance,
+    AttendanceCount,
+    EventOutcome,
+    EventStatus,
+    Gate,
+    GateCheck,
+    Visitor,
+)
 from fugong.reports.selectors import daily_figures
 from fugong.workforce.models import Clearance, Worker, WorkerPass
 from fugong.workforce.services import (

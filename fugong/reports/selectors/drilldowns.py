@@ -18,9 +18,10 @@ from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import EnterpriseKind
+from fugong.gate.models import Attendance
 from fugong.resumption.selectors import end_of_day
 
-from ..models import Attendance, HeadcountDeclaration
+from ..models import HeadcountDeclaration
 from .common import TREND_DAYS, _local_date_of, rate, records_begin
 from .figures import DailyFigures, EnterpriseDay, EnterpriseFacts, _attendance_counts, rounded
 from .records import _event_scope
@@ -210,23 +211,6 @@ def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
         "liaison_id",
         lambda liaison_id: names.get(liaison_id) or str(_("No liaison assigned")),
     )
-
-
-def attendance_check(*, day_from: date, day_to: date) -> dict:
-    """The kept counts against a recount from the gate checks (``manage.py attendance_rebuild
-    --check``)."""
-    from .attendance import attendance_from_checks, attendance_stored
-
-    kept = attendance_stored(day_from, day_to)
-    recount = attendance_from_checks(day_from, day_to)
-    return {
-        "equal": kept == recount,
-        "differences": sorted(
-            (key, kept.get(key, 0), recount.get(key, 0))
-            for key in set(kept) | set(recount)
-            if kept.get(key, 0) != recount.get(key, 0)
-        ),
-    }
 
 
 def declaration_list(*, actor) -> QuerySet[HeadcountDeclaration]:

@@ -16,11 +16,11 @@ from django.utils import timezone
 from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.core.roles import Role
 from fugong.enterprises.models import EnterpriseKind
-from fugong.gate.models import EventOutcome, GateCheck, Verdict
+from fugong.gate.models import Attendance, AttendanceCount, EventOutcome, GateCheck, Verdict
 from fugong.inspections.selectors import findings_overdue
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
 
-from ..models import Attendance, AttendanceCount, HeadcountDeclaration
+from ..models import HeadcountDeclaration
 from .common import _as_date, _local_date_of, _raw_rows, rate, report_scope
 from .records import (
     _events_by_enterprise,

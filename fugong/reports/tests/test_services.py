@@ -15,13 +15,14 @@ from fugong.core.errors import ApplicationError, NotFoundError, PermissionDenied
 from fugong.core.testing import assert_nothing_written, database_counts
 from fugong.enterprises.models import Enterprise
 from fugong.gate import services as gate_services
-from fugong.gate.tests.factories import check, make_gate
-from fugong.reports.attendance import (
+from fugong.gate.attendance import (
     attendance_from_checks,
     attendance_rebuild,
     attendance_stored,
 )
-from fugong.reports.models import Attendance, HeadcountDeclaration
+from fugong.gate.models import Attendance
+from fugong.gate.tests.factories import check, make_gate
+from fugong.reports.models import HeadcountDeclaration
 from fugong.reports.services import headcount_declare
 from fugong.workforce.services import worker_leave, worker_register
 from fugong.workforce.tests.factories import make_worker, resident_id

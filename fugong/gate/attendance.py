@@ -142,3 +142,18 @@ def attendance_rebuild(day_from: date, day_to: date) -> int:
             [day_from, day_to],
         )
     return written
+
+
+def attendance_check(*, day_from: date, day_to: date) -> dict:
+    """The kept counts against a recount from the gate checks (``manage.py attendance_rebuild
+    --check``)."""
+    kept = attendance_stored(day_from, day_to)
+    recount = attendance_from_checks(day_from, day_to)
+    return {
+        "equal": kept == recount,
+        "differences": sorted(
+            (key, kept.get(key, 0), recount.get(key, 0))
+            for key in set(kept) | set(recount)
+            if kept.get(key, 0) != recount.get(key, 0)
+        ),
+    }

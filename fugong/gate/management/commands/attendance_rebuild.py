@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from fugong.reports.attendance import attendance_rebuild
-from fugong.reports.selectors import attendance_check
+from fugong.gate.attendance import attendance_check, attendance_rebuild
 
 
 class Command(BaseCommand):
