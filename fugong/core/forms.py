@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
 
+from .divisions import division_code_from_text
 from .errors import ApplicationError
 
 
@@ -51,3 +53,22 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None
                 placed = True
     if (not placed or error.fields.get("__all__")) and error.message not in form.non_field_errors():
         form.add_error(None, error.message)
+
+
+class DivisionField(forms.CharField):
+    """A division typed as a code or a name (云溪区, 湖北省武汉市); cleaned to the code."""
+
+    def __init__(self, *args, county_only: bool = False, **kwargs):
+        self.county_only = county_only
+        super().__init__(*args, max_length=40, **kwargs)
+
+    def clean(self, value):
+        from django.conf import settings
+
+        text = super().clean(value)
+        if not text:
+            return ""
+        code = division_code_from_text(text, prefer_prefix=settings.FUGONG_PARK_CITY_PREFIX)
+        if code is None:
+            raise forms.ValidationError(_("Unknown place: write its division code or full name."))
+        return code

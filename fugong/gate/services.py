@@ -39,8 +39,9 @@ from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 from fugong.gate.attendance import attendance_add
-from fugong.screening.engine import areas_in_force, policy_on, rescreen
+from fugong.screening.engine import areas_in_force, policy_on
 from fugong.screening.models import ScreeningRun
+from fugong.workforce.clearance import rescreen
 from fugong.workforce.models import Worker
 from fugong.workforce.personal import parse_document, parse_phone
 from fugong.workforce.services import PASS_PREFIX, PASS_SALT

@@ -1,9 +1,9 @@
 """Clearance: what a worker's data and the rules in force mean for coming back to work.
 
 ``assess`` is a pure function of a worker's facts, the policy and the risk areas, so it can be
-tested on its own. ``rescreen`` applies it to a set of workers chosen by a query (everyone in a
-new risk area, everyone when the policy changes, the workers of an import), writes only the
-clearances that changed in one set-based update, and records who changed in a ScreeningRun.
+tested on its own. Applying it to the workers themselves is the workforce's part
+(``fugong.workforce.clearance.rescreen``): screening sits below workforce and never reads a
+worker; a rule change asks for re-screening through ``fugong.screening.rescreening``.
 
 Outcomes, worst first:
 - not cleared: symptoms, a medical hold from the gate, or missing information (where the
@@ -17,17 +17,11 @@ An observation whose end has passed no longer counts.
 
 from __future__ import annotations
 
-import time as clock
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-
-from fugong.core.bulk import bulk_update_rows
 
 CLEARED = "cleared"
 OBSERVATION = "observation"
@@ -248,93 +242,3 @@ def facts_from_row(row: dict, travel: list[tuple]) -> Facts:
         medical_hold=row.get("medical_hold") or "",
         travel=tuple(travel),
     )
-
-
-def division_filter(prefix: str) -> Q:
-    """Workers who spent the holiday in, or passed through, divisions under ``prefix``."""
-    from fugong.workforce.models import TravelRecord
-
-    return Q(holiday_location_code__startswith=prefix) | Q(
-        Exists(TravelRecord.objects.filter(worker=OuterRef("pk"), division_code__startswith=prefix))
-    )
-
-
-@transaction.atomic
-def rescreen(
-    *,
-    workers_filter: Q,
-    trigger: str,
-    actor=None,
-    description: str = "",
-    today: date | None = None,
-    enterprise=None,
-):
-    """Recompute the clearance of the workers matching ``workers_filter``; returns the run."""
-    from fugong.workforce.models import TravelRecord, Worker
-
-    from .models import ClearanceChange, ScreeningRun
-
-    started = clock.perf_counter()
-    now = timezone.now()
-    today = today or timezone.localdate(now)
-    policy = policy_on(today)
-    areas = areas_in_force(today)
-    city_prefix = settings.FUGONG_PARK_CITY_PREFIX
-    selected = Worker.objects.filter(workers_filter)
-    rows = list(selected.values(*WORKER_FACT_FIELDS))
-    travel: dict[int, list[tuple]] = defaultdict(list)
-    if rows:
-        for worker_id, code, start, end in TravelRecord.objects.filter(
-            worker__in=selected.values("pk")
-        ).values_list("worker_id", "division_code", "from_date", "to_date"):
-            travel[worker_id].append((code, start, end))
-    updates = []
-    changes = []
-    for row in rows:
-        outcome = assess(
-            facts_from_row(row, travel[row["id"]]),
-            policy=policy,
-            areas=areas,
-            today=today,
-            city_prefix=city_prefix,
-        )
-        new = outcome.as_row()
-        old = (row["clearance"], row["observation_until"], row["clearance_reasons"])
-        if new != old:
-            updates.append((row["id"], *new, now))
-            if new[:2] != old[:2]:
-                changes.append((row, outcome))
-    run = ScreeningRun.objects.create(
-        trigger=trigger,
-        enterprise=enterprise,
-        description=description[:300],
-        created_at=now,
-        created_by=actor,
-        examined=len(rows),
-        changed=len(changes),
-    )
-    if updates:
-        bulk_update_rows(
-            Worker,
-            ["clearance", "observation_until", "clearance_reasons", "clearance_computed_at"],
-            updates,
-        )
-        ClearanceChange.objects.bulk_create(
-            (
-                ClearanceChange(
-                    run=run,
-                    worker_id=row["id"],
-                    enterprise_id=row["enterprise_id"],
-                    old_clearance=row["clearance"],
-                    old_until=row["observation_until"],
-                    new_clearance=outcome.clearance,
-                    new_until=outcome.until,
-                    reasons=list(outcome.reasons),
-                )
-                for row, outcome in changes
-            ),
-            batch_size=2000,
-        )
-    run.duration_ms = int((clock.perf_counter() - started) * 1000)
-    run.save(update_fields=["duration_ms"])
-    return run

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.forms import DateInput, Form
-from fugong.workforce.forms import DivisionField
+from fugong.core.forms import DateInput, DivisionField, Form
 
 from .models import RiskLevel
 

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +15,8 @@ from fugong.core.divisions import division_get
 from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
 from fugong.core.roles import Action, require
 
-from .engine import division_filter, rescreen
 from .models import RiskArea, RiskLevel, ScreeningPolicy, ScreeningRun
+from .rescreening import rescreen_workers
 
 
 def _check_area_fields(
@@ -71,8 +70,8 @@ def risk_area_add(
             "starts_on": starts_on.isoformat(),
         },
     )
-    run = rescreen(
-        workers_filter=division_filter(area.prefix),
+    run = rescreen_workers(
+        division_prefix=area.prefix,
         trigger=ScreeningRun.Trigger.RISK_AREA,
         actor=actor,
         description=f"{division_get(area.division_code).full_name} · {area.get_level_display()}",
@@ -100,8 +99,8 @@ def risk_area_update(
         summary=f"{area.division_code} {area.get_level_display()}",
         data={"level": level, "ends_on": ends_on.isoformat() if ends_on else None},
     )
-    run = rescreen(
-        workers_filter=division_filter(area.prefix),
+    run = rescreen_workers(
+        division_prefix=area.prefix,
         trigger=ScreeningRun.Trigger.RISK_AREA,
         actor=actor,
         description=f"{division_get(area.division_code).full_name} · {area.get_level_display()}",
@@ -152,8 +151,8 @@ def policy_add(*, actor, **fields) -> tuple[ScreeningPolicy, ScreeningRun | None
     )
     run = None
     if policy.effective_from <= timezone.localdate():
-        run = rescreen(
-            workers_filter=Q(),
+        run = rescreen_workers(
+            division_prefix=None,
             trigger=ScreeningRun.Trigger.POLICY,
             actor=actor,
             description=_("Policy from %(date)s") % {"date": policy.effective_from.isoformat()},
@@ -165,7 +164,7 @@ def rescreen_all(*, actor=None, trigger: str = ScreeningRun.Trigger.DAILY) -> Sc
     """Re-screen everyone: the daily run (``manage.py rescreen``), or on demand."""
     if actor is not None:
         require(actor, Action.SCREENING_MANAGE)
-    run = rescreen(workers_filter=Q(), trigger=trigger, actor=actor)
+    run = rescreen_workers(division_prefix=None, trigger=trigger, actor=actor)
     audit_event_record(
         actor=actor,
         action=AuditAction.RESCREENED,

@@ -5,30 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.divisions import county_choices, division_code_from_text
-from fugong.core.forms import DateInput, Form
+from fugong.core.divisions import county_choices
+from fugong.core.forms import DateInput, DivisionField, Form
 from fugong.enterprises.models import Enterprise
 
 from .models import Clearance, DocumentType, HealthCode
-
-
-class DivisionField(forms.CharField):
-    """A division typed as a code or a name (云溪区, 湖北省武汉市); cleaned to the code."""
-
-    def __init__(self, *args, county_only: bool = False, **kwargs):
-        self.county_only = county_only
-        super().__init__(*args, max_length=40, **kwargs)
-
-    def clean(self, value):
-        from django.conf import settings
-
-        text = super().clean(value)
-        if not text:
-            return ""
-        code = division_code_from_text(text, prefer_prefix=settings.FUGONG_PARK_CITY_PREFIX)
-        if code is None:
-            raise forms.ValidationError(_("Unknown place: write its division code or full name."))
-        return code
 
 
 class WorkerForm(Form):

@@ -31,10 +31,11 @@ from fugong.core.errors import (
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
-from fugong.screening.engine import HOLD_WITHOUT_DETAIL, assess_new, rescreen
+from fugong.screening.engine import HOLD_WITHOUT_DETAIL, assess_new
 from fugong.screening.models import ScreeningRun
 
 from . import reveals
+from .clearance import rescreen
 from .models import DocumentType, Employment, HealthCode, TravelRecord, Worker, WorkerPass
 from .personal import parse_document, parse_phone, stored_phone
 

@@ -51,13 +51,6 @@ def query_with(context, **changes) -> str:
     return params.urlencode()
 
 
-@register.filter
-def clearance_reasons(reasons) -> list[str]:
-    from fugong.screening.display import reasons_text
-
-    return reasons_text(reasons)
-
-
 @register.simple_tag
 def qr_svg(token: str, scale: int = 4) -> str:
     """An inline SVG QR code (segno) for a pass token."""

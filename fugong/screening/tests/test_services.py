@@ -1,13 +1,11 @@
 from datetime import timedelta
 
 import pytest
-from django.db.models import Q
 from django.utils import timezone
 
 from fugong.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from fugong.core.testing import assert_nothing_written, database_counts
 from fugong.screening import services
-from fugong.screening.engine import rescreen
 from fugong.workforce.models import Clearance, Worker
 from fugong.workforce.tests.factories import make_worker, resident_id
 
@@ -144,11 +142,3 @@ def test_only_the_command_post_edits_the_rules(park, role):
     with pytest.raises(PermissionDeniedError):
         services.policy_add(actor=park.users()[role], effective_from=timezone.localdate())
     assert_nothing_written(before)
-
-
-def test_rescreen_writes_only_what_changed(park, workers):
-    before = database_counts()
-    run = rescreen(workers_filter=Q(), trigger="daily")
-    assert (run.examined, run.changed) == (3, 0)
-    changed = {label for label, count in database_counts().items() if before[label] != count}
-    assert changed == {"screening.ScreeningRun"}
