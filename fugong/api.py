@@ -30,10 +30,10 @@ def health(request):
 
 from fugong.accounts.api import router as accounts_router  # noqa: E402
 from fugong.bulletins.api import router as bulletins_router  # noqa: E402
-from fugong.enterprises.api import router as enterprises_router  # noqa: E402
 from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
 from fugong.inspections.api import router as inspections_router  # noqa: E402
+from fugong.overview.api import router as enterprises_router  # noqa: E402
 from fugong.reports.api import router as reports_router  # noqa: E402
 from fugong.resumption.api import router as resumption_router  # noqa: E402
 from fugong.workforce.api import router as workforce_router  # noqa: E402

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 
 from .api import api
 from .core.api import unknown_endpoint
+from .enterprises.urls import urlpatterns as enterprise_pages
+from .overview.urls import enterprise_urlpatterns as enterprise_overview_pages
 from .workforce.urls import pass_urlpatterns
 
 urlpatterns = [
@@ -11,7 +13,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", unknown_endpoint),
     path("accounts/", include("fugong.accounts.urls")),
-    path("enterprises/", include("fugong.enterprises.urls")),
+    # One namespace for the enterprise pages of two apps: the list and the enterprise's page
+    # compose several domains (overview), registration, edits and import are the enterprises'.
+    path("enterprises/", include((enterprise_overview_pages + enterprise_pages, "enterprises"))),
     path("applications/", include("fugong.resumption.urls")),
     path("guide/", include("fugong.guide.urls")),
     path("workers/", include("fugong.workforce.urls")),

@@ -4,11 +4,11 @@ from . import views
 
 app_name = "enterprises"
 
+# The list and the enterprise's page are composed in fugong.overview (see fugong/urls.py).
+
 urlpatterns = [
-    path("", views.enterprise_list_view, name="list"),
     path("new/", views.enterprise_create_view, name="create"),
     path("import/", views.enterprise_import_view, name="import"),
     path("import/template.xlsx", views.enterprise_import_template_view, name="import_template"),
-    path("<int:enterprise_id>/", views.enterprise_detail_view, name="detail"),
     path("<int:enterprise_id>/edit/", views.enterprise_edit_view, name="edit"),
 ]

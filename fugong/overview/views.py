@@ -1,28 +1,41 @@
-"""The home page each role lands on: what needs the user's attention today, read from every
-domain the role may see."""
+"""The pages that read several domains: the home page each role lands on (what needs the user's
+attention today), the enterprise list with each enterprise's resumption status, and the
+enterprise's page (its status, application, suspensions, timeline, workers, inspections,
+bulletins and notices)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from fugong.audit.selectors import reveal_alert_list
+from fugong.bulletins.selectors import enterprise_bulletins, enterprise_notices
+from fugong.core.htmx import render_page_or_fragment
 from fugong.core.roles import Action, Role, user_can
-from fugong.enterprises.selectors import enterprise_list
+from fugong.enterprises.forms import EnterpriseFilterForm
+from fugong.enterprises.selectors import enterprise_get, enterprise_list
 from fugong.gate.selectors import operator_gate_today
 from fugong.handover.selectors import handover_list
+from fugong.inspections.selectors import enterprise_inspections, enterprise_open_findings
 from fugong.resumption.models import ApplicationStatus
 from fugong.resumption.selectors import (
+    STATUS_STYLE,
     EnterpriseStatus,
     application_counts,
+    application_for_enterprise,
     application_list,
+    enterprise_timeline,
+    open_suspension,
     status_counts,
+    suspension_list,
     with_status,
 )
+from fugong.workforce.selectors import worker_scope
 
 
 @login_required
@@ -62,3 +75,98 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.GATE_OPERATOR:
         context["operator_gate"], context["operator_gate_today"] = operator_gate_today(actor=user)
     return render(request, "overview/home.html", context)
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseFilterForm(request.GET or None, status_choices=EnterpriseStatus.choices)
+    filters = form.cleaned_data if form.is_valid() else {}
+    enterprises = enterprise_list(
+        actor=request.user,
+        query=(filters.get("q") or "").strip(),
+        kind=filters.get("kind") or "",
+        liaison_id=filters["liaison"].pk if filters.get("liaison") else None,
+    )
+    enterprises = with_status(enterprises)
+    if filters.get("status"):
+        enterprises = enterprises.filter(status=filters["status"])
+    page = Paginator(enterprises.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page_or_fragment(
+        request,
+        "overview/enterprise_list.html",
+        "overview/_enterprise_table.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "status_labels": dict(EnterpriseStatus.choices),
+            "status_style": STATUS_STYLE,
+            "can_manage": user_can(request.user, Action.ENTERPRISES_MANAGE),
+        },
+    )
+
+
+@login_required
+def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    enterprise = enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    enterprise = with_status(type(enterprise).objects.filter(pk=enterprise.pk)).get()
+    application = (
+        application_for_enterprise(actor=request.user, enterprise=enterprise)
+        if user_can(request.user, Action.APPLICATIONS_VIEW)
+        else None
+    )
+    return render(
+        request,
+        "overview/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "status_label": EnterpriseStatus(enterprise.status).label,
+            "status_style": STATUS_STYLE[enterprise.status],
+            "application": application,
+            "suspensions": suspension_list(enterprise),
+            "open_suspension": open_suspension(enterprise),
+            "timeline": enterprise_timeline(enterprise, actor=request.user)
+            if user_can(request.user, Action.APPLICATIONS_VIEW)
+            else [],
+            "can_manage": user_can(request.user, Action.ENTERPRISES_MANAGE),
+            "can_suspend": user_can(request.user, Action.ENTERPRISES_SUSPEND),
+            "can_audit": user_can(request.user, Action.AUDIT_VIEW),
+            "can_apply": user_can(request.user, Action.APPLICATIONS_APPLY),
+            "workforce": _workforce_summary(request.user, enterprise),
+            "supervision": _supervision_summary(request.user, enterprise),
+        },
+    )
+
+
+def _supervision_summary(user, enterprise) -> dict:
+    """The enterprise's inspections, open findings, bulletins and notices, as far as the user's
+    role shows them (each list is read through its own app's scoped selector)."""
+    summary: dict = {}
+    if user_can(user, Action.INSPECTIONS_VIEW):
+        summary["inspections"] = enterprise_inspections(actor=user, enterprise=enterprise)[:10]
+        summary["findings"] = enterprise_open_findings(actor=user, enterprise=enterprise)[:20]
+    if user_can(user, Action.BULLETINS_VIEW):
+        summary["bulletins"] = enterprise_bulletins(actor=user, enterprise=enterprise)[:10]
+    if user_can(user, Action.NOTICES_VIEW):
+        summary["notices"] = enterprise_notices(actor=user, enterprise=enterprise)[:20]
+    summary["today"] = timezone.localdate()
+    return summary
+
+
+def _workforce_summary(user, enterprise) -> dict | None:
+    """The enterprise's roster at a glance, with the links to work on it."""
+    if not user_can(user, Action.WORKERS_VIEW):
+        return None
+    workers = worker_scope(user).filter(enterprise=enterprise)
+    today = timezone.localdate()
+    return {
+        "total": workers.count(),
+        "observation": workers.filter(
+            clearance="observation", observation_until__gte=today
+        ).count(),
+        "not_cleared": workers.filter(clearance="not_cleared").count(),
+        "can_manage": user_can(user, Action.WORKERS_MANAGE),
+        "can_pass": user_can(user, Action.PASSES_MANAGE),
+    }

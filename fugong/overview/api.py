@@ -1,4 +1,8 @@
-"""API: enterprises — list, read, register, edit, import, suspend and reinstate."""
+"""API: enterprises — list, read, register, edit, import, suspend and reinstate.
+
+The enterprise resource carries its resumption status (derived where the applications live,
+fugong.resumption) and suspension is the resumption app's, so the resource is composed here,
+above both; the domain code is the enterprises' and the resumption's services and selectors."""
 
 from datetime import date, datetime
 
@@ -19,12 +23,11 @@ from fugong.core.api import (
 from fugong.core.errors import ApplicationError
 from fugong.core.privacy import mask_phone
 from fugong.core.roles import Action, Role, require
+from fugong.enterprises import selectors, services
+from fugong.enterprises.imports import enterprise_import
+from fugong.enterprises.models import Enterprise, EnterpriseKind
 from fugong.resumption import services as resumption_services
 from fugong.resumption.selectors import EnterpriseStatus, with_status
-
-from . import selectors, services
-from .imports import enterprise_import
-from .models import Enterprise, EnterpriseKind
 
 router = Router(tags=["enterprises"])
 

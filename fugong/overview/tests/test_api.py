@@ -2,9 +2,8 @@ import pytest
 
 from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 from fugong.enterprises.models import Enterprise
-
-from .factories import credit_code_for
-from .test_imports import good_rows, workbook_upload
+from fugong.enterprises.tests.factories import credit_code_for
+from fugong.enterprises.tests.test_imports import good_rows, workbook_upload
 
 pytestmark = pytest.mark.django_db
 ROLES = PARK_ROLES
