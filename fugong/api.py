@@ -2,7 +2,8 @@
 
 from ninja import NinjaAPI, Schema
 
-from fugong.core.api import ActiveSessionAuth, BearerTokenAuth, install_error_handlers
+from fugong.accounts.authentication import BearerTokenAuth
+from fugong.core.api import ActiveSessionAuth, install_error_handlers
 
 api = NinjaAPI(
     title="Fugong API",

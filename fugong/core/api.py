@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ApplicationError
@@ -52,21 +52,6 @@ ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
 ERROR_RESPONSES_BUT_400 = {
     status: schema for status, schema in ERROR_RESPONSES.items() if status != 400
 }
-
-
-class BearerTokenAuth(HttpBearer):
-    """``Authorization: Bearer fg_…``: an API token acting as its user."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        from fugong.accounts.services import api_token_resolve
-        from fugong.audit.context import note_api_token
-
-        api_token = api_token_resolve(token)
-        if api_token is None:
-            return None
-        request.user = api_token.user
-        note_api_token(api_token.pk)  # audit rows written by this request name the token
-        return api_token.user
 
 
 class ActiveSessionAuth(SessionAuth):
