@@ -93,3 +93,13 @@ def lookup_digest(kind: str, value: str) -> str:
 def new_key() -> str:
     """A fresh key, base64: what to put in the environment."""
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+def document_digest(document_type: str, number: str) -> str:
+    """The lookup digest of a person's document number (of its type)."""
+    return lookup_digest(f"document:{document_type}", number)
+
+
+def phone_digest(number: str) -> str:
+    """The lookup digest of a phone number."""
+    return lookup_digest("phone", number)

@@ -10,7 +10,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
-from fugong.core.crypto import encrypt, lookup_digest
+from fugong.core.crypto import document_digest, encrypt, phone_digest
 from fugong.core.divisions import all_divisions
 from fugong.core.identity import birth_date_of, parse_resident_id, validate_other_document
 from fugong.core.privacy import mask_identity_number, mask_phone
@@ -41,14 +41,6 @@ class Document:
             "birth_year": self.birth_date.year if self.birth_date else None,
             "sex": self.sex,
         }
-
-
-def document_digest(document_type: str, number: str) -> str:
-    return lookup_digest(f"document:{document_type}", number)
-
-
-def phone_digest(number: str) -> str:
-    return lookup_digest("phone", number)
 
 
 def parse_document(document_type: str, raw: object, *, today: date | None = None) -> Document:

@@ -5,15 +5,39 @@ To rotate the data key: put the new key first in FUGONG_DATA_KEYS (keep the old 
 restart, run this command, then remove the old key. To rotate the lookup key: set the new
 FUGONG_LOOKUP_KEY, run this command with ``--lookup`` straight away (searches by number miss
 until it has run), restart.
+
+Every model with encrypted numbers is rotated: those with the columns of a person's numbers
+(``document_type``, ``document_cipher``, ``document_digest``, ``phone_cipher``, and
+``phone_digest`` where numbers are searched by phone) — today the workers and the visitors
+registered at the gates. They are found through Django's app registry, so the command (in core)
+imports no app and a new app that keeps numbers the same way is rotated too.
 """
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fugong.core.bulk import bulk_update_rows
-from fugong.core.crypto import data_keys, decrypt, encrypt, key_id_of
-from fugong.workforce.models import Worker
-from fugong.workforce.personal import document_digest, phone_digest
+from fugong.core.crypto import (
+    data_keys,
+    decrypt,
+    document_digest,
+    encrypt,
+    key_id_of,
+    phone_digest,
+)
+
+PERSON_NUMBER_COLUMNS = {"document_type", "document_cipher", "document_digest", "phone_cipher"}
+
+
+def models_with_numbers() -> list:
+    """The models that keep a person's numbers encrypted, in a stable order."""
+    found = []
+    for model in apps.get_models():
+        names = {field.name for field in model._meta.concrete_fields}
+        if names >= PERSON_NUMBER_COLUMNS:
+            found.append(model)
+    return sorted(found, key=lambda model: model._meta.label)
 
 
 class Command(BaseCommand):
@@ -26,13 +50,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, lookup: bool = False, **options):
-        from fugong.gate.models import Visitor
-
-        workers = rotate(Worker, lookup=lookup, phone_digests=True)
-        # Visitors registered at the gates carry the same kinds of numbers.
-        visitors = rotate(Visitor, lookup=lookup, phone_digests=False)
         done = " and re-digested" if lookup else ""
-        self.stdout.write(f"{workers} workers and {visitors} visitors re-encrypted{done}.")
+        for model in models_with_numbers():
+            has_phone_digest = any(
+                field.name == "phone_digest" for field in model._meta.concrete_fields
+            )
+            count = rotate(model, lookup=lookup, phone_digests=has_phone_digest)
+            self.stdout.write(f"{model._meta.label}: {count} re-encrypted{done}.")
 
 
 def rotate(model, *, lookup: bool, phone_digests: bool) -> int:

@@ -10,8 +10,7 @@ from fugong.gate import services as gate_services
 from fugong.gate.models import Visitor
 from fugong.gate.tests.factories import check, make_gate
 from fugong.workforce.models import Worker
-
-from .factories import make_worker, resident_id
+from fugong.workforce.tests.factories import make_worker, resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,8 @@ def test_rotation_reaches_workers_and_visitors(park, keys):
     keys(f"new:{new},old:{old}")
     output = StringIO()
     call_command("rotate_data_keys", stdout=output)
-    assert "1 workers and 1 visitors" in output.getvalue()
+    assert "workforce.Worker: 1 re-encrypted" in output.getvalue()
+    assert "gate.Visitor: 1 re-encrypted" in output.getvalue()
     keys(f"new:{new}")  # the old key is gone: everything must still read
     worker = Worker.objects.get()
     stored = Visitor.objects.get()
