@@ -441,15 +441,15 @@ def test_a_check_stored_by_another_request_meanwhile_becomes_a_replay(
 ):
     """Judged outside the write transaction, a check can lose a race with its own repeat."""
     sent = check(pass_token=token)
-    original = services._judge
+    original = services.checks._judge
 
     def judge_then_race(*args, **kwargs):
         judged = original(*args, **kwargs)
-        monkeypatch.setattr(services, "_judge", original)
+        monkeypatch.setattr(services.checks, "_judge", original)
         services.gate_checks_record(gate=gate, items=[sent])  # the repeat gets in first
         return judged
 
-    monkeypatch.setattr(services, "_judge", judge_then_race)
+    monkeypatch.setattr(services.checks, "_judge", judge_then_race)
     (result,) = record(gate, sent)
     assert result.status == "replayed"
     assert GateCheck.objects.count() == 1
@@ -468,15 +468,15 @@ def test_a_visitor_registered_for_a_lost_race_is_not_kept(park, gate, monkeypatc
         contact_history="",
     )
     sent = check(visitor=visitor)
-    original = services._judge
+    original = services.checks._judge
 
     def judge_then_race(*args, **kwargs):
         judged = original(*args, **kwargs)
-        monkeypatch.setattr(services, "_judge", original)
+        monkeypatch.setattr(services.checks, "_judge", original)
         services.gate_checks_record(gate=gate, items=[sent])
         return judged
 
-    monkeypatch.setattr(services, "_judge", judge_then_race)
+    monkeypatch.setattr(services.checks, "_judge", judge_then_race)
     (result,) = record(gate, sent)
     assert result.status == "replayed"
     assert Visitor.objects.count() == 1 and GateCheck.objects.count() == 1

@@ -1,0 +1,150 @@
+"""Recording checks at the gate, one or a batch: the batch is judged first (``judging``), then
+the new checks are stored, the plain ones with one set-based insert and the abnormal ones with
+their events. A check that lost a race with its own repeat becomes a replay or a conflict.
+"""
+
+from __future__ import annotations
+
+import uuid
+from operator import attrgetter
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fugong.core.bulk import insert_rows_returning
+from fugong.core.errors import ApplicationError, ConflictError
+from fugong.gate.attendance import attendance_add
+
+from ..models import AbnormalEvent, Gate, GateCheck, Verdict, Visitor
+from .events import _raise_event
+from .inputs import MAX_BATCH, CheckInput, CheckResult
+from .judging import Pending, _judge, _replay_or_conflict
+
+
+def gate_checks_record(
+    *, gate: Gate, items: list[CheckInput], operator=None, device=None
+) -> list[CheckResult]:
+    """Record a batch of checks (a single check is a batch of one). Each item is accepted,
+    replayed or rejected on its own; nothing of a rejected item is written."""
+    if len(items) > MAX_BATCH:
+        raise ApplicationError(
+            _("At most %(count)s checks per batch.") % {"count": MAX_BATCH},
+            code="batch_too_large",
+            status=413,
+        )
+    if not gate.is_active:
+        raise ConflictError(_("This gate is not in use."))
+    # Judged outside the write transaction: on SQLite a write transaction holds the database's
+    # one write lock from its first statement, so the reads and the verdicts are done first and
+    # the lock is held only for the inserts.
+    results, pending = _judge(gate, items, operator, device)
+    if pending:
+        with transaction.atomic():
+            _store(gate, pending, results, operator)
+    replayed = [result for result in results.values() if result.status == "replayed"]
+    if replayed:
+        events = dict(
+            AbnormalEvent.objects.filter(gate_check__in=[result.check.pk for result in replayed])
+            .order_by()
+            .values_list("gate_check_id", "id")
+        )
+        for result in replayed:
+            result.event_id = events.get(result.check.pk)
+    return [results[index] for index in range(len(items))]
+
+
+CHECK_FIELDS = (
+    "client_id",
+    "payload_digest",
+    "gate",
+    "enterprise",
+    "operator",
+    "device",
+    "worker",
+    "worker_enterprise",
+    "visitor",
+    "mask",
+    "disinfected",
+    "temperature",
+    "temperature_recheck",
+    "recheck_method",
+    "spo2",
+    "verdict",
+    "reasons",
+    "offline",
+    "snapshot_at",
+    "server_verdict",
+    "server_reasons",
+    "disputed",
+    "occurred_at",
+    "check_date",
+    "received_at",
+)
+
+# The stored values of a check, in CHECK_FIELDS order (foreign keys by their ids).
+CHECK_VALUES = attrgetter(*(GateCheck._meta.get_field(name).attname for name in CHECK_FIELDS))
+
+
+def _store(gate: Gate, pending: list[Pending], results: dict[int, CheckResult], operator) -> None:
+    """Write the judged checks in the caller's transaction: the plain ones in one statement that
+    skips client ids stored meanwhile by another request, the abnormal ones with their events.
+    A check that lost such a race becomes a replay or a conflict, like any repeat."""
+    lost: list[tuple[int, CheckInput, Visitor | None]] = []
+    for _index, _item, check, _decision, visitor in pending:
+        if visitor is not None:
+            visitor.save()
+            check.visitor = visitor
+    plain = [entry for entry in pending if not entry[3].abnormal]
+    if plain:
+        written = insert_rows_returning(
+            GateCheck,
+            CHECK_FIELDS,
+            [CHECK_VALUES(entry[2]) for entry in plain],
+            unique="client_id",
+            returning=("client_id", "id"),
+        )
+        ids = {uuid.UUID(str(client_id)): pk for client_id, pk in written}
+        for index, item, check, _decision, visitor in plain:
+            if item.client_id not in ids:
+                lost.append((index, item, visitor))
+                continue
+            check.pk = ids[item.client_id]
+            check._state.adding = False
+            check._state.db = GateCheck.objects.db
+            results[index] = CheckResult(item.client_id, "created", check=check)
+        # Workers on duty are kept counted as admissions arrive (the dashboard reads the counts).
+        attendance_add(
+            [
+                (check.check_date, check.worker_id, check.worker_enterprise_id)
+                for _index, item, check, _decision, _visitor in plain
+                if item.client_id in ids
+                and check.verdict == Verdict.ADMITTED
+                and check.worker_id is not None
+                and check.worker_enterprise_id is not None
+            ]
+        )
+    for index, item, check, decision, visitor in pending:
+        if not decision.abnormal:
+            continue
+        try:
+            with transaction.atomic():
+                check.save()
+        except IntegrityError:
+            lost.append((index, item, visitor))
+            continue
+        event = _raise_event(check, decision, operator)
+        if check.verdict == Verdict.ADMITTED and check.worker_enterprise_id is not None:
+            # Only when the kiosk, offline, admitted someone whose readings were abnormal.
+            attendance_add([(check.check_date, check.worker_id, check.worker_enterprise_id)])
+        results[index] = CheckResult(item.client_id, "created", check=check, event_id=event.pk)
+    if lost:
+        stored = {
+            check.client_id: check
+            for check in GateCheck.objects.filter(
+                client_id__in=[item.client_id for _index, item, _visitor in lost]
+            ).order_by()
+        }
+        for index, item, visitor in lost:
+            if visitor is not None:
+                visitor.delete()  # registered for a check that is stored already
+            results[index] = _replay_or_conflict(gate, item, stored[item.client_id])

@@ -1,0 +1,261 @@
+"""Judging a batch of checks before anything is written: the thresholds and risk areas of each
+day, the pass behind a token, who each check names (the gate's own people only), and the
+verdicts. Done outside the write transaction (see ``checks.gate_checks_record``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.core.errors import ApplicationError, ConflictError
+from fugong.screening.engine import areas_in_force, policy_on
+from fugong.workforce.models import Worker
+from fugong.workforce.services import PASS_PREFIX, PASS_SALT
+
+from .. import offline, reads, rules
+from ..models import Gate, GateCheck, Verdict, Visitor
+from .inputs import CheckInput, CheckResult, _check_readings, _check_time
+from .visitors import _visitor
+
+
+def thresholds_on(day: date) -> rules.Thresholds:
+    return reads.thresholds_on(day)
+
+
+class _Days:
+    """Thresholds and risk areas per check date, read once per batch."""
+
+    def __init__(self) -> None:
+        self.thresholds: dict[date, rules.Thresholds] = {}
+        self.origins: dict[date, tuple] = {}
+
+    def thresholds_for(self, day: date) -> rules.Thresholds:
+        if day not in self.thresholds:
+            self.thresholds[day] = thresholds_on(day)
+        return self.thresholds[day]
+
+    def risky_origin(self, code: str, day: date) -> bool:
+        if day not in self.origins:
+            levels = policy_on(day).observation_levels
+            self.origins[day] = tuple(
+                area
+                for area in areas_in_force(day)
+                if area.level in levels and (area.ends_on is None or area.ends_on >= day)
+            )
+        return any(code.startswith(area.prefix) for area in self.origins[day])
+
+
+def _pass_code(token: str) -> str | None:
+    """The pass's code if the token's signature holds, else None (forged or damaged)."""
+    from django.core import signing
+
+    text = (token or "").strip()
+    if not text.startswith(f"{PASS_PREFIX}."):
+        return None
+    try:
+        return signing.Signer(salt=PASS_SALT, sep=".").unsign(text[len(PASS_PREFIX) + 1 :])
+    except signing.BadSignature:
+        return None
+
+
+def _replay_or_conflict(gate: Gate, item: CheckInput, stored: GateCheck) -> CheckResult:
+    """The answer for a check whose client id is stored already."""
+    # The same check sent again to the same gate; an id reused elsewhere is a conflict.
+    if stored.payload_digest == item.digest and stored.gate_id == gate.pk:
+        return CheckResult(item.client_id, "replayed", check=stored)
+    return CheckResult(
+        item.client_id,
+        "rejected",
+        error=ConflictError(
+            _("This check id was already used for a different check."),
+            code="idempotency_conflict",
+        ),
+    )
+
+
+Pending = tuple[int, CheckInput, GateCheck, rules.Decision, "Visitor | None"]
+
+
+def _judge(
+    gate: Gate, items: list[CheckInput], operator, device
+) -> tuple[dict[int, CheckResult], list[Pending]]:
+    """Read what the verdicts need (one query each for stored ids, passes and workers), judge
+    every item, and return the answers so far with the checks still to store."""
+    now = timezone.now()
+    days = _Days()
+    results: dict[int, CheckResult] = {}
+    # Replays and conflicts.
+    seen_in_batch: dict[uuid.UUID, int] = {}
+    # One query each for stored ids, passes and workers (see reads.py for why in plain SQL).
+    existing = reads.stored_checks(list({item.client_id for item in items}))
+    codes = {
+        index: _pass_code(item.pass_token) for index, item in enumerate(items) if item.pass_token
+    }
+    # Only the gate's own people are found; anyone else is unknown here (see reads.py).
+    passes = reads.passes_by_code(
+        sorted({code for code in codes.values() if code}), enterprise_id=gate.enterprise_id
+    )
+    workers = reads.workers_by_id(
+        sorted({item.worker_id for item in items if item.worker_id}),
+        enterprise_id=gate.enterprise_id,
+    )
+    stamps: dict[str, datetime | None] = {}  # offline copies' stamps, verified once per batch
+    pending: list[Pending] = []
+    for index, item in enumerate(items):
+        stored = existing.get(item.client_id)
+        if stored is not None:
+            results[index] = _replay_or_conflict(gate, item, stored)
+            continue
+        if item.client_id in seen_in_batch:
+            results[index] = CheckResult(
+                item.client_id,
+                "rejected",
+                error=ConflictError(
+                    _("The same check id appears twice in the batch."), code="duplicate_in_batch"
+                ),
+            )
+            continue
+        seen_in_batch[item.client_id] = index
+        try:
+            _check_readings(item)
+            occurred = _check_time(item, now)
+            day = timezone.localdate(occurred)
+            worker, _pass, visitor, person = _identify(
+                gate, item, index, codes, passes, workers, day, days
+            )
+        except ApplicationError as error:
+            results[index] = CheckResult(item.client_id, "rejected", error=error)
+            continue
+        readings = rules.Readings(
+            mask=item.mask,
+            disinfected=item.disinfected,
+            temperature=item.temperature,
+            temperature_recheck=item.temperature_recheck,
+            spo2=item.spo2,
+        )
+        decision = rules.decide(
+            readings,
+            person,
+            gate_enterprise_id=gate.enterprise_id,
+            thresholds=days.thresholds_for(day),
+        )
+        snapshot_at, server_verdict, server_reasons, disputed = None, "", [], False
+        if item.offline:
+            # What the kiosk decided is what happened at the gate: it is the record (the person
+            # went in, or was turned away), and attendance follows it. The event follows the
+            # readings, which do not depend on the network.
+            if item.snapshot_stamp not in stamps:
+                stamps[item.snapshot_stamp] = offline.stamp_time(item.snapshot_stamp, gate.pk)
+            snapshot_at = stamps[item.snapshot_stamp]
+            if not offline.trusted(snapshot_at, occurred):
+                # Decided from a copy too old, or unverified: the server's own verdict is kept
+                # beside it, and a different one flags the check for the command post.
+                server_verdict, server_reasons = decision.verdict, list(decision.reasons)
+                disputed = server_verdict != item.offline_verdict
+            offline_reasons = tuple(code for code in item.offline_reasons if code in _KNOWN_REASONS)
+            decision = rules.Decision(
+                admitted=item.offline_verdict == Verdict.ADMITTED,
+                reasons=offline_reasons,
+                abnormal=decision.abnormal,
+            )
+        # Ids rather than objects: assigning related objects runs checks that, for a batch of
+        # a thousand, cost more than its insert. The objects are cached on the check instead.
+        check = GateCheck(
+            client_id=item.client_id,
+            payload_digest=item.digest,
+            gate_id=gate.pk,
+            enterprise_id=gate.enterprise_id,
+            operator_id=operator.pk if operator is not None else None,
+            device_id=device.pk if device is not None else None,
+            worker_id=worker.pk if worker is not None else None,
+            worker_enterprise_id=worker.enterprise_id if worker is not None else None,
+            visitor_id=None,  # set when the visitor is saved (given here: defaults are slow)
+            mask=item.mask,
+            disinfected=item.disinfected,
+            temperature=item.temperature,
+            temperature_recheck=item.temperature_recheck,
+            recheck_method=item.recheck_method,
+            spo2=item.spo2,
+            verdict=decision.verdict,
+            reasons=list(decision.reasons),
+            offline=item.offline,
+            snapshot_at=snapshot_at,
+            server_verdict=server_verdict,
+            server_reasons=server_reasons,
+            disputed=disputed,
+            occurred_at=occurred,
+            check_date=day,
+            received_at=now,
+        )
+        for name, related in (
+            ("gate", gate),
+            ("operator", operator),
+            ("device", device),
+            ("worker", worker),
+        ):
+            if related is not None:
+                CHECK_RELATIONS[name].set_cached_value(check, related)
+        pending.append((index, item, check, decision, visitor))
+    return results, pending
+
+
+_KNOWN_REASONS = {
+    value for name, value in vars(rules).items() if name.isupper() and isinstance(value, str)
+}
+
+
+CHECK_RELATIONS = {
+    name: GateCheck._meta.get_field(name) for name in ("gate", "operator", "device", "worker")
+}
+
+
+def _identify(gate, item, index, codes, passes, workers, day, days):
+    """(worker, pass, visitor, Person) for the verdict; a visitor is created here, unsaved.
+
+    ``passes`` and ``workers`` hold the gate's own people only, so another enterprise's pass is
+    an unknown pass and another enterprise's worker not registered, word for word the answer
+    for a pass or a worker that does not exist: no name, no clearance, nothing written about
+    them (no worker on the check, no event or hold, no attendance)."""
+    if item.pass_token:
+        code = codes.get(index)
+        worker_pass = passes.get(code) if code else None
+        if worker_pass is None:
+            return None, None, None, rules.Person(registered=False, pass_problem=rules.PASS_UNKNOWN)
+        worker = worker_pass.worker
+        if worker_pass.revoked_at is not None:
+            return (
+                worker,
+                worker_pass,
+                None,
+                rules.Person(registered=False, pass_problem=rules.PASS_REVOKED),
+            )
+        if worker_pass.expires_on < day:
+            return (
+                worker,
+                worker_pass,
+                None,
+                rules.Person(registered=False, pass_problem=rules.PASS_EXPIRED),
+            )
+        return worker, worker_pass, None, _worker_person(worker, day)
+    if item.worker_id:
+        worker = workers.get(item.worker_id)
+        if worker is None:
+            return None, None, None, rules.Person(registered=False)
+        return worker, None, None, _worker_person(worker, day)
+    if item.visitor is not None:
+        visitor, person = _visitor(gate, item.visitor, day, days)
+        return None, None, visitor, person
+    return None, None, None, rules.Person(registered=False)
+
+
+def _worker_person(worker: Worker, day: date) -> rules.Person:
+    return rules.Person(
+        registered=True,
+        kind="worker",
+        clearance=worker.clearance_on(day),
+        enterprise_id=worker.enterprise_id,
+    )
