@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from .api import api
 from .core.api import unknown_endpoint
 from .enterprises.urls import urlpatterns as enterprise_pages
+from .overview.urls import audit_urlpatterns
 from .overview.urls import enterprise_urlpatterns as enterprise_overview_pages
 from .workforce.urls import pass_urlpatterns
 
@@ -26,7 +27,7 @@ urlpatterns = [
     path("reports/", include("fugong.reports.urls")),
     path("inspections/", include("fugong.inspections.urls")),
     path("bulletins/", include("fugong.bulletins.urls")),
-    path("audit/", include("fugong.audit.urls")),
+    path("audit/", include((audit_urlpatterns, "audit"))),
     path("", include("fugong.overview.urls")),
 ]
 

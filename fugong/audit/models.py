@@ -101,45 +101,24 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("object type"), max_length=64)
     target_id = models.CharField(_("object id"), max_length=64)
-    # The enterprise the event concerns, so that timelines and scoped trails are one index away.
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="audit_events",
-    )
+    # The enterprise the event concerns, by id: the trail sits below every domain app and knows
+    # no domain model (see docs/architecture.md, "Layers"); timelines and scoped trails filter on
+    # it through the (enterprise_id, created_at) index.
+    enterprise_id = models.BigIntegerField(_("enterprise"), null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     # Where the write came from (see fugong.audit.context): the client's address, and the API
     # token or gate device token that authenticated the request. Empty outside a request (a
-    # management command). References without a database constraint and with DO_NOTHING: an
-    # audit row never changes, whatever happens to the token later.
+    # management command). Plain ids, not foreign keys: an audit row never changes, whatever
+    # happens to the token later, and the trail knows no other app's models.
     client_address = models.GenericIPAddressField(
         _("client address"), null=True, blank=True, default=context.current_address
     )
-    api_token = models.ForeignKey(
-        "accounts.ApiToken",
-        verbose_name=_("API token"),
-        null=True,
-        blank=True,
-        default=context.current_api_token_id,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
+    api_token_id = models.BigIntegerField(
+        _("API token"), null=True, blank=True, default=context.current_api_token_id
     )
-    gate_device = models.ForeignKey(
-        "gate.GateDevice",
-        verbose_name=_("gate device"),
-        null=True,
-        blank=True,
-        default=context.current_gate_device_id,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
+    gate_device_id = models.BigIntegerField(
+        _("gate device"), null=True, blank=True, default=context.current_gate_device_id
     )
 
     class Meta:
@@ -148,7 +127,9 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["target_type", "target_id", "created_at"]),
-            models.Index(fields=["enterprise", "created_at"]),
+            models.Index(
+                fields=["enterprise_id", "created_at"], name="audit_audit_enterpr_af879e_idx"
+            ),
             # One user's recent rows of one kind: the reveal limit counts them on every reveal.
             models.Index(fields=["actor", "action", "created_at"]),
         ]

@@ -15,7 +15,7 @@ def audit_event_list(
     *, actor, action: str = "", enterprise_id: int | None = None
 ) -> QuerySet[AuditEvent]:
     require(actor, Action.AUDIT_VIEW)
-    events = AuditEvent.objects.select_related("actor", "enterprise", "api_token", "gate_device")
+    events = AuditEvent.objects.select_related("actor")
     if action:
         events = events.filter(action=action)
     if enterprise_id:

@@ -20,13 +20,14 @@ def audit_event_record(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Add one row to the audit trail, inside the caller's transaction."""
+    """Add one row to the audit trail, inside the caller's transaction. ``enterprise`` is the
+    enterprise the row concerns (any object with its ``pk``), kept by id."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        enterprise=enterprise,
+        enterprise_id=getattr(enterprise, "pk", None),
         summary=summary[:500],
         data=data or {},
         created_at=at or timezone.now(),

@@ -281,7 +281,7 @@ def _write_all(actor, to_create, to_update, report: ImportReport) -> None:
             action=AuditAction.ENTERPRISE_CREATED,
             target_type=Enterprise._meta.label_lower,
             target_id=str(enterprise.pk),
-            enterprise=enterprise,
+            enterprise_id=enterprise.pk,
             summary=enterprise.name,
             data={"source": "import"},
         )
@@ -293,7 +293,7 @@ def _write_all(actor, to_create, to_update, report: ImportReport) -> None:
             action=AuditAction.ENTERPRISE_UPDATED,
             target_type=Enterprise._meta.label_lower,
             target_id=str(enterprise.pk),
-            enterprise=enterprise,
+            enterprise_id=enterprise.pk,
             summary=enterprise.name,
             data={"source": "import", "fields": changed},
         )

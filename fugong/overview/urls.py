@@ -14,3 +14,6 @@ enterprise_urlpatterns = [
     path("", views.enterprise_list_view, name="list"),
     path("<int:enterprise_id>/", views.enterprise_detail_view, name="detail"),
 ]
+
+# Under /audit/, in the "audit" namespace (the trail's page names what its rows concern).
+audit_urlpatterns = [path("", views.audit_event_list_view, name="event_list")]

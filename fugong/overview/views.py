@@ -1,7 +1,8 @@
 """The pages that read several domains: the home page each role lands on (what needs the user's
-attention today), the enterprise list with each enterprise's resumption status, and the
-enterprise's page (its status, application, suspensions, timeline, workers, inspections,
-bulletins and notices)."""
+attention today); the audit trail, with the names of the enterprises, tokens and devices its rows
+concern (the trail keeps their ids only); the enterprise list with each enterprise's resumption
+status; and the enterprise's page (its status, application, suspensions, timeline, workers,
+inspections, bulletins and notices)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from fugong.audit.selectors import reveal_alert_list
+from fugong.accounts.models import ApiToken
+from fugong.audit.models import AuditAction
+from fugong.audit.selectors import audit_event_list, reveal_alert_list
 from fugong.bulletins.selectors import enterprise_bulletins, enterprise_notices
 from fugong.core.htmx import render_page_or_fragment
 from fugong.core.roles import Action, Role, user_can
 from fugong.enterprises.forms import EnterpriseFilterForm
+from fugong.enterprises.models import Enterprise
 from fugong.enterprises.selectors import enterprise_get, enterprise_list
+from fugong.gate.models import GateDevice
 from fugong.gate.selectors import operator_gate_today
 from fugong.handover.selectors import handover_list
 from fugong.inspections.selectors import enterprise_inspections, enterprise_open_findings
@@ -170,3 +175,42 @@ def _workforce_summary(user, enterprise) -> dict | None:
         "can_manage": user_can(user, Action.WORKERS_MANAGE),
         "can_pass": user_can(user, Action.PASSES_MANAGE),
     }
+
+
+@login_required
+def audit_event_list_view(request: HttpRequest) -> HttpResponse:
+    """The command post's audit trail, whole or one enterprise's, filtered by action."""
+    action = request.GET.get("action", "")
+    if action not in AuditAction.values:
+        action = ""
+    # One enterprise's trail (the link on its page): the rows that concern it.
+    enterprise_id = request.GET.get("enterprise", "")
+    enterprise_id = int(enterprise_id) if enterprise_id.isdigit() else None
+    events = audit_event_list(actor=request.user, action=action, enterprise_id=enterprise_id)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    _name_references(page.object_list)
+    return render(
+        request,
+        "overview/audit_event_list.html",
+        {
+            "page": page,
+            "action": action,
+            "actions": AuditAction.choices,
+            "enterprise": Enterprise.objects.filter(pk=enterprise_id).first()
+            if enterprise_id
+            else None,
+        },
+    )
+
+
+def _name_references(events) -> None:
+    """Give each row of the page the enterprise, API token and gate device it names by id (three
+    queries for the page, whatever its length)."""
+    events = list(events)
+    enterprises = Enterprise.objects.in_bulk({e.enterprise_id for e in events} - {None})
+    tokens = ApiToken.objects.in_bulk({e.api_token_id for e in events} - {None})
+    devices = GateDevice.objects.in_bulk({e.gate_device_id for e in events} - {None})
+    for event in events:
+        event.enterprise = enterprises.get(event.enterprise_id)
+        event.api_token = tokens.get(event.api_token_id)
+        event.gate_device = devices.get(event.gate_device_id)

@@ -244,7 +244,7 @@ def enterprise_timeline(enterprise: Enterprise, *, actor=None) -> QuerySet[Audit
     if actor is not None and user_can(actor, Action.WORKERS_VIEW):
         shown |= Q(target_type="workforce.worker", action__in=ROSTER_TIMELINE_ACTIONS)
     return (
-        AuditEvent.objects.filter(shown, enterprise=enterprise)
+        AuditEvent.objects.filter(shown, enterprise_id=enterprise.pk)
         .select_related("actor")
         .order_by("created_at", "id")
     )

@@ -453,7 +453,7 @@ def test_acknowledge_is_idempotent(park):
     assert NoticeRecipient.objects.get(notice=notice, enterprise=park.a).acknowledged_at == stamp
     assert AuditEvent.objects.filter(action=AuditAction.NOTICE_ACKNOWLEDGED).count() == 1
     event = AuditEvent.objects.get(action=AuditAction.NOTICE_ACKNOWLEDGED)
-    assert event.enterprise == park.a
+    assert event.enterprise_id == park.a.pk
 
 
 def test_only_a_recipients_officer_acknowledges(park):

@@ -286,7 +286,7 @@ class EnterprisePhases(GeneratorBase):
                 "action",
                 "target_type",
                 "target_id",
-                "enterprise",
+                "enterprise_id",
                 "summary",
                 "data",
             ],

@@ -24,7 +24,7 @@ def test_register_an_enterprise(park):
     assert enterprise.credit_code == credit_code_for(5000)
     assert enterprise.contact_phone == "07308888888"
     assert AuditEvent.objects.filter(
-        action=AuditAction.ENTERPRISE_CREATED, enterprise=enterprise
+        action=AuditAction.ENTERPRISE_CREATED, enterprise_id=enterprise.pk
     ).exists()
 
 

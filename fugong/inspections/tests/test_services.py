@@ -92,7 +92,9 @@ def test_the_whole_life_of_a_finding(park, today):
     assert Rectification.objects.filter(finding=finding).count() == 2
 
     actions = list(
-        AuditEvent.objects.filter(enterprise=park.a).order_by("id").values_list("action", flat=True)
+        AuditEvent.objects.filter(enterprise_id=park.a.pk)
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == [
         AuditAction.INSPECTION_CREATED,

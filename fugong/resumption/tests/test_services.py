@@ -291,9 +291,9 @@ def test_suspension_and_reinstatement(park, today):
     assert enterprise_status(park.a, on=today) == EnterpriseStatus.SUSPENDED
     assert enterprise_status(park.a, on=tomorrow) == EnterpriseStatus.RESUMED
     assert list(
-        AuditEvent.objects.filter(enterprise=park.a, action__startswith="enterprise.").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(
+            enterprise_id=park.a.pk, action__startswith="enterprise."
+        ).values_list("action", flat=True)
     )[:2] == [AuditAction.ENTERPRISE_REINSTATED, AuditAction.ENTERPRISE_SUSPENDED]
 
 
