@@ -13,7 +13,6 @@ class MeOut(Schema):
     enterprise_id: int | None
     district_code: str
     is_leader: bool
-    gate_id: int | None
 
 
 @router.get("/me", response=MeOut)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from fugong.core.divisions import county_choices
 from fugong.core.forms import Form, StyledFormMixin
 from fugong.core.roles import Role
-from fugong.enterprises.models import Enterprise
-from fugong.gate.models import Gate
+
+from .models import User
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -26,9 +26,11 @@ class UserForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # The choices come through the user's own relation to the enterprise (declared by name on
+    # the model), so the accounts app imports no app above it.
     enterprise = forms.ModelChoiceField(
         label=_("Enterprise"),
-        queryset=Enterprise.objects.order_by("name"),
+        queryset=User._meta.get_field("enterprise").related_model.objects.order_by("name"),
         required=False,
         help_text=_("Enterprise safety officers and enterprise gate operators only."),
     )
@@ -39,12 +41,6 @@ class UserForm(Form):
         help_text=_("District liaisons only."),
     )
     is_leader = forms.BooleanField(label=_("Leader-level liaison"), required=False)
-    gate = forms.ModelChoiceField(
-        label=_("Gate"),
-        queryset=Gate.objects.filter(is_active=True).select_related("enterprise"),
-        required=False,
-        help_text=_("Gate operators only: the gate they work at."),
-    )
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),

@@ -38,15 +38,6 @@ class User(AbstractUser):
         blank=True,
         help_text=_("County-level division code, for district liaisons."),
     )
-    gate = models.ForeignKey(
-        "gate.Gate",
-        verbose_name=_("gate"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="operators",
-        help_text=_("For gate operators: the gate they work at."),
-    )
     is_leader = models.BooleanField(
         _("leader-level liaison"),
         default=False,
@@ -107,14 +98,6 @@ class User(AbstractUser):
                 errors["district_code"] = _("Unknown division code.")
         elif self.district_code:
             errors["district_code"] = _("Only district liaisons belong to a district.")
-        if self.gate_id and self.role != Role.GATE_OPERATOR:
-            errors["gate"] = _("Only gate operators work at a gate.")
-        elif (
-            self.gate_id
-            and self.enterprise_id
-            and self.gate.enterprise_id not in (None, self.enterprise_id)
-        ):
-            errors["gate"] = _("This gate belongs to another enterprise.")
         if self.is_leader and self.role != Role.LIAISON:
             errors["is_leader"] = _("Only liaison officers can be leader-level liaisons.")
         if errors:

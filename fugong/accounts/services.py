@@ -25,7 +25,6 @@ USER_FIELDS = (
     "enterprise",
     "district_code",
     "is_leader",
-    "gate",
 )
 
 

@@ -161,7 +161,6 @@ def _user_fields(data: dict) -> dict:
         "enterprise": data.get("enterprise"),
         "district_code": data.get("district_code", ""),
         "is_leader": data.get("is_leader", False),
-        "gate": data.get("gate"),
     }
 
 
@@ -197,7 +196,6 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
         "enterprise": user.enterprise,
         "district_code": user.district_code,
         "is_leader": user.is_leader,
-        "gate": user.gate,
     }
     form = UserForm(request.POST or None, initial=initial, editing=True)
     context = {"form": form, "edited_user": user, "password_form": PasswordForm()}

@@ -67,6 +67,8 @@ class AuditAction(models.TextChoices):
     GATE_SAVED = "gate.saved", _("Gate saved")
     GATE_DEVICE_CREATED = "gate.device_created", _("Gate device token created")
     GATE_DEVICE_REVOKED = "gate.device_revoked", _("Gate device token revoked")
+    GATE_OPERATOR_POSTED = "gate.operator_posted", _("Gate operator posted at a gate")
+    GATE_OPERATOR_REMOVED = "gate.operator_removed", _("Gate operator taken off a gate")
     GATE_EVENT_RAISED = "gate.event_raised", _("Abnormal event at a gate")
     GATE_EVENT_STEP = "gate.event_step", _("Abnormal event followed up")
     HEADCOUNT_DECLARED = "reports.headcount_declared", _("Workers on duty declared")

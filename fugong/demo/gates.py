@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fugong.accounts.models import User
-from fugong.accounts.services import user_create, user_update
+from fugong.accounts.services import user_create
 from fugong.core.roles import Role
 from fugong.enterprises.models import EnterpriseKind
 from fugong.gate import services as gate_services
@@ -57,25 +57,24 @@ def make_gates(*, command: User, plans, logins: dict, password: str, today: date
         gate.pk: gate_services.gate_device_create(actor=command, gate=gate, name="门岗测温终端")[0]
         for gate in gates.values()
     }
-    operator = user_update(
-        actor=command, user=logins["gate"], gate=gates[logins["gate"].enterprise_id]
-    )
-    logins["gate"] = operator
+    operator = logins["gate"]
+    operator_gate = gates[operator.enterprise_id]
+    gate_services.gate_operator_assign(actor=command, gate=operator_gate, user=operator)
     wharf_operator = user_create(
         actor=command,
         password=password,
         username=WHARF_OPERATOR[0],
         full_name=WHARF_OPERATOR[1],
         role=Role.GATE_OPERATOR,
-        gate=wharf,
     )
+    gate_services.gate_operator_assign(actor=command, gate=wharf, user=wharf_operator)
     kiosk, _token = gate_services.gate_device_create(
         actor=command, gate=wharf, name="一号门测温一体机"
     )
     checks = 0
     for offset in range(HISTORY_DAYS - 1, -1, -1):
         day = today - timedelta(days=offset)
-        checks += _morning(day, gates, devices, operator, rng)
+        checks += _morning(day, gates, devices, operator, operator_gate, rng)
         checks += _drivers(day, wharf, wharf_operator, kiosk, rng)
     _follow_up(today, logins, rng)
     return {"gates": len(gates) + 1, "checks": checks}
@@ -115,7 +114,9 @@ def _check(moment: datetime, rng: random.Random, **fields) -> gate_services.Chec
     return gate_services.CheckInput(raw=raw, **values)
 
 
-def _morning(day: date, gates: dict, devices: dict, operator: User, rng: random.Random) -> int:
+def _morning(
+    day: date, gates: dict, devices: dict, operator: User, operator_gate: Gate, rng: random.Random
+) -> int:
     passes = (
         WorkerPass.objects.filter(
             revoked_at__isnull=True, expires_on__gte=day, worker__enterprise_id__in=list(gates)
@@ -136,7 +137,7 @@ def _morning(day: date, gates: dict, devices: dict, operator: User, rng: random.
             if rng.random()
             < (ATTENDANCE if worker_pass.worker.clearance_on(day) == "cleared" else 0.05)
         ]
-        at_kiosk = operator.gate_id == gate.pk
+        at_kiosk = operator_gate.pk == gate.pk
         # Now and then a fever (high on the forehead, still high under the arm) or a low SpO2;
         # this morning one at the demo operator's gate, for the liaison's page.
         abnormal = (

@@ -10,6 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.models import BaseModel
@@ -352,6 +353,33 @@ class EventStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.action}"
+
+
+class GateOperator(models.Model):
+    """A gate operator's post: the gate they work at (at most one). The gate app owns it, so that
+    the accounts app, which knows the user and their role, never imports the gate."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gate operator"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    gate = models.ForeignKey(
+        Gate, verbose_name=_("gate"), on_delete=models.PROTECT, related_name="operators"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("gate operator's post")
+        verbose_name_plural = _("gate operators' posts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.gate_id}"
 
 
 # ----- workers on duty ---------------------------------------------------------------------------

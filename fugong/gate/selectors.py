@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.core.divisions import division_name
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.roles import Action, Role, require
@@ -24,7 +25,7 @@ from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import pass_token
 
 from . import offline
-from .models import AbnormalEvent, EventStatus, Gate, GateCheck
+from .models import AbnormalEvent, EventStatus, Gate, GateCheck, GateOperator
 from .services import thresholds_on
 
 
@@ -59,9 +60,11 @@ def gate_get(*, actor, gate_id) -> Gate:
 def operator_gate(actor) -> Gate:
     """The gate a gate operator works at, or the business error explaining why there is none."""
     require(actor, Action.GATE_OPERATE)
-    gate = (
-        Gate.objects.select_related("enterprise").filter(pk=actor.gate_id, is_active=True).first()
-    )
+    post = GateOperator.objects.select_related("gate__enterprise").filter(user=actor).first()
+    gate = post.gate if post and post.gate.is_active else None
+    # A post that no longer fits (the operator moved to another enterprise) is no post.
+    if gate is not None and gate.enterprise_id not in (None, actor.enterprise_id):
+        gate = None
     if gate is None:
         raise ApplicationError(
             _("No gate is assigned to this account; ask the command post."),
@@ -69,6 +72,22 @@ def operator_gate(actor) -> Gate:
             status=409,
         )
     return gate
+
+
+def gate_operators(*, gate: Gate):
+    """The active users posted at ``gate`` (read on the gate's page, found in scope first)."""
+    return User.objects.filter(
+        pk__in=GateOperator.objects.filter(gate=gate).values("user"), is_active=True
+    ).order_by("full_name", "username")
+
+
+def gate_operator_candidates(*, gate: Gate):
+    """Who may be posted at ``gate``: active gate operators of its enterprise (any, for a park
+    gate's: the wharf's operator belongs to no enterprise, or to one that shares the gate)."""
+    operators = User.objects.filter(role=Role.GATE_OPERATOR, is_active=True)
+    if gate.enterprise_id is not None:
+        operators = operators.filter(enterprise_id=gate.enterprise_id)
+    return operators.order_by("full_name", "username")
 
 
 def gate_checks(*, actor, gate: Gate, day: date | None = None) -> QuerySet[GateCheck]:

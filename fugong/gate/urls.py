@@ -14,6 +14,12 @@ urlpatterns = [
     path("events/<int:event_id>/", views.event_detail_view, name="event"),
     path("<int:gate_id>/", views.gate_detail_view, name="detail"),
     path("<int:gate_id>/edit/", views.gate_edit_view, name="edit"),
+    path("<int:gate_id>/operators/", views.operator_assign_view, name="operator_assign"),
+    path(
+        "<int:gate_id>/operators/<int:user_id>/remove/",
+        views.operator_remove_view,
+        name="operator_remove",
+    ),
     path("<int:gate_id>/devices/", views.device_create_view, name="device_create"),
     path(
         "<int:gate_id>/devices/<int:device_id>/revoke/",

@@ -188,7 +188,10 @@ def gate_detail_view(request: HttpRequest, gate_id: int) -> HttpResponse:
             "day": day,
             "counts": selectors.gate_day_counts(gate=gate, day=day),
             "page": page,
-            "operators": gate.operators.filter(is_active=True),
+            "operators": selectors.gate_operators(gate=gate),
+            "operator_candidates": selectors.gate_operator_candidates(gate=gate)
+            if user_can(request.user, Action.USERS_MANAGE)
+            else None,
             "devices": gate.devices.all(),
             "device_form": DeviceForm(),
             "edit_form": GateEditForm(
@@ -215,6 +218,43 @@ def gate_edit_view(request: HttpRequest, gate_id: int) -> HttpResponse:
             messages.success(request, _("Gate saved."))
     else:
         messages.error(request, " ".join(str(error) for error in form.errors.values()))
+    return redirect("gate:detail", gate_id=gate.pk)
+
+
+@login_required
+@require_POST
+def operator_assign_view(request: HttpRequest, gate_id: int) -> HttpResponse:
+    """Post a gate operator at this gate (the command post)."""
+    gate = selectors.gate_get(actor=request.user, gate_id=gate_id)
+    require(request.user, Action.USERS_MANAGE)
+    user = (
+        selectors.gate_operator_candidates(gate=gate)
+        .filter(pk=request.POST.get("user", "") if request.POST.get("user", "").isdigit() else None)
+        .first()
+    )
+    if user is None:
+        messages.error(request, _("Choose a gate operator of this gate's enterprise."))
+    else:
+        try:
+            services.gate_operator_assign(actor=request.user, gate=gate, user=user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(name)s now works at this gate.") % {"name": user})
+    return redirect("gate:detail", gate_id=gate.pk)
+
+
+@login_required
+@require_POST
+def operator_remove_view(request: HttpRequest, gate_id: int, user_id: int) -> HttpResponse:
+    """Take a gate operator off this gate (the command post)."""
+    gate = selectors.gate_get(actor=request.user, gate_id=gate_id)
+    require(request.user, Action.USERS_MANAGE)
+    user = selectors.gate_operators(gate=gate).filter(pk=user_id).first()
+    if user is None:
+        raise NotFoundError()
+    services.gate_operator_unassign(actor=request.user, user=user)
+    messages.success(request, _("%(name)s no longer works at this gate.") % {"name": user})
     return redirect("gate:detail", gate_id=gate.pk)
 
 

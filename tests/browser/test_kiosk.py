@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from fugong.gate import rules
-from fugong.gate.models import AbnormalEvent, GateCheck
+from fugong.gate.models import AbnormalEvent, GateCheck, GateOperator
 from fugong.gate.tests.factories import make_gate
 from fugong.workforce.models import Clearance, Worker
 from fugong.workforce.services import pass_issue, pass_token
@@ -27,8 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def kiosk_park(park):
     gate = make_gate(park.a)
-    park.gate.gate = gate
-    park.gate.save(update_fields=["gate"])
+    GateOperator.objects.create(user=park.gate, gate=gate)
     names = ["赵一", "钱二", "孙三", "李四", "周五"]
     workers = [
         make_worker(

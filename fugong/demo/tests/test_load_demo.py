@@ -85,15 +85,16 @@ def test_load_demo_refuses_a_database_that_is_not_empty(demo):
 
 
 def test_gates_and_their_mornings(demo):
-    from fugong.gate.models import AbnormalEvent, Gate, GateCheck, Visitor
+    from fugong.gate.models import AbnormalEvent, Gate, GateCheck, GateOperator, Visitor
 
     working = with_status(Enterprise.objects.all()).filter(status=EnterpriseStatus.RESUMED)
     assert Gate.objects.filter(enterprise__in=working).count() == working.count()
     wharf = Gate.objects.get(enterprise__isnull=True)
     assert wharf.name == "城陵矶码头入口" and wharf.devices.exists()
     operator = User.objects.get(username="gate")
-    assert operator.gate.enterprise == operator.enterprise
-    assert User.objects.get(username="gate2").gate == wharf
+    operator_gate = GateOperator.objects.get(user=operator).gate
+    assert operator_gate.enterprise == operator.enterprise
+    assert GateOperator.objects.get(user__username="gate2").gate == wharf
     assert "gate2" in demo  # printed with the other logins
     days = set(GateCheck.objects.values_list("check_date", flat=True))
     assert len(days) >= 2 and max(days) <= timezone.localdate()
@@ -107,4 +108,4 @@ def test_gates_and_their_mornings(demo):
     # follow from that gate.
     assert GateCheck.objects.filter(operator=operator).exists()
     if timezone.localtime().hour >= 8:
-        assert AbnormalEvent.objects.filter(gate=operator.gate, status="open").exists()
+        assert AbnormalEvent.objects.filter(gate=operator_gate, status="open").exists()

@@ -24,6 +24,8 @@ from .gates import (
     gate_device_authenticate,
     gate_device_create,
     gate_device_revoke,
+    gate_operator_assign,
+    gate_operator_unassign,
     gate_update,
 )
 from .inputs import (
@@ -56,6 +58,8 @@ __all__ = [
     "gate_device_authenticate",
     "gate_device_create",
     "gate_device_revoke",
+    "gate_operator_assign",
+    "gate_operator_unassign",
     "gate_update",
     "thresholds_on",
 ]

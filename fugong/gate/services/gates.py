@@ -18,7 +18,7 @@ from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 
 from .. import reads
-from ..models import Gate, GateDevice
+from ..models import Gate, GateDevice, GateOperator
 
 
 def _gate_in_scope(actor, gate: Gate) -> None:
@@ -145,3 +145,67 @@ def gate_device_authenticate(token: str) -> GateDevice | None:
     if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() > 60:
         GateDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
     return device
+
+
+# ----- gate operators' posts -------------------------------------------------------------------
+
+
+def _check_post(user, gate: Gate) -> None:
+    """A post fits when the user is an active gate operator and the gate is in use and is the
+    park's or their own enterprise's."""
+    if user.role != Role.GATE_OPERATOR or not user.is_active:
+        raise ApplicationError(
+            _("Only an active gate operator can be posted at a gate."), code="not_gate_operator"
+        )
+    if not gate.is_active:
+        raise ApplicationError(_("This gate is out of use."), code="gate_inactive")
+    if gate.enterprise_id not in (None, user.enterprise_id):
+        raise ApplicationError(
+            _("This gate belongs to another enterprise."), code="gate_of_another_enterprise"
+        )
+
+
+@transaction.atomic
+def gate_operator_assign(*, actor, gate: Gate, user) -> GateOperator:
+    """Post a gate operator at ``gate`` (the command post, who manages users): an operator works
+    at one gate, so a post elsewhere moves here."""
+    require(actor, Action.USERS_MANAGE)
+    _check_post(user, gate)
+    post = GateOperator.objects.select_for_update().filter(user=user).first()
+    previous = post.gate_id if post else None
+    if post is None:
+        post = GateOperator(user=user, gate=gate, assigned_by=actor)
+    elif post.gate_id == gate.pk:
+        return post
+    post.gate = gate
+    post.assigned_at = timezone.now()
+    post.assigned_by = actor
+    full_clean_or_raise(post)
+    post.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.GATE_OPERATOR_POSTED,
+        target=gate,
+        enterprise=gate.enterprise,
+        summary=f"{user} @ {gate}",
+        data={"user": user.pk, "from_gate": previous},
+    )
+    return post
+
+
+@transaction.atomic
+def gate_operator_unassign(*, actor, user) -> None:
+    """The operator no longer works at a gate."""
+    require(actor, Action.USERS_MANAGE)
+    post = GateOperator.objects.select_for_update().select_related("gate").filter(user=user).first()
+    if post is None:
+        return
+    post.delete()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.GATE_OPERATOR_REMOVED,
+        target=post.gate,
+        enterprise=post.gate.enterprise,
+        summary=f"{user} @ {post.gate}",
+        data={"user": user.pk},
+    )

@@ -2,6 +2,7 @@
 
 import pytest
 
+from fugong.gate.models import GateOperator
 from fugong.workforce.services import pass_issue, pass_token
 from fugong.workforce.tests.factories import make_worker, resident_id
 
@@ -11,8 +12,7 @@ from .factories import make_gate
 @pytest.fixture
 def gate(park):
     gate = make_gate(park.a)
-    park.gate.gate = gate
-    park.gate.save(update_fields=["gate"])
+    GateOperator.objects.create(user=park.gate, gate=gate)
     return gate
 
 

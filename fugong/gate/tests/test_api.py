@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 from fugong.gate import offline, rules, services
-from fugong.gate.models import AbnormalEvent, Attendance, EventStep, Gate, GateCheck
+from fugong.gate.models import AbnormalEvent, Attendance, EventStep, Gate, GateCheck, GateOperator
 from fugong.workforce.models import Clearance, Worker
 from fugong.workforce.services import pass_issue, pass_revoke, pass_token
 from fugong.workforce.tests.factories import make_worker, resident_id
@@ -73,8 +73,7 @@ def test_an_operator_without_a_gate_or_at_another_gate(client, park, token):
     before = database_counts()
     response = post(client, f"/api/v1/gates/{elsewhere.pk}/checks", body(pass_token=token))
     assert response.status_code == 409 and response.json()["error"]["code"] == "no_gate"
-    park.gate.gate = make_gate(park.a, name="东门")
-    park.gate.save(update_fields=["gate"])
+    GateOperator.objects.create(user=park.gate, gate=make_gate(park.a, name="东门"))
     before = database_counts()
     response = post(client, f"/api/v1/gates/{elsewhere.pk}/checks", body(pass_token=token))
     assert response.status_code == 403 and response.json()["error"]["code"] == "wrong_gate"

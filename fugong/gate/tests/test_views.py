@@ -6,7 +6,7 @@ from django.urls import reverse
 from fugong.audit.models import AuditAction, AuditEvent
 from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 from fugong.gate import services
-from fugong.gate.models import AbnormalEvent, EventStep, Gate, GateDevice
+from fugong.gate.models import AbnormalEvent, EventStep, Gate, GateDevice, GateOperator
 
 from .factories import check
 
@@ -285,33 +285,54 @@ def test_the_operator_home_opens_the_checkpoint(client, park, gate, token):
     assert 'id="event-panel"' not in body
 
 
-def test_the_command_post_assigns_an_operator_to_a_gate(client, park, gate):
-    park.gate.gate = None
-    park.gate.save(update_fields=["gate"])
+def test_the_command_post_posts_an_operator_at_a_gate(client, park, gate):
+    GateOperator.objects.filter(user=park.gate).delete()
     client.force_login(park.command)
-    response = client.post(
-        reverse("accounts:user_edit", args=[park.gate.pk]),
-        {
-            "full_name": park.gate.full_name,
-            "role": "gate_operator",
-            "enterprise": park.a.pk,
-            "gate": gate.pk,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    park.gate.refresh_from_db()
-    assert park.gate.gate == gate
+    page = client.get(reverse("gate:detail", args=[gate.pk])).content.decode()
+    assert 'id="gate-operator-assign"' in page
+    response = client.post(reverse("gate:operator_assign", args=[gate.pk]), {"user": park.gate.pk})
+    assert response.status_code == 302
+    assert GateOperator.objects.get(user=park.gate).gate == gate
+    assert AuditEvent.objects.filter(action=AuditAction.GATE_OPERATOR_POSTED).count() == 1
+    # An operator of enterprise a is no candidate for b's gate: nothing changes.
     other = Gate.objects.create(name="乙门", enterprise=park.b)
-    response = client.post(
-        reverse("accounts:user_edit", args=[park.gate.pk]),
-        {
-            "full_name": park.gate.full_name,
-            "role": "gate_operator",
-            "enterprise": park.a.pk,
-            "gate": other.pk,
-        },
-    )
-    assert response.status_code == 400
+    before = database_counts()
+    client.post(reverse("gate:operator_assign", args=[other.pk]), {"user": park.gate.pk})
+    assert_nothing_written(before)
+    assert GateOperator.objects.get(user=park.gate).gate == gate
+    response = client.post(reverse("gate:operator_remove", args=[gate.pk, park.gate.pk]))
+    assert response.status_code == 302 and not GateOperator.objects.filter(user=park.gate).exists()
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_posting_operators_by_role(client, park, gate, role):
+    """Only the command post posts operators; nobody else writes anything, whatever they try."""
+    GateOperator.objects.filter(user=park.gate).delete()
+    client.force_login(park.users()[role])
+    before = database_counts()
+    assign = client.post(reverse("gate:operator_assign", args=[gate.pk]), {"user": park.gate.pk})
+    if role == "command":
+        assert assign.status_code == 302
+        assert GateOperator.objects.filter(user=park.gate, gate=gate).exists()
+        return
+    assert assign.status_code in (403, 404)
+    assert_nothing_written(before)
+    GateOperator.objects.create(user=park.gate, gate=gate)
+    before = database_counts()
+    remove = client.post(reverse("gate:operator_remove", args=[gate.pk, park.gate.pk]))
+    assert remove.status_code in (403, 404)
+    assert_nothing_written(before)
+
+
+def test_a_post_that_no_longer_fits_is_no_post(client, park, gate):
+    """An operator moved to enterprise b keeps no post at a's gate."""
+    from fugong.accounts.services import user_update
+
+    user_update(actor=park.command, user=park.gate, enterprise=park.b)
+    client.force_login(park.gate)
+    response = client.get(reverse("gate:kiosk"))
+    assert response.status_code in (200, 409)
+    assert gate.name not in response.content.decode()
 
 
 @pytest.mark.parametrize("role", PARK_ROLES)
