@@ -51,3 +51,22 @@ def changed_tables(before: dict[str, int]) -> dict[str, tuple[int, int]]:
 def assert_nothing_written(before: dict[str, int]) -> None:
     changed = changed_tables(before)
     assert not changed, f"a refused request wrote rows: {changed}"
+
+
+def xlsx_bomb(unpacked_megabytes: int = 64) -> bytes:
+    """A small xlsx whose sheet unpacks to ``unpacked_megabytes`` of one repeated row: a
+    decompression bomb, made here so that no such file is committed."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    row = b'<row r="2"><c r="A2"><v>1</v></c></row>'
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b"<worksheet><sheetData>")
+            chunk = row * (1024 * 1024 // len(row))
+            for _ in range(unpacked_megabytes):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()

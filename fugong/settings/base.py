@@ -183,6 +183,13 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Uploads: attachments are checked by content and size in fugong.core.files.
 FUGONG_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 FUGONG_IMPORT_MAX_BYTES = 30 * 1024 * 1024
+# What an import file may hold once unpacked (fugong.core.tabular refuses more before reading it):
+# a 100,000-row roster written the way Excel writes it is 6.5 MB packed and 48.6 MB unpacked
+# (measured with bench/roster_import.py), so 200 MB leaves room for 200,000 rows with inline text.
+FUGONG_IMPORT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+FUGONG_IMPORT_MAX_ROWS = 200_000  # below the header
+FUGONG_IMPORT_MAX_COLUMNS = 100  # the widest template has 22
+FUGONG_IMPORT_MAX_LINE_CHARS = 32_768  # csv
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
