@@ -70,3 +70,52 @@ def xlsx_bomb(unpacked_megabytes: int = 64) -> bytes:
                 sheet.write(chunk)
             sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue()
+
+
+def photo_with_gps(image_format: str = "JPEG", *, orientation: int = 6) -> bytes:
+    """A 40 × 20 photo, red on the left and blue on the right, with GPS, camera and orientation
+    tags as a phone writes them: orientation 6 asks viewers to turn it a quarter clockwise."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    image = Image.new("RGB", (40, 20), "blue")
+    image.paste((255, 0, 0), (0, 0, 20, 20))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "Phone maker"
+    exif[ExifTags.Base.Model] = "Phone model"
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+        {
+            ExifTags.GPS.GPSLatitudeRef: "N",
+            ExifTags.GPS.GPSLatitude: (29.0, 22.0, 12.0),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (113.0, 5.0, 40.0),
+        }
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, exif=exif)
+    content = buffer.getvalue()
+    with Image.open(io.BytesIO(content)) as written:  # the premise of the tests that use it
+        assert written.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    return content
+
+
+def assert_upright_without_metadata(content: bytes) -> None:
+    """``content`` is ``photo_with_gps`` stored: no EXIF or XMP left, turned upright (20 × 40,
+    the red half on top)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as stored:
+        assert len(stored.getexif()) == 0
+        assert not {"exif", "xmp", "XML:com.adobe.xmp", "comment"} & set(stored.info)
+        assert b"Phone model" not in content
+        assert stored.size == (20, 40)
+        top, bottom = (
+            stored.convert("RGB").getpixel((10, 5)),
+            stored.convert("RGB").getpixel((10, 35)),
+        )
+        assert top[0] > 200 and top[2] < 60, top
+        assert bottom[2] > 200 and bottom[0] < 60, bottom

@@ -182,6 +182,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Uploads: attachments are checked by content and size in fugong.core.files.
 FUGONG_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Images are decoded to strip their metadata: 50 megapixels (a 48 MP phone photo) is 150 MB decoded.
+FUGONG_ATTACHMENT_MAX_PIXELS = 50_000_000
 FUGONG_IMPORT_MAX_BYTES = 30 * 1024 * 1024
 # What an import file may hold once unpacked (fugong.core.tabular refuses more before reading it):
 # a 100,000-row roster written the way Excel writes it is 6.5 MB packed and 48.6 MB unpacked

@@ -1,11 +1,13 @@
+import hashlib
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageCms
 
 from fugong.core.errors import ApplicationError, PayloadTooLargeError
 from fugong.core.files import check_attachment
+from fugong.core.testing import assert_upright_without_metadata, photo_with_gps
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -66,3 +68,51 @@ def test_oversize_file_is_refused(settings):
 
 def test_path_in_the_file_name_is_dropped():
     assert check_attachment(upload("../../etc/passwd.pdf", PDF)).original_name == "passwd.pdf"
+
+
+# ----- photos are stored without their metadata ----------------------------------------------
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_photos_lose_their_gps_and_other_metadata_and_stay_upright(image_format):
+    checked = check_attachment(upload("照片", photo_with_gps(image_format)))
+    with Image.open(io.BytesIO(checked.content)) as stored:
+        assert stored.format == image_format
+    assert_upright_without_metadata(checked.content)
+    assert checked.size == len(checked.content)
+    assert checked.sha256 == hashlib.sha256(checked.content).hexdigest()
+
+
+def test_a_photo_without_orientation_keeps_its_shape_and_colour_profile():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 10), "green").save(buffer, "JPEG", icc_profile=profile)
+    checked = check_attachment(upload("photo.jpg", buffer.getvalue()))
+    with Image.open(io.BytesIO(checked.content)) as stored:
+        assert stored.size == (30, 10)
+        assert stored.info.get("icc_profile") == profile
+
+
+def test_a_transparent_png_stays_transparent():
+    image = Image.new("P", (4, 4), 0)
+    image.putpalette([255, 255, 255, 255, 0, 0])
+    image.putpixel((1, 1), 1)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", transparency=0)
+    with Image.open(
+        io.BytesIO(check_attachment(upload("a.png", buffer.getvalue())).content)
+    ) as stored:
+        rgba = stored.convert("RGBA")
+        assert rgba.getpixel((0, 0))[3] == 0 and rgba.getpixel((1, 1)) == (255, 0, 0, 255)
+
+
+def test_pdfs_are_stored_as_uploaded():
+    assert check_attachment(upload("plan.pdf", PDF)).content == PDF
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(settings):
+    settings.FUGONG_ATTACHMENT_MAX_PIXELS = 1_000_000
+    with pytest.raises(ApplicationError) as refused:
+        check_attachment(upload("huge.png", png_bytes(size=(2000, 1000))))
+    assert refused.value.code == "too_many_pixels"
+    assert refused.value.status == 400

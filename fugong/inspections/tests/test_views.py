@@ -6,7 +6,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from fugong.audit.models import AuditAction, AuditEvent
-from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.core.testing import (
+    PARK_ROLES,
+    assert_nothing_written,
+    assert_upright_without_metadata,
+    database_counts,
+    photo_with_gps,
+)
 from fugong.inspections import services
 from fugong.inspections.models import Finding, FindingAttachment, Inspection
 from fugong.resumption.models import Suspension
@@ -197,6 +203,27 @@ def test_a_deadline_before_the_inspection_is_shown_on_the_form(client, park, tod
     assert response.status_code == 400
     assert 'id="finding-form"' in response.content.decode()
     assert_nothing_written(before)
+
+
+def test_a_photo_is_stored_without_its_gps_and_upright(client, park, draft, today):
+    client.force_login(park.inspector)
+    photo = SimpleUploadedFile("IMG_0001.jpg", photo_with_gps(), content_type="image/jpeg")
+    response = client.post(
+        reverse("inspections:finding_add", args=[draft.pk]), {**finding_data(today), "photo": photo}
+    )
+    assert response.status_code == 302
+    attachment = FindingAttachment.objects.get()
+    with attachment.file.open("rb") as stored:
+        content = stored.read()
+    assert_upright_without_metadata(content)
+    assert attachment.size == len(content) and attachment.original_name == "IMG_0001.jpg"
+    download = client.get(
+        reverse("inspections:attachment_download", args=[attachment.finding_id, attachment.pk])
+    )
+    assert (
+        b"".join(download.streaming_content if download.streaming else [download.content])
+        == content
+    )
 
 
 def test_a_photo_that_is_not_an_image_leaves_no_finding(client, park, draft, today):
