@@ -119,3 +119,13 @@ def assert_upright_without_metadata(content: bytes) -> None:
         )
         assert top[0] > 200 and top[2] < 60, top
         assert bottom[2] > 200 and bottom[0] < 60, bottom
+
+
+def media_files() -> list[str]:
+    """The files under MEDIA_ROOT (a temporary directory in the tests), relative, sorted."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())

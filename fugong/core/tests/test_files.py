@@ -3,11 +3,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import Image, ImageCms
 
 from fugong.core.errors import ApplicationError, PayloadTooLargeError
-from fugong.core.files import check_attachment
-from fugong.core.testing import assert_upright_without_metadata, photo_with_gps
+from fugong.core.files import atomic_storing_files, check_attachment, store_file
+from fugong.core.testing import assert_upright_without_metadata, media_files, photo_with_gps
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -116,3 +117,74 @@ def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(settings)
         check_attachment(upload("huge.png", png_bytes(size=(2000, 1000))))
     assert refused.value.code == "too_many_pixels"
     assert refused.value.status == 400
+
+
+# ----- stored files follow their transaction -------------------------------------------------
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_files_stored_in_a_block_that_fails_are_deleted_and_kept_when_it_completes():
+    with pytest.raises(Boom), atomic_storing_files():
+        name = store_file("t/lost.pdf", PDF)
+        assert media_files() == [name]
+        raise Boom
+    assert media_files() == []
+    with atomic_storing_files():
+        kept = store_file("t/kept.pdf", PDF)
+    assert media_files() == [kept]
+
+
+@pytest.mark.django_db
+def test_a_savepoint_rolled_back_inside_a_transaction_that_commits_loses_only_its_files():
+    with atomic_storing_files():
+        outer = store_file("t/outer.pdf", PDF)
+        with pytest.raises(Boom), atomic_storing_files():  # a savepoint
+            store_file("t/inner.pdf", PDF)
+            raise Boom
+        with atomic_storing_files():  # a savepoint that completes
+            completed = store_file("t/completed.pdf", PDF)
+    assert media_files() == sorted([outer, completed])
+
+
+@pytest.mark.django_db
+def test_files_of_a_completed_savepoint_go_when_the_outer_block_rolls_back():
+    with pytest.raises(Boom), atomic_storing_files():
+        with atomic_storing_files():
+            store_file("t/inner.pdf", PDF)
+        assert len(media_files()) == 1
+        raise Boom
+    assert media_files() == []
+
+
+@pytest.mark.django_db
+def test_a_block_marked_for_rollback_loses_its_files():
+    with atomic_storing_files():
+        store_file("t/marked.pdf", PDF)
+        transaction.set_rollback(True)
+    assert media_files() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_commit_keeps_the_file_and_a_real_rollback_deletes_it():
+    # No test-case transaction around: the outermost block is a real transaction.
+    with atomic_storing_files():
+        kept = store_file("t/kept.pdf", PDF)
+    with pytest.raises(Boom), atomic_storing_files():
+        store_file("t/lost.pdf", PDF)
+        raise Boom
+    assert media_files() == [kept]
+
+
+@pytest.mark.django_db
+def test_store_file_refuses_to_run_where_a_rollback_could_go_unnoticed():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        store_file("t/a.pdf", PDF)
+    with pytest.raises(RuntimeError), atomic_storing_files(), transaction.atomic():
+        store_file("t/b.pdf", PDF)
+    with pytest.raises(RuntimeError):
+        store_file("t/c.pdf", PDF)
+    assert media_files() == []

@@ -11,6 +11,7 @@ from fugong.core.testing import (
     assert_nothing_written,
     assert_upright_without_metadata,
     database_counts,
+    media_files,
     photo_with_gps,
 )
 from fugong.inspections import services
@@ -494,3 +495,27 @@ def test_the_suspension_reason_is_prefilled(client, park, serious_finding):
     client.force_login(park.command)
     body = client.get(reverse("inspections:finding", args=[serious_finding.pk])).content.decode()
     assert serious_finding.description in body.split('id="suspend-form"')[1]
+
+
+def test_a_finding_page_that_fails_after_storing_the_photo_leaves_no_file(
+    client, park, draft, today, monkeypatch
+):
+    # The page adds the finding and its photo in one block: the photo's service fails last.
+    client.force_login(park.inspector)
+    before = database_counts()
+    monkeypatch.setattr(services, "audit_event_record", _audit_fails_for_photos)
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("inspections:finding_add", args=[draft.pk]),
+            {**finding_data(today), "photo": png_upload()},
+        )
+    assert media_files() == []
+    assert_nothing_written(before)
+
+
+def _audit_fails_for_photos(**kwargs):
+    from fugong.audit.services import audit_event_record
+
+    if kwargs["action"] == AuditAction.FINDING_ATTACHMENT_ADDED:
+        raise RuntimeError("the audit table is unavailable")
+    return audit_event_record(**kwargs)
