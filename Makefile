@@ -3,14 +3,17 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+# A developer's checkout gets the runtime lock and the tools (tests, lint, benchmarks, audit);
+# production installs requirements.lock alone (see README.md, "Production install").
+LOCKS := requirements.lock requirements-dev.lock
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-fast lint format messages bench install clean
+.PHONY: run test test-fast lint format messages bench audit install clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): $(LOCKS) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Fugong needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(LOCKS))
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -51,6 +54,10 @@ messages: $(STAMP)
 ## make bench: the benchmarks in bench/ (figures printed and saved in bench/results/)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## make audit: the locked dependencies checked for known vulnerabilities (pip-audit)
+audit: $(STAMP)
+	$(BIN)/python scripts/audit-dependencies
 
 clean:
 	rm -rf $(VENV) var

@@ -12,8 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +20,7 @@ from django.utils.translation import override
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
-from fugong.core.files import CheckedUpload, check_attachment
+from fugong.core.files import CheckedUpload, atomic_storing_files, check_attachment, store_file
 from fugong.core.roles import Action, require
 from fugong.enterprises.models import Enterprise
 from fugong.inspections.models import (
@@ -427,12 +425,12 @@ def _store_attachment(*, actor, notice: Notice, upload: CheckedUpload) -> Notice
         uploaded_by=actor,
     )
     name = f"notices/{notice.pk}/{uuid.uuid4().hex}.{upload.extension}"
-    attachment.file.name = default_storage.save(name, ContentFile(upload.content))
+    attachment.file.name = store_file(name, upload.content)
     attachment.save()
     return attachment
 
 
-@transaction.atomic
+@atomic_storing_files
 def notice_issue(
     *,
     actor,
@@ -520,7 +518,7 @@ def _duplicate_number() -> ApplicationError:
     return ApplicationError(message, code="duplicate", fields={"document_number": [message]})
 
 
-@transaction.atomic
+@atomic_storing_files
 def notice_attachment_add(*, actor, notice: Notice, upload) -> NoticeAttachment:
     """Attach one more PDF or image to an issued notice (the command post)."""
     require(actor, Action.NOTICES_ISSUE)

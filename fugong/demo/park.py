@@ -13,12 +13,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from fugong.accounts.models import User
 from fugong.accounts.services import user_create
+from fugong.core.files import atomic_storing_files
 from fugong.core.roles import Role
 from fugong.enterprises.models import Enterprise, EnterpriseKind
 from fugong.enterprises.services import enterprise_create
@@ -106,7 +106,7 @@ class DemoPark:
         if self.stdout is not None:
             self.stdout.write(message)
 
-    @transaction.atomic
+    @atomic_storing_files  # the demo's photos and notices are stored files
     def build(self) -> dict:
         rng = self.rng
         # The first command user is created directly: nobody yet exists to create them.

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +31,7 @@ from fugong.core.errors import (
     PermissionDeniedError,
     full_clean_or_raise,
 )
-from fugong.core.files import CheckedUpload
+from fugong.core.files import CheckedUpload, atomic_storing_files, store_file
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
@@ -379,7 +377,7 @@ def finding_add(
     return finding
 
 
-@transaction.atomic
+@atomic_storing_files
 def finding_attachment_add(
     *, actor, finding: Finding, upload: CheckedUpload, purpose: str
 ) -> FindingAttachment:
@@ -436,7 +434,7 @@ def _store(
         sha256=upload.sha256,
         uploaded_by=actor,
     )
-    attachment.file.name = default_storage.save(name, ContentFile(upload.content))
+    attachment.file.name = store_file(name, upload.content)
     attachment.save()
     return attachment
 
@@ -444,7 +442,7 @@ def _store(
 # ----- rectification -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_storing_files
 def rectification_submit(
     *,
     actor,

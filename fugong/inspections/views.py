@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fugong.core.errors import ApplicationError
-from fugong.core.files import check_attachment
+from fugong.core.files import atomic_storing_files, check_attachment
 from fugong.core.forms import add_application_error
 from fugong.core.htmx import render_page_or_fragment
 from fugong.core.roles import Action, Role, require, user_can
@@ -235,7 +234,7 @@ def finding_add_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
         try:
             # The photo is checked first, so that a refused file leaves no finding behind.
             photo = check_attachment(data["photo"]) if data.get("photo") else None
-            with transaction.atomic():
+            with atomic_storing_files():
                 finding = services.finding_add(
                     actor=request.user,
                     inspection=inspection,

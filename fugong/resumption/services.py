@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
-from fugong.core.files import CheckedUpload
+from fugong.core.files import CheckedUpload, atomic_storing_files, store_file
 from fugong.core.roles import Action, Role, require
 from fugong.enterprises.models import Enterprise
 from fugong.guide.models import GuideItem
@@ -453,7 +452,7 @@ def application_return(
 # ----- attachments ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_storing_files
 def application_attachment_add(
     *,
     actor,
@@ -496,7 +495,7 @@ def application_attachment_add(
         uploaded_by=actor,
     )
     # Saved last: everything that can refuse the upload has been checked.
-    attachment.file.name = default_storage.save(name, ContentFile(upload.content))
+    attachment.file.name = store_file(name, upload.content)
     attachment.save()
     audit_event_record(
         actor=actor,

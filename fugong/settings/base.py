@@ -214,7 +214,19 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Uploads: attachments are checked by content and size in fugong.core.files.
 FUGONG_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Images are decoded to strip their metadata: 50 megapixels (a 48 MP phone photo) is 150 MB decoded.
+FUGONG_ATTACHMENT_MAX_PIXELS = 50_000_000
 FUGONG_IMPORT_MAX_BYTES = 30 * 1024 * 1024
+# What an import file may hold once unpacked (fugong.core.tabular refuses more before reading it):
+# a 100,000-row roster written the way Excel writes it is 6.5 MB packed and 48.6 MB unpacked
+# (measured with bench/roster_import.py), so 200 MB leaves room for 200,000 rows with inline text.
+FUGONG_IMPORT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+FUGONG_IMPORT_MAX_ROWS = 200_000  # below the header
+# The widest template has 22 columns. calamine lays a sheet out as a dense grid (32 bytes a cell),
+# so the worst file these limits accept (cells at A1 and AX200050) costs 480 MB while it is read
+# (measured), less than a real 100,000-row import (640 MB, the whole benchmark).
+FUGONG_IMPORT_MAX_COLUMNS = 50
+FUGONG_IMPORT_MAX_LINE_CHARS = 32_768  # csv
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

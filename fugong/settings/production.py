@@ -1,10 +1,11 @@
 """Production settings. Every secret comes from the environment.
 
-Required: ``FUGONG_SECRET_KEY``, ``FUGONG_ALLOWED_HOSTS`` (comma separated), ``FUGONG_DATA_KEYS``
-and ``FUGONG_LOOKUP_KEY`` (see fugong.core.crypto; make keys with ``manage.py new_data_key``) and
-normally
-``DATABASE_URL``. With these set,
-``DJANGO_SETTINGS_MODULE=fugong.settings.production python -m fugong.cli check --deploy`` is clean.
+Required: ``FUGONG_SECRET_KEY`` (50 characters or more), ``FUGONG_ALLOWED_HOSTS`` (comma
+separated), ``FUGONG_DATA_KEYS`` and ``FUGONG_LOOKUP_KEY`` (see fugong.core.crypto; make keys with
+``python -c "from fugong.core.crypto import new_key; print(new_key())"``) and normally
+``DATABASE_URL``. The settings refuse to load without them, with a secret too short, or with a
+secret or key published in the repository for development (fugong.settings.published). With
+these set, ``DJANGO_SETTINGS_MODULE=fugong.settings.production fugong check --deploy`` is clean.
 """
 
 import os
@@ -13,6 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import FUGONG_TRUSTED_PROXIES, STORAGES
+from .published import DEVELOPMENT_DATA_KEYS, DEVELOPMENT_LOOKUP_KEY, DEVELOPMENT_SECRET_KEY
+
+MIN_SECRET_KEY_LENGTH = 50  # what Django's deploy check asks for
 
 
 def required_environment(name: str) -> str:
@@ -22,11 +26,44 @@ def required_environment(name: str) -> str:
     return value
 
 
+def _published_key_material() -> set[str]:
+    keys = {DEVELOPMENT_LOOKUP_KEY.rstrip("=")}
+    keys |= {
+        entry.split(":", 1)[-1].strip().rstrip("=") for entry in DEVELOPMENT_DATA_KEYS.split(",")
+    }
+    return keys
+
+
+def refuse_published_keys(name: str, value: str) -> str:
+    """``value`` (a key list or a key), unless it holds a key published for development."""
+    entries = [entry.split(":", 1)[-1].strip().rstrip("=") for entry in value.split(",")]
+    if set(entries) & _published_key_material():
+        raise ImproperlyConfigured(
+            f"{name} holds a development key published in the repository; make new keys "
+            'with: python -c "from fugong.core.crypto import new_key; print(new_key())"'
+        )
+    return value
+
+
 DEBUG = False
 SECRET_KEY = required_environment("FUGONG_SECRET_KEY")
-FUGONG_DATA_KEYS = required_environment("FUGONG_DATA_KEYS")
-FUGONG_LOOKUP_KEY = required_environment("FUGONG_LOOKUP_KEY")
-ALLOWED_HOSTS = [host.strip() for host in required_environment("FUGONG_ALLOWED_HOSTS").split(",")]
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"FUGONG_SECRET_KEY must be a random secret of {MIN_SECRET_KEY_LENGTH} characters or "
+        "more, not the development one; make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+FUGONG_DATA_KEYS = refuse_published_keys(
+    "FUGONG_DATA_KEYS", required_environment("FUGONG_DATA_KEYS")
+)
+FUGONG_LOOKUP_KEY = refuse_published_keys(
+    "FUGONG_LOOKUP_KEY", required_environment("FUGONG_LOOKUP_KEY")
+)
+ALLOWED_HOSTS = [
+    host.strip() for host in required_environment("FUGONG_ALLOWED_HOSTS").split(",") if host.strip()
+]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("FUGONG_ALLOWED_HOSTS must name at least one host.")
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("FUGONG_CSRF_TRUSTED_ORIGINS", "").split(",")

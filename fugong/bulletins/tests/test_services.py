@@ -471,3 +471,20 @@ def test_only_a_recipients_officer_acknowledges(park):
 def test_counts_after_issue(park):
     issue(park, to_all=True)
     assert Notice.objects.count() == 1 and NoticeAttachment.objects.count() == 0
+
+
+def test_a_notice_that_fails_after_storing_its_attachments_leaves_no_file(park, monkeypatch):
+    from fugong.core.testing import media_files
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("the audit table is unavailable")
+
+    before = database_counts()
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "audit_event_record", audit_fails)
+        with pytest.raises(RuntimeError):
+            issue(park, enterprises=[park.a], uploads=[pdf_upload(), _png_upload()])
+    assert media_files() == []
+    assert_nothing_written(before)
+    notice = issue(park, enterprises=[park.a], uploads=[pdf_upload()])
+    assert media_files() == [notice.attachments.get().file.name]

@@ -1,13 +1,22 @@
 """The settings keep their promises: deploy checks, SQLite pragmas, Chinese by default."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+
+from fugong.core.crypto import new_key
+from fugong.settings.published import (
+    DEVELOPMENT_DATA_KEYS,
+    DEVELOPMENT_LOOKUP_KEY,
+    DEVELOPMENT_SECRET_KEY,
+)
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 
@@ -19,8 +28,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "FUGONG_SECRET_KEY": "x" * 20 + "-production-secret-from-the-environment-0123456789",
         "FUGONG_ALLOWED_HOSTS": "fugong.example.cn",
         "FUGONG_DATA_DIR": str(tmp_path),
-        "FUGONG_DATA_KEYS": "k1:ZGV2ZWxvcG1lbnQtb25seS1kYXRhLWtleS0wMDAwMDA",
-        "FUGONG_LOOKUP_KEY": "ZGV2ZWxvcG1lbnQtb25seS1sb29rdXAta2V5LTAwMDA",
+        "FUGONG_DATA_KEYS": f"k1:{new_key()}",
+        "FUGONG_LOOKUP_KEY": new_key(),
     }
     environment.pop("DATABASE_URL", None)
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
@@ -53,6 +62,64 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     )
     assert result.returncode != 0
     assert "FUGONG_SECRET_KEY" in result.stderr
+
+
+def production_environment(tmp_path, **changes) -> dict[str, str]:
+    environment = {
+        "FUGONG_SECRET_KEY": "s" * 20 + "-production-secret-from-the-environment-0123456789",
+        "FUGONG_ALLOWED_HOSTS": "fugong.example.cn",
+        "FUGONG_DATA_DIR": str(tmp_path),
+        "FUGONG_DATA_KEYS": f"k1:{new_key()}",
+        "FUGONG_LOOKUP_KEY": new_key(),
+    }
+    environment.update(changes)
+    return {key: value for key, value in environment.items() if value is not None}
+
+
+def load_production_settings(monkeypatch, environment) -> dict:
+    """Run fugong/settings/production.py in a namespace of its own, with ``environment``."""
+    for name in (
+        "FUGONG_SECRET_KEY",
+        "FUGONG_ALLOWED_HOSTS",
+        "FUGONG_DATA_KEYS",
+        "FUGONG_LOOKUP_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_module("fugong.settings.production")
+
+
+def test_production_settings_load_with_fresh_keys(monkeypatch, tmp_path):
+    loaded = load_production_settings(monkeypatch, production_environment(tmp_path))
+    assert loaded["DEBUG"] is False and loaded["ALLOWED_HOSTS"] == ["fugong.example.cn"]
+
+
+@pytest.mark.parametrize(
+    "changes, named",
+    [
+        ({"FUGONG_SECRET_KEY": None}, "FUGONG_SECRET_KEY"),
+        ({"FUGONG_SECRET_KEY": DEVELOPMENT_SECRET_KEY}, "FUGONG_SECRET_KEY"),
+        ({"FUGONG_SECRET_KEY": "short-but-random-3f9a"}, "FUGONG_SECRET_KEY"),
+        ({"FUGONG_DATA_KEYS": None}, "FUGONG_DATA_KEYS"),
+        ({"FUGONG_DATA_KEYS": DEVELOPMENT_DATA_KEYS}, "FUGONG_DATA_KEYS"),
+        # The published key under another id, after a fresh one, is still the published key.
+        (
+            {"FUGONG_DATA_KEYS": f"k2:{new_key()},k1:{DEVELOPMENT_DATA_KEYS.split(':')[1]}"},
+            "FUGONG_DATA_KEYS",
+        ),
+        ({"FUGONG_LOOKUP_KEY": None}, "FUGONG_LOOKUP_KEY"),
+        ({"FUGONG_LOOKUP_KEY": DEVELOPMENT_LOOKUP_KEY + "="}, "FUGONG_LOOKUP_KEY"),
+        ({"FUGONG_ALLOWED_HOSTS": None}, "FUGONG_ALLOWED_HOSTS"),
+        ({"FUGONG_ALLOWED_HOSTS": " , "}, "FUGONG_ALLOWED_HOSTS"),
+    ],
+)
+def test_production_settings_refuse_missing_weak_or_published_secrets(
+    monkeypatch, tmp_path, changes, named
+):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_production_settings(monkeypatch, production_environment(tmp_path, **changes))
+    assert named in str(refused.value)
 
 
 def test_passwords_are_hashed_with_argon2_outside_the_tests():

@@ -23,10 +23,11 @@ def demo(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back afterwards."""
     from django.db import transaction
 
+    from fugong.core.files import atomic_storing_files
     from fugong.guide.models import GuideItem, GuideVersion
     from fugong.guide.seed import seed_guide
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), atomic_storing_files():
         seed_guide(GuideVersion, GuideItem)
         output = StringIO()
         call_command("load_demo", stdout=output)

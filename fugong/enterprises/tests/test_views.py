@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts, xlsx_bomb
 from fugong.enterprises.models import Enterprise
 
 from .factories import credit_code_for
@@ -102,3 +102,19 @@ def test_import_page_reports_bad_rows_with_400(client, park):
         reverse("enterprises:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a file")}
     )
     assert response.status_code == 400
+
+
+def test_import_page_refuses_a_decompression_bomb_with_400(client, park):
+    from django.utils import translation
+
+    from fugong.core.tabular import suspicious_workbook
+
+    client.force_login(park.command)
+    before = database_counts()
+    response = client.post(
+        reverse("enterprises:import"), {"file": SimpleUploadedFile("e.xlsx", xlsx_bomb())}
+    )
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        assert response.context["form"].non_field_errors() == [suspicious_workbook().message]
+    assert_nothing_written(before)

@@ -460,3 +460,30 @@ def test_attachments_are_stored_once(park, draft_finding):
         actor=park.inspector, finding=draft_finding, upload=checked_png(), purpose="photo"
     )
     assert FindingAttachment.objects.get().sha256
+
+
+def test_a_rectification_that_fails_after_storing_its_evidence_leaves_no_file(
+    park, finding, monkeypatch
+):
+    from fugong.core.testing import media_files
+
+    before = database_counts()
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "audit_event_record", _audit_fails)
+        with pytest.raises(RuntimeError):
+            services.rectification_submit(
+                actor=park.officer,
+                finding=finding,
+                response="已整改",
+                uploads=[checked_pdf("a.pdf"), checked_png("b.png")],
+            )
+    assert media_files() == []
+    assert_nothing_written(before)
+    services.rectification_submit(
+        actor=park.officer, finding=finding, response="已整改", uploads=[checked_pdf("a.pdf")]
+    )
+    assert media_files() == [FindingAttachment.objects.get().file.name]
+
+
+def _audit_fails(**kwargs):
+    raise RuntimeError("the audit table is unavailable")

@@ -6,7 +6,14 @@ from django.test import override_settings
 from django.urls import reverse
 
 from fugong.audit.models import AuditAction, AuditEvent
-from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.core.testing import (
+    PARK_ROLES,
+    assert_nothing_written,
+    assert_upright_without_metadata,
+    database_counts,
+    media_files,
+    photo_with_gps,
+)
 from fugong.inspections import services
 from fugong.inspections.models import Finding, FindingAttachment, Inspection
 from fugong.resumption.models import Suspension
@@ -197,6 +204,27 @@ def test_a_deadline_before_the_inspection_is_shown_on_the_form(client, park, tod
     assert response.status_code == 400
     assert 'id="finding-form"' in response.content.decode()
     assert_nothing_written(before)
+
+
+def test_a_photo_is_stored_without_its_gps_and_upright(client, park, draft, today):
+    client.force_login(park.inspector)
+    photo = SimpleUploadedFile("IMG_0001.jpg", photo_with_gps(), content_type="image/jpeg")
+    response = client.post(
+        reverse("inspections:finding_add", args=[draft.pk]), {**finding_data(today), "photo": photo}
+    )
+    assert response.status_code == 302
+    attachment = FindingAttachment.objects.get()
+    with attachment.file.open("rb") as stored:
+        content = stored.read()
+    assert_upright_without_metadata(content)
+    assert attachment.size == len(content) and attachment.original_name == "IMG_0001.jpg"
+    download = client.get(
+        reverse("inspections:attachment_download", args=[attachment.finding_id, attachment.pk])
+    )
+    assert (
+        b"".join(download.streaming_content if download.streaming else [download.content])
+        == content
+    )
 
 
 def test_a_photo_that_is_not_an_image_leaves_no_finding(client, park, draft, today):
@@ -467,3 +495,27 @@ def test_the_suspension_reason_is_prefilled(client, park, serious_finding):
     client.force_login(park.command)
     body = client.get(reverse("inspections:finding", args=[serious_finding.pk])).content.decode()
     assert serious_finding.description in body.split('id="suspend-form"')[1]
+
+
+def test_a_finding_page_that_fails_after_storing_the_photo_leaves_no_file(
+    client, park, draft, today, monkeypatch
+):
+    # The page adds the finding and its photo in one block: the photo's service fails last.
+    client.force_login(park.inspector)
+    before = database_counts()
+    monkeypatch.setattr(services, "audit_event_record", _audit_fails_for_photos)
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("inspections:finding_add", args=[draft.pk]),
+            {**finding_data(today), "photo": png_upload()},
+        )
+    assert media_files() == []
+    assert_nothing_written(before)
+
+
+def _audit_fails_for_photos(**kwargs):
+    from fugong.audit.services import audit_event_record
+
+    if kwargs["action"] == AuditAction.FINDING_ATTACHMENT_ADDED:
+        raise RuntimeError("the audit table is unavailable")
+    return audit_event_record(**kwargs)

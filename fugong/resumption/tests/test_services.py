@@ -447,3 +447,39 @@ def test_timeline_shows_the_workflow_not_the_accounts(park):
     make_application(officer=park.officer, state="draft")
     actions = list(enterprise_timeline(park.a).values_list("action", flat=True))
     assert actions == [AuditAction.APPLICATION_CREATED]
+
+
+# ----- attachments: the stored file follows the transaction ----------------------------------
+
+
+def test_an_attachment_whose_service_fails_after_storing_it_leaves_no_file(park, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fugong.core.files import check_attachment
+    from fugong.core.testing import media_files
+
+    application = make_application(officer=park.officer, state="draft")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+    def upload():
+        return check_attachment(SimpleUploadedFile("plan.pdf", pdf))
+
+    def audit_fails(**kwargs):  # the last step, after the file and its row are written
+        raise RuntimeError("the audit table is unavailable")
+
+    before = database_counts()
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "audit_event_record", audit_fails)
+        with pytest.raises(RuntimeError):
+            services.application_attachment_add(
+                actor=park.officer,
+                application=application,
+                purpose="prevention_plan",
+                upload=upload(),
+            )
+    assert media_files() == []
+    assert_nothing_written(before)
+    attachment = services.application_attachment_add(
+        actor=park.officer, application=application, purpose="prevention_plan", upload=upload()
+    )
+    assert media_files() == [attachment.file.name]

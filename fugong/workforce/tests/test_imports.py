@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from fugong.core.crypto import decrypt
 from fugong.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.core.testing import assert_nothing_written, database_counts, xlsx_bomb
 from fugong.screening.models import ScreeningRun
 from fugong.workforce.imports import COLUMNS, worker_import, worker_import_template
 from fugong.workforce.models import Clearance, Employment, TravelRecord, Worker
@@ -283,6 +283,22 @@ def test_oversize_file(park, settings):
     with pytest.raises(ApplicationError) as refused:
         worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
     assert refused.value.status == 413
+
+
+def test_a_decompression_bomb_or_too_many_rows_writes_nothing(park, settings):
+    before = database_counts()
+    with pytest.raises(ApplicationError) as refused:
+        worker_import(
+            actor=park.officer,
+            enterprise=park.a,
+            upload=SimpleUploadedFile("r.xlsx", xlsx_bomb()),
+        )
+    assert refused.value.code == "suspicious_workbook"
+    settings.FUGONG_IMPORT_MAX_ROWS = 2
+    with pytest.raises(ApplicationError) as refused:
+        worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    assert refused.value.code == "too_many_rows"
+    assert_nothing_written(before)
 
 
 def test_csv_in_gb18030(park):
