@@ -4,7 +4,7 @@ The whole file is checked first; if any row is bad nothing is written and the re
 every bad row. The document number is the key: importing the same file again changes nothing.
 A person on another enterprise's roster is a bad row (an import moves nobody: the old employer
 records the leave, or the command post moves them); a person who has left is taken on again on
-their one record, starting clean (see services._join).
+their one record, starting clean (see services.workers._join).
 Rows are written with set-based inserts and updates, so that a 100,000-row file imports in one go.
 
 The package is split by what it does: ``columns`` (the file's columns and the template),

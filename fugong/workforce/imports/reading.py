@@ -18,7 +18,7 @@ from fugong.core.roles import Action, require
 from fugong.core.tabular import read_sheet
 
 from ..models import Worker
-from ..services import _scope_enterprise
+from ..services.workers import _scope_enterprise
 from .columns import COLUMNS, HEADER_BY_KEY
 from .rows import ParsedRow, RowError, WorkerImportReport, _on_other_rosters, _RowParser
 from .writing import _write

@@ -348,7 +348,8 @@ def _write(
                 run=run,
                 worker_id=record["id"],
                 # None for a worker taken on again: the change starts from the old employment's
-                # clearance, which is not the new enterprise's to see (as in services._join).
+                # clearance, which is not the new enterprise's to see (as in
+                # services.workers._join).
                 enterprise_id=record["enterprise_id"],
                 old_clearance=record["clearance"],
                 old_until=record["observation_until"],
