@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from fugong.core.addresses import client_address
+from fugong.core.crypto import new_key
 from fugong.settings.base import trusted_proxy_count
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -82,8 +83,9 @@ def production_setting(tmp_path, behind_proxy: str | None) -> str:
         "FUGONG_SECRET_KEY": "x" * 20 + "-production-secret-from-the-environment-0123456789",
         "FUGONG_ALLOWED_HOSTS": "fugong.example.cn",
         "FUGONG_DATA_DIR": str(tmp_path),
-        "FUGONG_DATA_KEYS": "k1:ZGV2ZWxvcG1lbnQtb25seS1kYXRhLWtleS0wMDAwMDA",
-        "FUGONG_LOOKUP_KEY": "ZGV2ZWxvcG1lbnQtb25seS1sb29rdXAta2V5LTAwMDA",
+        # Fresh keys: production refuses the ones published for development.
+        "FUGONG_DATA_KEYS": f"k1:{new_key()}",
+        "FUGONG_LOOKUP_KEY": new_key(),
     }
     environment.pop("FUGONG_BEHIND_PROXY", None)
     if behind_proxy is not None:

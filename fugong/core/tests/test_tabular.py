@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from fugong.core import tabular
+from fugong.core import import_limits, tabular, xlsx_guard
 from fugong.core.errors import ApplicationError
 from fugong.core.tabular import Column, cell_bool, cell_text, read_sheet, safe_cell, xlsx_bytes
 
@@ -251,7 +251,7 @@ def test_the_real_roster_fits_the_default_limits(settings):
     unpacked, 8.8 to one at most), twice over."""
     assert settings.FUGONG_IMPORT_MAX_UNCOMPRESSED_BYTES >= 4 * 48_600_000
     assert settings.FUGONG_IMPORT_MAX_ROWS >= 2 * 100_000
-    assert tabular.MAX_COMPRESSION_RATIO >= 10 * 8.8
+    assert import_limits.MAX_COMPRESSION_RATIO >= 10 * 8.8
 
 
 def test_rows_past_the_limit_are_refused_and_the_limit_itself_is_accepted(settings):
@@ -427,19 +427,19 @@ def test_csv_rows_columns_and_lines_past_the_limits_are_refused(settings):
 @pytest.mark.parametrize("limit", [1, 9, 10, 26, 27, 100, 702, 200_050])
 def test_the_generated_patterns_compare_numbers_and_columns(limit):
     above, at_most = (
-        re.compile(tabular._number_above(limit)),
-        re.compile(tabular._number_at_most(limit)),
+        re.compile(xlsx_guard._number_above(limit)),
+        re.compile(xlsx_guard._number_at_most(limit)),
     )
-    plain = re.compile(tabular._number_at_most(limit, plain=True))
+    plain = re.compile(xlsx_guard._number_at_most(limit, plain=True))
     for number in [*range(0, 1200), limit - 1, limit, limit + 1, limit * 10]:
         text = str(number).encode()
         assert bool(above.fullmatch(text)) == (number > limit)
         assert bool(above.fullmatch(b"00" + text)) == (number > limit)
         assert bool(at_most.fullmatch(b"0" + text)) == (number <= limit)
         assert bool(plain.fullmatch(text)) == (1 <= number <= limit)
-    letters_above = re.compile(tabular._letters_above(limit))
-    letters_at_most = re.compile(tabular._letters_at_most(limit))
+    letters_above = re.compile(xlsx_guard._letters_above(limit))
+    letters_at_most = re.compile(xlsx_guard._letters_at_most(limit))
     for number in [*range(1, 800), max(limit - 1, 1), limit, limit + 1, 16384]:
-        letters = tabular.column_letters(number).encode()
+        letters = xlsx_guard.column_letters(number).encode()
         assert bool(letters_above.fullmatch(letters.lower())) == (number > limit)
         assert bool(letters_at_most.fullmatch(letters)) == (number <= limit)

@@ -107,7 +107,7 @@ def test_import_page_reports_bad_rows_with_400(client, park):
 def test_import_page_refuses_a_decompression_bomb_with_400(client, park):
     from django.utils import translation
 
-    from fugong.core.tabular import suspicious_workbook
+    from fugong.core.import_limits import suspicious_workbook
 
     client.force_login(park.command)
     before = database_counts()
