@@ -1,7 +1,9 @@
-"""A gate of enterprise ``a`` with the park's gate operator at it, a worker and their pass."""
+"""A gate of enterprise ``a`` with the park's gate operator at it, a worker and their pass, a
+worker of another enterprise, and a device token for the gate."""
 
 import pytest
 
+from fugong.gate import services
 from fugong.gate.models import GateOperator
 from fugong.workforce.services import pass_issue, pass_token
 from fugong.workforce.tests.factories import make_worker, resident_id
@@ -42,3 +44,9 @@ def stranger(park):
 @pytest.fixture
 def stranger_token(park, stranger):
     return pass_token(pass_issue(actor=park.other_officer, worker=stranger))
+
+
+@pytest.fixture
+def device_token(park, gate):
+    _device, secret = services.gate_device_create(actor=park.officer, gate=gate, name="东门一体机")
+    return secret
