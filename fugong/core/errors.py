@@ -7,10 +7,27 @@ status and code). The API maps it to ``{"error": {"code", "message", "fields"}}`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+
+class ErrorDetailBody(TypedDict):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorBody(TypedDict):
+    """The body of every refused request: ``{"error": {"code", "message", "fields"}}``."""
+
+    error: ErrorDetailBody
 
 
 class ApplicationError(Exception):
@@ -22,10 +39,10 @@ class ApplicationError(Exception):
 
     def __init__(
         self,
-        message: str | None = None,
+        message: str | StrPromise | None = None,
         *,
         code: str | None = None,
-        fields: Mapping[str, list[str]] | None = None,
+        fields: Mapping[str, Sequence[str | StrPromise]] | None = None,
         status: int | None = None,
     ) -> None:
         self.message = str(message if message is not None else self.default_message)
@@ -36,7 +53,7 @@ class ApplicationError(Exception):
         self.fields = {key: [str(item) for item in value] for key, value in (fields or {}).items()}
         super().__init__(self.message)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> ErrorBody:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
 
@@ -77,8 +94,16 @@ class RateLimitedError(ApplicationError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str | None = None, *, retry_after: int, **kwargs) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self,
+        message: str | StrPromise | None = None,
+        *,
+        retry_after: int,
+        code: str | None = None,
+        fields: Mapping[str, Sequence[str | StrPromise]] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, fields=fields, status=status)
         self.retry_after = max(1, int(retry_after))
 
 
@@ -102,7 +127,7 @@ def messages_of(errors: list[ValidationError]) -> list[str]:
     return result
 
 
-def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
+def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """Run model validation and raise the business error instead of Django's."""
     try:
         instance.full_clean(exclude=exclude)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -10,7 +13,7 @@ def render_page_or_fragment(
     request: HttpRequest,
     page_template: str,
     fragment_template: str,
-    context: dict,
+    context: Mapping[str, Any],
     *,
     status: int = 200,
 ) -> HttpResponse:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .errors import ApplicationError
+from .errors import ApplicationError, RateLimitedError
 
 
 class ApplicationErrorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -22,6 +24,6 @@ class ApplicationErrorMiddleware:
             "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
         )
         response = render(request, template, {"error": exception}, status=exception.status)
-        if getattr(exception, "retry_after", None):
+        if isinstance(exception, RateLimitedError):
             response["Retry-After"] = str(exception.retry_after)
         return response

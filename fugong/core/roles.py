@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .errors import PermissionDeniedError
+from .types import AnyActor
 
 
 class Role(models.TextChoices):
@@ -161,14 +162,14 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def user_can(user, action: str) -> bool:
+def user_can(user: AnyActor | None, action: str) -> bool:
     """Whether an active, signed-in user's role allows ``action``."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return action in ROLE_ACTIONS.get(getattr(user, "role", ""), frozenset())
 
 
-def require(user, action: str) -> None:
+def require(user: AnyActor | None, action: str) -> None:
     """Raise the 403 business error unless the user's role allows ``action``."""
     if not user_can(user, action):
         raise PermissionDeniedError()

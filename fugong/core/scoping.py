@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.db.models import Q
 
 from .roles import Role
+from .types import AnyActor
 
 NOTHING = Q(pk__in=[])
 
 
-def enterprise_scope_q(user, path: str = "") -> Q:
+def enterprise_scope_q(user: AnyActor | None, path: str = "") -> Q:
     """A filter on a queryset whose rows reach an enterprise through ``path``.
 
     ``path`` is the lookup from the row to the enterprise ("" when the rows are enterprises,

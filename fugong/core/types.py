@@ -6,9 +6,12 @@ filters take a signed-in user. ``Actor`` says what they read of one; ``accounts.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from django.contrib.auth.models import AnonymousUser
+if TYPE_CHECKING:
+    # Not at run time: importing auth's models needs the app registry, and roles are imported
+    # while it is being filled.
+    from django.contrib.auth.models import AnonymousUser
 
 
 class Actor(Protocol):
