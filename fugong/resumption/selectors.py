@@ -8,19 +8,31 @@ date on or before D, and no suspension covering D.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction, AuditEvent
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, require, user_can
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 
-from .models import ApplicationAttachment, ApplicationStatus, ResumptionApplication, Suspension
+from .models import (
+    ApplicationAttachment,
+    ApplicationStatus,
+    ResumptionApplication,
+    SelfCheckAnswer,
+    Suspension,
+    VerificationCheck,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class EnterpriseStatus(models.TextChoices):
@@ -34,7 +46,7 @@ class EnterpriseStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
-STATUS_STYLE = {
+STATUS_STYLE: dict[str, str] = {
     EnterpriseStatus.NOT_APPLIED: "secondary",
     EnterpriseStatus.DRAFT: "light",
     EnterpriseStatus.SUBMITTED: "info",
@@ -80,7 +92,20 @@ def resumed_on_q(on: date, prefix: str = "") -> Q:
     return Q(approved_by_q(on, prefix)) & ~Q(suspended_q(on, prefix))
 
 
-def with_status(enterprises: QuerySet[Enterprise], on: date | None = None) -> QuerySet[Enterprise]:
+class StatusAnnotations(TypedDict):
+    """What ``with_status`` adds to each enterprise."""
+
+    application_id: int | None
+    application_status: str | None
+    approved_resumption_date: date | None
+    is_suspended: bool
+    is_resumed: bool
+    status: str
+
+
+def with_status(
+    enterprises: QuerySet[Enterprise], on: date | None = None
+) -> QuerySet[WithAnnotations[Enterprise, StatusAnnotations]]:
     """Annotate ``status`` (an EnterpriseStatus value) as of ``on`` (today by default)."""
     on = on or timezone.localdate()
     application = ResumptionApplication.objects.filter(enterprise=OuterRef("pk"))
@@ -142,13 +167,13 @@ def status_counts(enterprises: QuerySet[Enterprise]) -> dict[str, int]:
 # ----- applications --------------------------------------------------------------------------
 
 
-def application_scope(actor) -> QuerySet[ResumptionApplication]:
+def application_scope(actor: User) -> QuerySet[ResumptionApplication]:
     require(actor, Action.APPLICATIONS_VIEW)
     return ResumptionApplication.objects.filter(enterprise_scope_q(actor, "enterprise"))
 
 
 def application_list(
-    *, actor, status: str = "", query: str = "", liaison_id: int | None = None
+    *, actor: User, status: str = "", query: str = "", liaison_id: int | None = None
 ) -> QuerySet[ResumptionApplication]:
     """Applications in the actor's scope, newest activity first."""
     applications = application_scope(actor).select_related(
@@ -166,7 +191,7 @@ def application_list(
     return applications.order_by("-updated_at", "-id")
 
 
-def application_get(*, actor, application_id) -> ResumptionApplication:
+def application_get(*, actor: User, application_id: int | str) -> ResumptionApplication:
     """One application in the actor's scope, or the 404 business error."""
     try:
         return (
@@ -185,23 +210,27 @@ def application_get(*, actor, application_id) -> ResumptionApplication:
         raise NotFoundError() from error
 
 
-def application_for_enterprise(*, actor, enterprise: Enterprise) -> ResumptionApplication | None:
+def application_for_enterprise(
+    *, actor: User, enterprise: Enterprise
+) -> ResumptionApplication | None:
     return application_scope(actor).filter(enterprise=enterprise).first()
 
 
-def application_counts(*, actor) -> dict[str, int]:
+def application_counts(*, actor: User) -> dict[str, int]:
     counts = dict.fromkeys(ApplicationStatus.values, 0)
     for row in application_scope(actor).values("status").annotate(n=models.Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
 
 
-def application_self_check(application: ResumptionApplication):
+def application_self_check(application: ResumptionApplication) -> QuerySet[SelfCheckAnswer]:
     return application.self_check.select_related("item").order_by("item__position", "item__code")
 
 
-def application_verification_rounds(application: ResumptionApplication) -> dict[int, list]:
-    rounds: dict[int, list] = {}
+def application_verification_rounds(
+    application: ResumptionApplication,
+) -> dict[int, list[VerificationCheck]]:
+    rounds: dict[int, list[VerificationCheck]] = {}
     for check in application.verification_checks.select_related("item").order_by(
         "round", "item__position"
     ):
@@ -209,7 +238,9 @@ def application_verification_rounds(application: ResumptionApplication) -> dict[
     return rounds
 
 
-def application_attachment_get(*, actor, application_id, attachment_id) -> ApplicationAttachment:
+def application_attachment_get(
+    *, actor: User, application_id: int | str, attachment_id: int | str
+) -> ApplicationAttachment:
     application = application_get(actor=actor, application_id=application_id)
     try:
         return application.attachments.get(pk=int(attachment_id))
@@ -237,7 +268,9 @@ ROSTER_TIMELINE_ACTIONS = (
 )
 
 
-def enterprise_timeline(enterprise: Enterprise, *, actor=None) -> QuerySet[AuditEvent]:
+def enterprise_timeline(
+    enterprise: Enterprise, *, actor: User | None = None
+) -> QuerySet[AuditEvent]:
     """The audited steps about the enterprise, oldest first; with ``actor`` (the enterprise's
     page), the roster changes too when the actor may see workers."""
     shown = Q(target_type__in=TIMELINE_TARGETS)

@@ -9,15 +9,18 @@ happened in the past; views and the API never pass it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
@@ -56,6 +59,23 @@ APPLICATION_FIELDS = (
 )
 
 
+class ApplicationFields(TypedDict, total=False):
+    """The fields of APPLICATION_FIELDS, any of them left out (unchanged, or the default)."""
+
+    planned_date: date | None
+    returning_local: int
+    returning_outside: int
+    prevention_plan: str | None
+    emergency_plan: str | None
+    masks_on_hand: int
+    thermometers_on_hand: int
+    oximeters_on_hand: int
+    disinfectant_litres_on_hand: Decimal | int | float | None
+    other_supplies: str | None
+    responsible_person: str | None
+    commitment_accepted: bool
+
+
 @dataclass(frozen=True)
 class ItemAnswer:
     """An answer to one guide item: met or not, with a note."""
@@ -77,7 +97,7 @@ def _lock(application: ResumptionApplication) -> ResumptionApplication:
     )
 
 
-def _require_own_enterprise(actor, enterprise: Enterprise) -> None:
+def _require_own_enterprise(actor: User, enterprise: Enterprise) -> None:
     if actor.role != Role.ENTERPRISE_OFFICER or actor.enterprise_id != enterprise.pk:
         raise NotFoundError()
 
@@ -98,8 +118,8 @@ def _clean_item_answers(
     }
 
 
-def _set_fields(application: ResumptionApplication, fields: dict) -> dict:
-    changes = {}
+def _set_fields(application: ResumptionApplication, fields: Mapping[str, Any]) -> dict[str, bool]:
+    changes: dict[str, bool] = {}
     for key, value in fields.items():
         if key not in APPLICATION_FIELDS:
             continue
@@ -115,7 +135,11 @@ def _set_fields(application: ResumptionApplication, fields: dict) -> dict:
 
 @transaction.atomic
 def application_create(
-    *, actor, enterprise: Enterprise, at: datetime | None = None, **fields
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    at: datetime | None = None,
+    **fields: Unpack[ApplicationFields],
 ) -> ResumptionApplication:
     """Start the enterprise's resumption application against the current guide, as a draft."""
     require(actor, Action.APPLICATIONS_APPLY)
@@ -163,12 +187,12 @@ def _require_editable(application: ResumptionApplication) -> None:
 @transaction.atomic
 def application_update(
     *,
-    actor,
+    actor: User,
     application: ResumptionApplication,
     self_check: dict[int, ItemAnswer] | None = None,
     rectification_responses: dict[int, str] | None = None,
     at: datetime | None = None,
-    **fields,
+    **fields: Unpack[ApplicationFields],
 ) -> ResumptionApplication:
     """Change a draft or returned application: its fields, self-check answers and, after a
     return, what was done about each rectification item."""
@@ -179,7 +203,8 @@ def application_update(
     changes = _set_fields(application, fields)
     full_clean_or_raise(application)
     answers = _clean_item_answers(application, self_check or {})
-    responses = {}
+    responses: dict[int, str] = {}
+    changed_answers: dict[int, SelfCheckAnswer] = {}
     if rectification_responses:
         open_items = {
             item.pk: item
@@ -203,16 +228,20 @@ def application_update(
                 row.met, row.note = answer.met, answer.note
                 changed_rows.append(row)
         SelfCheckAnswer.objects.bulk_update(changed_rows, ["met", "note"])
-        answers = {row.item_id: row for row in changed_rows}
+        changed_answers = {row.item_id: row for row in changed_rows}
     for item_id, response in responses.items():
         RectificationItem.objects.filter(pk=item_id).update(response=response)
-    if changes or answers or responses:
+    if changes or changed_answers or responses:
         audit_event_record(
             actor=actor,
             action=AuditAction.APPLICATION_UPDATED,
             target=application,
             enterprise=application.enterprise,
-            data={"fields": sorted(changes), "answers": len(answers), "responses": len(responses)},
+            data={
+                "fields": sorted(changes),
+                "answers": len(changed_answers),
+                "responses": len(responses),
+            },
             at=at,
         )
     return application
@@ -244,7 +273,7 @@ def application_missing_for_submission(application: ResumptionApplication) -> li
 
 @transaction.atomic
 def application_submit(
-    *, actor, application: ResumptionApplication, at: datetime | None = None
+    *, actor: User, application: ResumptionApplication, at: datetime | None = None
 ) -> ResumptionApplication:
     """Send a complete draft (or a rectified, returned application) to the liaison."""
     require(actor, Action.APPLICATIONS_APPLY)
@@ -288,7 +317,7 @@ def application_submit(
 @transaction.atomic
 def application_verify(
     *,
-    actor,
+    actor: User,
     application: ResumptionApplication,
     checks: dict[int, ItemAnswer],
     recommendation: str,
@@ -357,7 +386,7 @@ def application_verify(
 @transaction.atomic
 def application_approve(
     *,
-    actor,
+    actor: User,
     application: ResumptionApplication,
     resumption_date: date,
     note: str = "",
@@ -400,7 +429,7 @@ def application_approve(
 @transaction.atomic
 def application_return(
     *,
-    actor,
+    actor: User,
     application: ResumptionApplication,
     rectification_items: list[str],
     note: str = "",
@@ -455,7 +484,7 @@ def application_return(
 @atomic_storing_files
 def application_attachment_add(
     *,
-    actor,
+    actor: User,
     application: ResumptionApplication,
     purpose: str,
     upload: CheckedUpload,
@@ -509,7 +538,7 @@ def application_attachment_add(
 
 
 @transaction.atomic
-def application_attachment_remove(*, actor, attachment: ApplicationAttachment) -> None:
+def application_attachment_remove(*, actor: User, attachment: ApplicationAttachment) -> None:
     """Remove an attachment its uploader may still change."""
     application = _lock(attachment.application)
     if attachment.uploaded_by_id != actor.pk:
@@ -528,7 +557,8 @@ def application_attachment_remove(*, actor, attachment: ApplicationAttachment) -
     )
     file_name = attachment.file.name
     attachment.delete()
-    transaction.on_commit(lambda: default_storage.delete(file_name))
+    if file_name:
+        transaction.on_commit(lambda: default_storage.delete(file_name))
 
 
 # ----- suspension ----------------------------------------------------------------------------
@@ -537,12 +567,12 @@ def application_attachment_remove(*, actor, attachment: ApplicationAttachment) -
 @transaction.atomic
 def enterprise_suspend(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     reason: str,
     starts_on: date | None = None,
     at: datetime | None = None,
-    audit_data: dict | None = None,
+    audit_data: dict[str, Any] | None = None,
 ) -> Suspension:
     """Stop an approved enterprise from working from ``starts_on`` (today by default).
     ``audit_data`` adds to the audit row what led to it (a serious inspection finding)."""
@@ -568,7 +598,7 @@ def enterprise_suspend(
     if enterprise.suspensions.filter(ends_on__isnull=True).exists():
         raise ConflictError(_("This enterprise is already suspended."))
     scheduled = enterprise.suspensions.filter(ends_on__gt=starts_on).order_by("-ends_on").first()
-    if scheduled is not None:
+    if scheduled is not None and scheduled.ends_on is not None:
         raise ConflictError(
             _(
                 "The enterprise is suspended until %(date)s; a new suspension can start on "
@@ -600,7 +630,7 @@ def enterprise_suspend(
 @transaction.atomic
 def enterprise_reinstate(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     reason: str,
     ends_on: date | None = None,

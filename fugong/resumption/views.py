@@ -6,12 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
+from fugong.accounts.models import User
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.files import check_attachment
 from fugong.core.forms import add_application_error
@@ -29,11 +32,25 @@ from .forms import (
     SuspendForm,
     VerificationForm,
 )
-from .models import ApplicationStatus, AttachmentPurpose
+from .models import (
+    ApplicationAttachment,
+    ApplicationStatus,
+    AttachmentPurpose,
+    ResumptionApplication,
+)
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request that ``login_required`` let through: its user is signed in; ``htmx`` is what
+    django-htmx's middleware adds (a type for mypy; the same in every app's views until accounts
+    offers one)."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 @login_required
-def application_list_view(request: HttpRequest) -> HttpResponse:
+def application_list_view(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ApplicationStatus.values:
         status = ""
@@ -57,7 +74,9 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, application, **forms) -> dict:
+def _detail_context(
+    request: AuthenticatedRequest, application: ResumptionApplication, **forms: BaseForm
+) -> dict[str, object]:
     user = request.user
     is_own = (
         user.role == Role.ENTERPRISE_OFFICER and user.enterprise_id == application.enterprise_id
@@ -96,7 +115,7 @@ def _detail_context(request: HttpRequest, application, **forms) -> dict:
 
 
 @login_required
-def application_detail_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_detail_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     return render(
         request, "resumption/application_detail.html", _detail_context(request, application)
@@ -104,7 +123,7 @@ def application_detail_view(request: HttpRequest, application_id: int) -> HttpRe
 
 
 @login_required
-def application_create_view(request: HttpRequest) -> HttpResponse:
+def application_create_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.APPLICATIONS_APPLY)
     enterprise = enterprise_get(actor=request.user, enterprise_id=request.user.enterprise_id)
     existing = selectors.application_for_enterprise(actor=request.user, enterprise=enterprise)
@@ -137,7 +156,7 @@ def application_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_edit_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_edit_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     require(request.user, Action.APPLICATIONS_APPLY)
     rectification_items = (
@@ -175,7 +194,10 @@ def application_edit_view(request: HttpRequest, application_id: int) -> HttpResp
 
 
 def _render_detail_with_error(
-    request, application, error: ApplicationError, **forms
+    request: AuthenticatedRequest,
+    application: ResumptionApplication,
+    error: ApplicationError,
+    **forms: BaseForm,
 ) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application.pk)
     context = _detail_context(request, application, **forms)
@@ -186,7 +208,7 @@ def _render_detail_with_error(
 
 @login_required
 @require_POST
-def application_submit_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_submit_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     try:
         services.application_submit(actor=request.user, application=application)
@@ -199,7 +221,7 @@ def application_submit_view(request: HttpRequest, application_id: int) -> HttpRe
 
 
 @login_required
-def application_verify_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_verify_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     require(request.user, Action.APPLICATIONS_VERIFY)
     if application.enterprise.liaison_id != request.user.pk:
@@ -242,7 +264,7 @@ def application_verify_view(request: HttpRequest, application_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def application_approve_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_approve_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     require(request.user, Action.APPLICATIONS_DECIDE)
     form = ApproveForm(request.POST)
@@ -273,7 +295,7 @@ def application_approve_view(request: HttpRequest, application_id: int) -> HttpR
 
 @login_required
 @require_POST
-def application_return_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_return_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     require(request.user, Action.APPLICATIONS_DECIDE)
     form = ReturnForm(request.POST)
@@ -298,7 +320,13 @@ def application_return_view(request: HttpRequest, application_id: int) -> HttpRe
     return redirect("resumption:application_detail", application_id=application.pk)
 
 
-def _attachment_list_response(request, application, *, status=200, error=None) -> HttpResponse:
+def _attachment_list_response(
+    request: AuthenticatedRequest,
+    application: ResumptionApplication,
+    *,
+    status: int = 200,
+    error: ApplicationError | None = None,
+) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application.pk)
     context = _detail_context(request, application)
     context["attachment_error"] = error
@@ -313,7 +341,7 @@ def _attachment_list_response(request, application, *, status=200, error=None) -
 
 @login_required
 @require_POST
-def attachment_upload_view(request: HttpRequest, application_id: int) -> HttpResponse:
+def attachment_upload_view(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, application_id=application_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -348,7 +376,7 @@ def attachment_upload_view(request: HttpRequest, application_id: int) -> HttpRes
     return redirect("resumption:application_detail", application_id=application.pk)
 
 
-def attachment_file_response(attachment, *, inline: bool) -> FileResponse:
+def attachment_file_response(attachment: ApplicationAttachment, *, inline: bool) -> FileResponse:
     """The stored file with headers that keep a browser from running anything in it."""
     try:
         handle = attachment.file.open("rb")
@@ -370,8 +398,8 @@ def attachment_file_response(attachment, *, inline: bool) -> FileResponse:
 
 @login_required
 def attachment_download_view(
-    request: HttpRequest, application_id: int, attachment_id: int
-) -> HttpResponse:
+    request: AuthenticatedRequest, application_id: int, attachment_id: int
+) -> FileResponse:
     attachment = selectors.application_attachment_get(
         actor=request.user, application_id=application_id, attachment_id=attachment_id
     )
@@ -383,7 +411,7 @@ def attachment_download_view(
 @login_required
 @require_POST
 def attachment_remove_view(
-    request: HttpRequest, application_id: int, attachment_id: int
+    request: AuthenticatedRequest, application_id: int, attachment_id: int
 ) -> HttpResponse:
     attachment = selectors.application_attachment_get(
         actor=request.user, application_id=application_id, attachment_id=attachment_id
@@ -429,7 +457,7 @@ def _enterprise_action(
 
 
 @login_required
-def enterprise_suspend_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def enterprise_suspend_view(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     return _enterprise_action(
         request,
         enterprise_id,
@@ -442,7 +470,7 @@ def enterprise_suspend_view(request: HttpRequest, enterprise_id: int) -> HttpRes
 
 
 @login_required
-def enterprise_reinstate_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def enterprise_reinstate_view(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     return _enterprise_action(
         request,
         enterprise_id,
