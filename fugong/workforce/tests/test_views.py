@@ -308,7 +308,7 @@ def test_registering_someone_on_another_roster_through_the_page(client, park, th
     )
     assert response.status_code == 409
     errors = response.context["form"].errors["document_number"]
-    assert "command post" in errors[0]
+    assert "指挥部" in errors[0]  # whom to ask: the old employer or the command post
     content = response.content.decode()
     # (Not the places: the form lists every district.)
     for stored in ("王秘密", *STORED_AT_B[:-1], theirs.document_masked):
