@@ -24,7 +24,7 @@ def reason_text(reason: dict) -> str:
     if code == "missing_return_date":
         return _("Spent the holiday outside the city: the return date is missing.")
     if code == "risk_area":
-        level = dict(RiskLevel.choices).get(reason.get("level"), reason.get("level", ""))
+        level = dict(RiskLevel.choices).get(reason.get("level", ""), reason.get("level", ""))
         return _("Was in %(area)s (%(level)s); observation until %(until)s.") % {
             "area": division_name(reason.get("area", "")),
             "level": level,

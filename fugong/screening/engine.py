@@ -17,8 +17,10 @@ An observation whose end has passed no longer counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -51,6 +53,10 @@ class Policy:
     observation_levels: tuple[str, ...] = ("medium", "high")
 
 
+# A stay away during the holiday: (division code, from, until), either date unknown.
+Stay = tuple[str, date | None, date | None]
+
+
 @dataclass(frozen=True)
 class Facts:
     residence_code: str = ""
@@ -60,7 +66,7 @@ class Facts:
     symptoms: str = ""
     health_code: str = ""
     health_code_on: date | None = None
-    travel: tuple[tuple[str, date | None, date | None], ...] = ()
+    travel: tuple[Stay, ...] = ()
     medical_hold: str = ""
 
 
@@ -183,23 +189,19 @@ def areas_in_force(day: date) -> list[Area]:
     ]
 
 
-def assess_new(fields: dict, travel: list[tuple], *, today: date | None = None) -> Outcome:
+def assess_new(
+    fields: Mapping[str, Any], travel: Sequence[Stay], *, today: date | None = None
+) -> Outcome:
     """The clearance of a worker being registered (nobody to compare with, so no run)."""
     today = today or timezone.localdate()
     facts = Facts(
-        **{
-            key: fields.get(key)
-            or ("" if key not in ("returned_on", "contact_on", "health_code_on") else None)
-            for key in (
-                "residence_code",
-                "holiday_location_code",
-                "returned_on",
-                "contact_on",
-                "symptoms",
-                "health_code",
-                "health_code_on",
-            )
-        },
+        residence_code=fields.get("residence_code") or "",
+        holiday_location_code=fields.get("holiday_location_code") or "",
+        returned_on=fields.get("returned_on") or None,
+        contact_on=fields.get("contact_on") or None,
+        symptoms=fields.get("symptoms") or "",
+        health_code=fields.get("health_code") or "",
+        health_code_on=fields.get("health_code_on") or None,
         travel=tuple(travel),
     )
     return assess(
@@ -230,7 +232,7 @@ WORKER_FACT_FIELDS = (
 )
 
 
-def facts_from_row(row: dict, travel: list[tuple]) -> Facts:
+def facts_from_row(row: Mapping[str, Any], travel: Sequence[Stay]) -> Facts:
     return Facts(
         residence_code=row["residence_code"],
         holiday_location_code=row["holiday_location_code"],

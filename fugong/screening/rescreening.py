@@ -13,12 +13,19 @@ from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
+from fugong.accounts.models import User
+
 from .models import ScreeningRun
 
 
 class Rescreener(Protocol):
     def __call__(
-        self, *, division_prefix: str | None, trigger: str, actor=None, description: str = ""
+        self,
+        *,
+        division_prefix: str | None,
+        trigger: str,
+        actor: User | None = None,
+        description: str = "",
     ) -> ScreeningRun: ...
 
 
@@ -32,7 +39,7 @@ def register(rescreener: Rescreener) -> None:
 
 
 def rescreen_workers(
-    *, division_prefix: str | None, trigger: str, actor=None, description: str = ""
+    *, division_prefix: str | None, trigger: str, actor: User | None = None, description: str = ""
 ) -> ScreeningRun:
     """Re-screen the workers concerned by a rule: those who were in divisions under
     ``division_prefix``, or everyone when it is ``None``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from fugong.accounts.models import User
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
@@ -13,12 +14,12 @@ from fugong.enterprises.models import Enterprise
 from .models import ClearanceChange, RiskArea, ScreeningPolicy, ScreeningRun
 
 
-def risk_area_list(*, actor) -> QuerySet[RiskArea]:
+def risk_area_list(*, actor: User) -> QuerySet[RiskArea]:
     require(actor, Action.SCREENING_VIEW)
     return RiskArea.objects.select_related("created_by").order_by("-starts_on", "division_code")
 
 
-def risk_area_get(*, actor, area_id) -> RiskArea:
+def risk_area_get(*, actor: User, area_id: int | str) -> RiskArea:
     require(actor, Action.SCREENING_VIEW)
     try:
         return RiskArea.objects.get(pk=int(area_id))
@@ -26,7 +27,7 @@ def risk_area_get(*, actor, area_id) -> RiskArea:
         raise NotFoundError() from error
 
 
-def policy_list(*, actor) -> QuerySet[ScreeningPolicy]:
+def policy_list(*, actor: User) -> QuerySet[ScreeningPolicy]:
     require(actor, Action.SCREENING_VIEW)
     return ScreeningPolicy.objects.order_by("-effective_from")
 
@@ -47,7 +48,7 @@ PARK_WIDE = (
 )
 
 
-def run_list(*, actor) -> QuerySet[ScreeningRun]:
+def run_list(*, actor: User) -> QuerySet[ScreeningRun]:
     """Re-screenings: all of them for the command post; for others the park-wide ones and those
     that changed someone in their scope (an import of another enterprise stays out of sight)."""
     require(actor, Action.SCREENING_VIEW)
@@ -61,14 +62,14 @@ def run_list(*, actor) -> QuerySet[ScreeningRun]:
     return runs.order_by("-created_at", "-id")
 
 
-def run_get(*, actor, run_id) -> ScreeningRun:
+def run_get(*, actor: User, run_id: int | str) -> ScreeningRun:
     try:
         return run_list(actor=actor).get(pk=int(run_id))
     except (ScreeningRun.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 
 
-def run_changes(*, actor, run: ScreeningRun) -> QuerySet[ClearanceChange]:
+def run_changes(*, actor: User, run: ScreeningRun) -> QuerySet[ClearanceChange]:
     """The workers whose clearance a run changed, within the actor's scope."""
     require(actor, Action.SCREENING_VIEW)
     return (

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.divisions import division_get
+from fugong.core.divisions import division_get, division_name
 from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
 from fugong.core.roles import Action, require
 
@@ -39,7 +41,7 @@ def _check_area_fields(
 @transaction.atomic
 def risk_area_add(
     *,
-    actor,
+    actor: User,
     division_code: str,
     level: str,
     starts_on: date,
@@ -63,7 +65,7 @@ def risk_area_add(
         actor=actor,
         action=AuditAction.RISK_AREA_SAVED,
         target=area,
-        summary=f"{division_get(area.division_code).full_name} {area.get_level_display()}",
+        summary=f"{division_name(area.division_code)} {area.get_level_display()}",
         data={
             "division_code": area.division_code,
             "level": level,
@@ -74,14 +76,14 @@ def risk_area_add(
         division_prefix=area.prefix,
         trigger=ScreeningRun.Trigger.RISK_AREA,
         actor=actor,
-        description=f"{division_get(area.division_code).full_name} · {area.get_level_display()}",
+        description=f"{division_name(area.division_code)} · {area.get_level_display()}",
     )
     return area, run
 
 
 @transaction.atomic
 def risk_area_update(
-    *, actor, area: RiskArea, level: str, ends_on: date | None, note: str = ""
+    *, actor: User, area: RiskArea, level: str, ends_on: date | None, note: str = ""
 ) -> tuple[RiskArea, ScreeningRun]:
     """Raise or lower an area's level, or end it; re-screens everyone who was there."""
     require(actor, Action.SCREENING_MANAGE)
@@ -103,7 +105,7 @@ def risk_area_update(
         division_prefix=area.prefix,
         trigger=ScreeningRun.Trigger.RISK_AREA,
         actor=actor,
-        description=f"{division_get(area.division_code).full_name} · {area.get_level_display()}",
+        description=f"{division_name(area.division_code)} · {area.get_level_display()}",
     )
     return area, run
 
@@ -121,7 +123,7 @@ POLICY_FIELDS = (
 
 
 @transaction.atomic
-def policy_add(*, actor, **fields) -> tuple[ScreeningPolicy, ScreeningRun | None]:
+def policy_add(*, actor: User, **fields: Any) -> tuple[ScreeningPolicy, ScreeningRun | None]:
     """A new set of numbers from its effective date. Re-screens everyone when it is already in
     force; a policy dated in the future takes effect at the daily re-screening of that day."""
     require(actor, Action.SCREENING_MANAGE)
@@ -160,7 +162,9 @@ def policy_add(*, actor, **fields) -> tuple[ScreeningPolicy, ScreeningRun | None
     return policy, run
 
 
-def rescreen_all(*, actor=None, trigger: str = ScreeningRun.Trigger.DAILY) -> ScreeningRun:
+def rescreen_all(
+    *, actor: User | None = None, trigger: str = ScreeningRun.Trigger.DAILY
+) -> ScreeningRun:
     """Re-screen everyone: the daily run (``manage.py rescreen``), or on demand."""
     if actor is not None:
         require(actor, Action.SCREENING_MANAGE)

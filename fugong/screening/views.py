@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fugong.accounts.models import User
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, user_can
@@ -17,6 +18,13 @@ from fugong.core.roles import Action, user_can
 from . import selectors, services
 from .forms import PolicyForm, RiskAreaForm, RiskAreaUpdateForm
 from .models import ScreeningRun
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request that ``login_required`` let through: its user is signed in (a type for mypy;
+    the same in every app's views until accounts offers one)."""
+
+    user: User
 
 
 def _rules_context(request, **forms) -> dict:
@@ -32,7 +40,7 @@ def _rules_context(request, **forms) -> dict:
 
 
 @login_required
-def rules_view(request: HttpRequest) -> HttpResponse:
+def rules_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "screening/rules.html", _rules_context(request))
 
 
@@ -50,7 +58,7 @@ def _after_run(request, run) -> HttpResponse:
 
 @login_required
 @require_POST
-def risk_area_add_view(request: HttpRequest) -> HttpResponse:
+def risk_area_add_view(request: AuthenticatedRequest) -> HttpResponse:
     form = RiskAreaForm(request.POST)
     if form.is_valid():
         try:
@@ -70,7 +78,7 @@ def risk_area_add_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def risk_area_edit_view(request: HttpRequest, area_id: int) -> HttpResponse:
+def risk_area_edit_view(request: AuthenticatedRequest, area_id: int) -> HttpResponse:
     area = selectors.risk_area_get(actor=request.user, area_id=area_id)
     form = RiskAreaUpdateForm(
         request.POST or None,
@@ -101,7 +109,7 @@ def risk_area_edit_view(request: HttpRequest, area_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def policy_add_view(request: HttpRequest) -> HttpResponse:
+def policy_add_view(request: AuthenticatedRequest) -> HttpResponse:
     form = PolicyForm(request.POST)
     if form.is_valid():
         try:
@@ -122,19 +130,19 @@ def policy_add_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rescreen_view(request: HttpRequest) -> HttpResponse:
+def rescreen_view(request: AuthenticatedRequest) -> HttpResponse:
     run = services.rescreen_all(actor=request.user, trigger=ScreeningRun.Trigger.MANUAL)
     return _after_run(request, run)
 
 
 @login_required
-def run_list_view(request: HttpRequest) -> HttpResponse:
+def run_list_view(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.run_list(actor=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "screening/run_list.html", {"page": page})
 
 
 @login_required
-def run_detail_view(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail_view(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     run = selectors.run_get(actor=request.user, run_id=run_id)
     page = Paginator(selectors.run_changes(actor=request.user, run=run), 100).get_page(
         request.GET.get("page")
