@@ -19,9 +19,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from fugong.accounts.models import User
 from fugong.core.bulk import bulk_update_rows
+from fugong.enterprises.models import Enterprise
 from fugong.screening.engine import (
     WORKER_FACT_FIELDS,
+    Stay,
     areas_in_force,
     assess,
     facts_from_row,
@@ -44,11 +47,11 @@ def rescreen(
     *,
     workers_filter: Q,
     trigger: str,
-    actor=None,
+    actor: User | None = None,
     description: str = "",
     today: date | None = None,
-    enterprise=None,
-):
+    enterprise: Enterprise | None = None,
+) -> ScreeningRun:
     """Recompute the clearance of the workers matching ``workers_filter``; returns the run."""
     started = clock.perf_counter()
     now = timezone.now()
@@ -58,7 +61,7 @@ def rescreen(
     city_prefix = settings.FUGONG_PARK_CITY_PREFIX
     selected = Worker.objects.filter(workers_filter)
     rows = list(selected.values(*WORKER_FACT_FIELDS))
-    travel: dict[int, list[tuple]] = defaultdict(list)
+    travel: dict[int, list[Stay]] = defaultdict(list)
     if rows:
         for worker_id, code, start, end in TravelRecord.objects.filter(
             worker__in=selected.values("pk")
@@ -117,7 +120,7 @@ def rescreen(
 
 
 def rescreen_for_rules(
-    *, division_prefix: str | None, trigger: str, actor=None, description: str = ""
+    *, division_prefix: str | None, trigger: str, actor: User | None = None, description: str = ""
 ) -> ScreeningRun:
     """Re-screen after a rule change: the workers who spent the holiday in or passed through
     divisions under ``division_prefix`` (a risk area), or everyone (``None``: a new policy, the

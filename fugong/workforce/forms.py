@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +68,9 @@ class WorkerForm(Form):
         choices = county_choices()
         # The city's own districts first: almost everyone lives there.
         ordered = sorted(choices, key=lambda item: (not item[0].startswith(city), item[0]))
-        self.fields["residence_code"].choices = [("", "—"), *ordered]
+        # Declared above as a ChoiceField; ``fields`` is typed as a mapping of plain fields.
+        residence = cast(forms.ChoiceField, self.fields["residence_code"])
+        residence.choices = [("", "—"), *ordered]
         if editing:
             del self.fields["document_type"]
             del self.fields["document_number"]

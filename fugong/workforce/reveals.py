@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,6 +30,8 @@ from fugong.accounts.models import User
 from fugong.audit.models import AuditAction, AuditEvent
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import RateLimitedError
+
+from .models import Worker
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +67,11 @@ def duration_text(seconds: float) -> str:
     return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
 
 
-def _looks(actor):
+def _looks(actor: User) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(actor=actor, action=AuditAction.PERSONAL_DATA_VIEWED)
 
 
-def reveal_counts(actor, now: datetime) -> dict[timedelta, int]:
+def reveal_counts(actor: User, now: datetime) -> dict[timedelta, int]:
     """The actor's looks in each limited period and in the alert period, up to ``now``."""
     periods = {period for period, _limit in settings.FUGONG_REVEAL_LIMITS}
     periods.add(settings.FUGONG_REVEAL_ALERT[0])
@@ -88,7 +90,7 @@ def reveal_counts(actor, now: datetime) -> dict[timedelta, int]:
     return {period: counts[f"p{index}"] for index, period in enumerate(ordered)}
 
 
-def reveal_refusal(actor, now: datetime, counts: dict[timedelta, int]) -> Refusal | None:
+def reveal_refusal(actor: User, now: datetime, counts: dict[timedelta, int]) -> Refusal | None:
     """Why one more look would go over a limit (the longest wait of the limits reached), or
     None."""
     worst: Refusal | None = None
@@ -110,7 +112,9 @@ def reveal_refusal(actor, now: datetime, counts: dict[timedelta, int]) -> Refusa
 
 
 @transaction.atomic
-def reveal_refusal_record(*, actor, worker, field: str, refusal: Refusal, now: datetime) -> None:
+def reveal_refusal_record(
+    *, actor: User, worker: Worker, field: str, refusal: Refusal, now: datetime
+) -> None:
     """Record a refused look: once per period of the limit reached."""
     already = AuditEvent.objects.filter(
         actor=actor,
@@ -134,7 +138,9 @@ def reveal_refusal_record(*, actor, worker, field: str, refusal: Refusal, now: d
     )
 
 
-def reveal_alert_if_unusual(*, actor, now: datetime, counts_before: dict[timedelta, int]) -> None:
+def reveal_alert_if_unusual(
+    *, actor: User, now: datetime, counts_before: dict[timedelta, int]
+) -> None:
     """After a look (``counts_before`` were counted just before it): alert the command post when
     the looks in the alert period reach the threshold, once per period."""
     period, threshold = settings.FUGONG_REVEAL_ALERT
@@ -164,6 +170,6 @@ def reveal_alert_if_unusual(*, actor, now: datetime, counts_before: dict[timedel
     )
 
 
-def lock_actor(actor) -> None:
+def lock_actor(actor: User) -> None:
     """Serialise one user's looks (two at once must not both pass the last free place)."""
     list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))

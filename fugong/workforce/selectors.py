@@ -8,6 +8,7 @@ from datetime import datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from fugong.accounts.models import User
 from fugong.core.errors import NotFoundError
 from fugong.core.identity import normalize_identity_number
 from fugong.core.roles import Action, Role, require
@@ -19,14 +20,14 @@ from .models import Clearance, DocumentType, Employment, Worker, WorkerPass
 from .personal import document_digest, phone_digest
 
 
-def worker_scope(actor) -> QuerySet[Worker]:
+def worker_scope(actor: User) -> QuerySet[Worker]:
     require(actor, Action.WORKERS_VIEW)
     return Worker.objects.filter(enterprise_scope_q(actor, "enterprise"))
 
 
 def worker_list(
     *,
-    actor,
+    actor: User,
     query: str = "",
     clearance: str = "",
     enterprise_id: int | None = None,
@@ -61,7 +62,7 @@ def _digests_for(number: str) -> list[str]:
     return [document_digest(document_type, text) for document_type in DocumentType.values]
 
 
-def worker_get(*, actor, worker_id) -> Worker:
+def worker_get(*, actor: User, worker_id: int | str) -> Worker:
     try:
         return worker_scope(actor).select_related("enterprise").get(pk=int(worker_id))
     except (Worker.DoesNotExist, ValueError, TypeError) as error:
@@ -76,7 +77,7 @@ def _current_employment(worker: Worker) -> Employment | None:
     ).first()
 
 
-def worker_employments(*, actor, worker: Worker) -> QuerySet[Employment]:
+def worker_employments(*, actor: User, worker: Worker) -> QuerySet[Employment]:
     """The worker's employments: every one for the command post; for the others (who see the
     worker through the enterprise employing them now) the current one only. Where the person
     worked before is not the new employer's to know."""
@@ -87,7 +88,7 @@ def worker_employments(*, actor, worker: Worker) -> QuerySet[Employment]:
     return employments.filter(pk=current.pk) if current else employments.none()
 
 
-def clearance_history(*, actor, worker: Worker) -> QuerySet[ClearanceChange]:
+def clearance_history(*, actor: User, worker: Worker) -> QuerySet[ClearanceChange]:
     """The worker's clearance changes, newest first: every one for the command post; for the
     others those recorded for the enterprise employing the worker now since its current
     employment started (a move or a rehire starts clean, see services._join)."""
@@ -101,7 +102,7 @@ def clearance_history(*, actor, worker: Worker) -> QuerySet[ClearanceChange]:
     return changes.order_by("-run__created_at", "-id")
 
 
-def clearance_counts(*, actor) -> dict[str, int]:
+def clearance_counts(*, actor: User) -> dict[str, int]:
     workers = worker_scope(actor)
     today = timezone.localdate()
     return {
@@ -122,7 +123,7 @@ def live_pass(worker: Worker) -> WorkerPass | None:
     ).first()
 
 
-def badge_workers(*, actor, enterprise_id) -> QuerySet[Worker]:
+def badge_workers(*, actor: User, enterprise_id: int) -> QuerySet[Worker]:
     """The workers of one enterprise with a live pass, for printing badge sheets."""
     require(actor, Action.PASSES_MANAGE)
     return (

@@ -5,6 +5,7 @@ another roster included), then all of them written (``writing``) or, if any row 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -12,10 +13,13 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.core.bulk import KeySet
 from fugong.core.errors import ConflictError
+from fugong.core.files import Upload
 from fugong.core.roles import Action, require
 from fugong.core.tabular import read_sheet
+from fugong.enterprises.models import Enterprise
 
 from ..models import Worker
 from ..services.workers import _scope_enterprise
@@ -24,7 +28,7 @@ from .rows import ParsedRow, RowError, WorkerImportReport, _on_other_rosters, _R
 from .writing import _write
 
 
-def worker_import(*, actor, enterprise, upload) -> WorkerImportReport:
+def worker_import(*, actor: User, enterprise: Enterprise, upload: Upload) -> WorkerImportReport:
     """Check every row of the file; write all of them, or none."""
     require(actor, Action.WORKERS_MANAGE)
     _scope_enterprise(actor, enterprise)
@@ -33,7 +37,7 @@ def worker_import(*, actor, enterprise, upload) -> WorkerImportReport:
 
 
 @contextmanager
-def collector_paused():
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector: a roster creates hundreds of thousands of small
     objects that live until the import ends, and every collection would walk all of them again.
     Reference counting still frees everything; the collector resumes afterwards."""
@@ -46,7 +50,7 @@ def collector_paused():
             gc.enable()
 
 
-def _import(actor, enterprise, upload) -> WorkerImportReport:
+def _import(actor: User, enterprise: Enterprise, upload: Upload) -> WorkerImportReport:
     sheet = read_sheet(upload, COLUMNS, max_bytes=settings.FUGONG_IMPORT_MAX_BYTES)
     today = timezone.localdate()
     report = WorkerImportReport(total=len(sheet.rows))

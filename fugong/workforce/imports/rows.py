@@ -6,8 +6,10 @@ errors), the errors and the import's report.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from fugong.core.divisions import division_code_from_text, division_get
 from fugong.core.tabular import cell_text
+from fugong.enterprises.models import Enterprise
+from fugong.screening.engine import Stay
 
 from ..models import DocumentType, HealthCode
 from ..personal import Document, parse_document, parse_phone
@@ -81,7 +85,7 @@ class WorkerImportReport:
     def bad_rows(self) -> int:
         return len({error.row for error in self.errors})
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "total": self.total,
@@ -99,8 +103,8 @@ class ParsedRow:
     number: int
     document: Document
     phone: str | None  # None: the file has no phone column
-    values: dict  # worker field → value, only for columns in the file
-    travel: list[tuple] | None  # None: the file has no travel column
+    values: dict[str, Any]  # worker field → value, only for columns in the file
+    travel: list[Stay] | None  # None: the file has no travel column
 
 
 def parse_date(value: object, *, today: date) -> date:
@@ -160,19 +164,19 @@ class _RowParser:
             except ValueError as error:
                 cached = str(error)
             self.dates[key] = cached
-        if cached.__class__ is str:
+        if isinstance(cached, str):
             raise ValueError(cached)
         return cached
 
-    def parse(self, number: int, cells: dict) -> ParsedRow | None:
+    def parse(self, number: int, cells: dict[str, Any]) -> ParsedRow | None:
         errors = self.report.errors
         errors_before = len(errors)
 
-        def fail(key: str, message) -> None:
+        def fail(key: str, message: str) -> None:
             errors.append(RowError(number, HEADER_BY_KEY[key], str(message)))
 
         present = self.present
-        values: dict = {}
+        values: dict[str, Any] = {}
         name = cell_text(cells["full_name"])
         if " " in name or "\t" in name:
             name = " ".join(name.split())
@@ -182,7 +186,7 @@ class _RowParser:
             fail("full_name", _("At most 100 characters."))
         values["full_name"] = name
 
-        document_type = DocumentType.RESIDENT_ID
+        document_type: str | None = DocumentType.RESIDENT_ID
         if "document_type" in present:
             type_text = cell_text(cells["document_type"]).lower()
             document_type = DOCUMENT_TYPES.get(type_text)
@@ -192,7 +196,7 @@ class _RowParser:
                     _("Unknown document type “%(value)s”: use 居民身份证, 护照 or 其他.")
                     % {"value": type_text},
                 )
-        document = None
+        document: Document | None = None
         raw = cells["document_number"]
         if raw == "":
             fail("document_number", _("Enter the document number."))
@@ -202,7 +206,7 @@ class _RowParser:
             except ValidationError as error:
                 fail("document_number", error.messages[0])
 
-        phone = None
+        phone: str | None = None
         if "phone" in present:
             try:
                 phone = parse_phone(cell_text(cells["phone"]))
@@ -261,7 +265,7 @@ class _RowParser:
                 values["health_code"] = HEALTH_CODES[text]
                 if values["health_code"] and not values.get("health_code_on"):
                     fail("health_code_on", _("Give the date of the health code."))
-        travel = None
+        travel: list[Stay] | None = None
         if "travel" in present:
             text = cell_text(cells["travel"])
             try:
@@ -270,6 +274,7 @@ class _RowParser:
                 fail("travel", str(error))
         if len(errors) > errors_before:
             return None
+        assert document is not None  # a row without a readable number has an error above
         return ParsedRow(number, document, phone, values, travel)
 
 
@@ -283,8 +288,8 @@ TEXT_LIMITS = (
 DATE_KEYS = ("returned_on", "contact_on", "health_code_on")
 
 
-def _parse_travel(text: str, parser: _RowParser) -> list[tuple]:
-    stays = []
+def _parse_travel(text: str, parser: _RowParser) -> list[Stay]:
+    stays: list[Stay] = []
     for part in _STAY_SEPARATORS.split(text):
         part = part.strip()
         if not part:
@@ -310,7 +315,9 @@ def _parse_travel(text: str, parser: _RowParser) -> list[tuple]:
     return stays
 
 
-def _on_other_rosters(parsed, enterprises: dict[str, int | None], enterprise) -> list[RowError]:
+def _on_other_rosters(
+    parsed: Iterable[ParsedRow], enterprises: Mapping[str, int | None], enterprise: Enterprise
+) -> list[RowError]:
     """The rows whose person is on another enterprise's roster (``enterprises``: the current
     enterprise of the workers already registered, by digest; None for one who has left). The
     message names nothing stored."""

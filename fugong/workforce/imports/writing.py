@@ -9,15 +9,18 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.bulk import KeySet, bulk_insert_rows, bulk_update_rows
+from fugong.enterprises.models import Enterprise
 from fugong.screening import engine
 from fugong.screening.models import ClearanceChange, ScreeningRun
 
@@ -68,12 +71,16 @@ EXISTING_FIELDS = (
 
 @transaction.atomic
 def _write(
-    actor, enterprise, parsed: list[ParsedRow], report: WorkerImportReport, today: date
+    actor: User,
+    enterprise: Enterprise,
+    parsed: list[ParsedRow],
+    report: WorkerImportReport,
+    today: date,
 ) -> None:
     started = time.perf_counter()
     now = timezone.now()
     digests = KeySet((row.document.digest for row in parsed), name="import_digests")
-    existing: dict[str, dict] = {
+    existing: dict[str, dict[str, Any]] = {
         record["document_digest"]: record
         for record in Worker.objects.filter(document_digest__in=digests.subquery()).values(
             *set(EXISTING_FIELDS)
@@ -86,7 +93,7 @@ def _write(
         digests.drop()
         report.errors.extend(refused)
         return
-    stored_travel: dict[int, list[tuple]] = defaultdict(list)
+    stored_travel: dict[int, list[engine.Stay]] = defaultdict(list)
     if existing:
         for worker_id, code, begin, end in TravelRecord.objects.filter(
             worker__document_digest__in=digests.subquery()
@@ -98,12 +105,14 @@ def _write(
     city = settings.FUGONG_PARK_CITY_PREFIX
 
     new_rows: list[tuple] = []
-    new_travel: dict[str, list[tuple]] = {}
-    departments: dict = {}  # new workers by digest, moved ones by id: the employment's department
+    new_travel: dict[str, list[engine.Stay]] = {}
+    departments: dict[
+        str | int, str
+    ] = {}  # new workers by digest, moved ones by id: the employment's department
     updates: list[tuple] = []
-    travel_replaced: dict[int, list[tuple]] = {}
+    travel_replaced: dict[int, list[engine.Stay]] = {}
     moved_ids: list[int] = []
-    changes: list[tuple[dict, engine.Outcome]] = []
+    changes: list[tuple[dict[str, Any], engine.Outcome]] = []
     updates_with_phone: list[tuple] = []
     update_fields = [
         *WORKER_COLUMNS,
@@ -118,7 +127,7 @@ def _write(
     for row in parsed:
         record = existing.get(row.document.digest)
         if record is None:
-            values = dict.fromkeys(WORKER_COLUMNS, "")
+            values: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
             values.update(returned_on=None, contact_on=None, health_code_on=None)
             values.update(row.values)
             travel = row.travel or []
@@ -171,7 +180,7 @@ def _write(
         # is kept but a medical hold, without its details.
         rejoining = record["enterprise_id"] is None
         if rejoining:
-            merged = dict.fromkeys(WORKER_COLUMNS, "")
+            merged: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
             merged.update(returned_on=None, contact_on=None, health_code_on=None)
             hold = engine.HOLD_WITHOUT_DETAIL if record["medical_hold"] else ""
             travel = row.travel or []

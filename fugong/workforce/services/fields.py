@@ -5,11 +5,14 @@ and the refusal of a person on another enterprise's roster.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from fugong.core.divisions import division_exists, division_get
+from fugong.screening.engine import Stay
 
 from ..models import HealthCode
 
@@ -50,12 +53,12 @@ def on_another_roster_message() -> str:
     )
 
 
-def check_worker_fields(fields: dict, *, today: date) -> dict[str, list[str]]:
+def check_worker_fields(fields: dict[str, Any], *, today: date) -> dict[str, list[str]]:
     """Field errors of the worker's own data, for the form and the API (the roster import has
     its own, faster parser applying the same rules)."""
     errors: dict[str, list[str]] = {}
 
-    def fail(key, message):
+    def fail(key: str, message: str) -> None:
         errors.setdefault(key, []).append(str(message))
 
     # Text fields sent empty or as null are stored as empty text.
@@ -110,8 +113,8 @@ def check_worker_fields(fields: dict, *, today: date) -> dict[str, list[str]]:
     return errors
 
 
-def check_travel(travel, *, today: date) -> list[str]:
-    problems = []
+def check_travel(travel: Sequence[Stay], *, today: date) -> list[str]:
+    problems: list[str] = []
     if len(travel) > MAX_TRAVEL_RECORDS:
         problems.append(_("At most %(count)s places.") % {"count": MAX_TRAVEL_RECORDS})
     for code, start, end in travel:

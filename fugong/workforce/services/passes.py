@@ -5,13 +5,14 @@ a pass (or passes to every worker without one) and revoking it.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError
@@ -53,7 +54,7 @@ def pass_resolve(token: str) -> WorkerPass:
     return worker_pass
 
 
-def _issue(actor, worker: Worker, valid_days: int, now) -> WorkerPass:
+def _issue(actor: User, worker: Worker, valid_days: int, now: datetime) -> WorkerPass:
     _revoke_live_pass(worker, actor, _("replaced by a new pass"))
     return WorkerPass.objects.create(
         worker=worker,
@@ -72,7 +73,7 @@ def _check_valid_days(valid_days: int) -> None:
 
 
 @transaction.atomic
-def pass_issue(*, actor, worker: Worker, valid_days: int = 30) -> WorkerPass:
+def pass_issue(*, actor: User, worker: Worker, valid_days: int = 30) -> WorkerPass:
     """Issue a pass to a worker of an enterprise in the actor's scope (revoking the old one)."""
     require(actor, Action.PASSES_MANAGE)
     _check_valid_days(valid_days)
@@ -90,7 +91,7 @@ def pass_issue(*, actor, worker: Worker, valid_days: int = 30) -> WorkerPass:
 
 
 @transaction.atomic
-def passes_issue_missing(*, actor, enterprise: Enterprise, valid_days: int = 30) -> int:
+def passes_issue_missing(*, actor: User, enterprise: Enterprise, valid_days: int = 30) -> int:
     """Issue passes to every worker of the enterprise who has no live pass; returns how many."""
     require(actor, Action.PASSES_MANAGE)
     _check_valid_days(valid_days)
@@ -134,7 +135,7 @@ def passes_issue_missing(*, actor, enterprise: Enterprise, valid_days: int = 30)
 
 
 @transaction.atomic
-def pass_revoke(*, actor, worker_pass: WorkerPass, reason: str) -> WorkerPass:
+def pass_revoke(*, actor: User, worker_pass: WorkerPass, reason: str) -> WorkerPass:
     require(actor, Action.PASSES_MANAGE)
     worker_pass = (
         WorkerPass.objects.select_for_update().select_related("worker").get(pk=worker_pass.pk)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.crypto import decrypt
@@ -18,7 +19,7 @@ from .. import reveals
 from ..models import Worker
 
 
-def worker_reveal(*, actor, worker: Worker, field: str) -> str:
+def worker_reveal(*, actor: User, worker: Worker, field: str) -> str:
     """The full ID or phone number, for a role that needs it; every look is audited. Looks are
     limited per user and an unusual number alerts the command post (see ``reveals``): over a
     limit, ``429`` with the wait, the refusal recorded and no number."""

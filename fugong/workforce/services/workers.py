@@ -4,7 +4,9 @@ moved, starts clean with the new employer); the scope checks the other writes sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,13 +14,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
-from fugong.screening.engine import HOLD_WITHOUT_DETAIL, assess_new
+from fugong.screening.engine import HOLD_WITHOUT_DETAIL, Stay, assess_new
 from fugong.screening.models import ScreeningRun
 
 from ..clearance import rescreen
@@ -38,7 +41,7 @@ from .fields import (
 # the registration is then set. Kept: the person (name, document, birth date, sex) and the
 # district of residence (required; handover lists go there). A medical hold is kept without its
 # details (``HOLD_WITHOUT_DETAIL``).
-CLEARED_ON_JOIN = {
+CLEARED_ON_JOIN: dict[str, str | None] = {
     "phone_cipher": "",
     "phone_digest": "",
     "phone_masked": "",
@@ -55,19 +58,19 @@ CLEARED_ON_JOIN = {
 }
 
 
-def _scope_enterprise(actor, enterprise: Enterprise) -> None:
+def _scope_enterprise(actor: User, enterprise: Enterprise) -> None:
     if not Enterprise.objects.filter(enterprise_scope_q(actor), pk=enterprise.pk).exists():
         raise NotFoundError()
 
 
-def _require_worker_in_scope(actor, worker: Worker) -> None:
+def _require_worker_in_scope(actor: User, worker: Worker) -> None:
     """Workers are changed only through their current enterprise, within the actor's scope."""
     if worker.enterprise_id is None:
         raise NotFoundError()
     _scope_enterprise(actor, Enterprise(pk=worker.enterprise_id))
 
 
-def _rescreen_one(worker: Worker, actor, trigger=ScreeningRun.Trigger.WORKER) -> None:
+def _rescreen_one(worker: Worker, actor: User, trigger: str = ScreeningRun.Trigger.WORKER) -> None:
     rescreen(
         workers_filter=Q(pk=worker.pk),
         trigger=trigger,
@@ -80,14 +83,14 @@ def _rescreen_one(worker: Worker, actor, trigger=ScreeningRun.Trigger.WORKER) ->
 @transaction.atomic
 def worker_register(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     document_type: str = DocumentType.RESIDENT_ID,
     document_number: str,
     phone: str = "",
-    travel: list[tuple] = (),
+    travel: Sequence[Stay] = (),
     started_on: date | None = None,
-    **fields,
+    **fields: Any,
 ) -> Worker:
     """Register a worker with the enterprise. A person on another enterprise's roster is refused
     (409 ``on_another_roster``); one who has left keeps their one record and starts clean here."""
@@ -114,6 +117,7 @@ def worker_register(
     if errors:
         first = next(iter(errors.values()))[0]
         raise ApplicationError(first, fields=errors)
+    assert document is not None  # a number that could not be read is in ``errors``
     existing = Worker.objects.select_for_update().filter(document_digest=document.digest).first()
     if existing is not None:
         if existing.enterprise_id == enterprise.pk:
@@ -183,7 +187,12 @@ def worker_register(
 
 @transaction.atomic
 def worker_update(
-    *, actor, worker: Worker, phone: str | None = None, travel: list[tuple] | None = None, **fields
+    *,
+    actor: User,
+    worker: Worker,
+    phone: str | None = None,
+    travel: Sequence[Stay] | None = None,
+    **fields: Any,
 ) -> Worker:
     """Change a worker's data; the clearance is recomputed when screened data changes."""
     require(actor, Action.WORKERS_MANAGE)
@@ -245,14 +254,14 @@ def _end_employment(worker: Worker, on: date) -> None:
     Employment.objects.filter(worker=worker, ended_on__isnull=True).update(ended_on=on)
 
 
-def _revoke_live_pass(worker: Worker, actor, reason: str) -> None:
+def _revoke_live_pass(worker: Worker, actor: User, reason: str) -> None:
     WorkerPass.objects.filter(worker=worker, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor, revoke_reason=reason[:200]
     )
 
 
 @transaction.atomic
-def worker_leave(*, actor, worker: Worker, on: date | None = None) -> Worker:
+def worker_leave(*, actor: User, worker: Worker, on: date | None = None) -> Worker:
     """The worker no longer works for their enterprise: the employment ends, the pass is revoked."""
     require(actor, Action.WORKERS_MANAGE)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
@@ -274,13 +283,13 @@ def worker_leave(*, actor, worker: Worker, on: date | None = None) -> Worker:
 
 def _join(
     *,
-    actor,
+    actor: User,
     worker: Worker,
     enterprise: Enterprise,
     started_on: date,
-    fields: dict | None = None,
+    fields: dict[str, Any] | None = None,
     phone: str = "",
-    travel: list[tuple] = (),
+    travel: Sequence[Stay] = (),
 ) -> None:
     """Start ``worker``'s employment with ``enterprise`` afresh. The worker has no current
     employer when this is called (they left, or their employment was just ended).
@@ -315,7 +324,7 @@ def _join(
 
 
 @transaction.atomic
-def worker_move(*, actor, worker: Worker, enterprise: Enterprise) -> Worker:
+def worker_move(*, actor: User, worker: Worker, enterprise: Enterprise) -> Worker:
     """The command post moves a worker to ``enterprise`` (the old employer need not have
     recorded the leave): the old employment ends and the pass is revoked; the new employment
     starts clean (see ``_join``), so the new employer fills in the screening data. Both

@@ -47,8 +47,8 @@ class Command(BaseCommand):
             except ApplicationError as error:
                 raise CommandError(error.message) from error
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(f"row {error.row} · {error.column}: {error.message}")
+            for row_error in report.errors:
+                self.stderr.write(f"row {row_error.row} · {row_error.column}: {row_error.message}")
             raise CommandError(
                 f"Nothing was imported: {report.bad_rows} of {report.total} rows have problems."
             )
