@@ -422,7 +422,7 @@ def finding_attachment_add(
     require(
         request.auth,
         Action.INSPECTIONS_CONDUCT
-        if purpose == AttachmentPurpose.PHOTO
+        if purpose == AttachmentPurpose.PHOTO.value
         else Action.FINDINGS_RECTIFY,
     )
     attachment = services.finding_attachment_add(

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.forms import DateInput, Form
+from fugong.enterprises.models import Enterprise
+from fugong.guide.models import GuideItem
 
 from .models import AttachmentPurpose, FindingSeverity, InspectionKind
 
@@ -18,11 +20,14 @@ def result_value(value: str) -> bool | None:
 
 
 def result_choice(met: bool | None) -> str:
-    return {True: "1", False: "0"}.get(met, "")
+    choices: dict[bool | None, str] = {True: "1", False: "0"}
+    return choices.get(met, "")
 
 
 class InspectionCreateForm(Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
+        label=_("Enterprise"), queryset=None
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     inspected_on = forms.DateField(label=_("Date of the inspection"), widget=DateInput())
     team = forms.CharField(label=_("Other members"), max_length=200, required=False)
@@ -78,7 +83,9 @@ class FindingForm(Form):
         label=_("What was found"), max_length=5000, widget=forms.Textarea({"rows": 3})
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=FindingSeverity.choices)
-    item = forms.ModelChoiceField(label=_("Guide item"), queryset=None, required=False)
+    item: forms.ModelChoiceField[GuideItem] = forms.ModelChoiceField(
+        label=_("Guide item"), queryset=None, required=False
+    )
     rectification_required = forms.CharField(
         label=_("Rectification required"), max_length=5000, widget=forms.Textarea({"rows": 2})
     )

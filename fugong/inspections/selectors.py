@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from fugong.accounts.models import User
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
@@ -33,10 +35,34 @@ from .models import (
     Rectification,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class FindingCounts(TypedDict):
+    """What ``inspection_list`` adds to each inspection."""
+
+    finding_count: int
+    unresolved_count: int
+
+
+class Overdue(TypedDict):
+    """What ``finding_list`` and ``finding_get`` add to each finding."""
+
+    is_overdue: bool
+
+
+class OverdueWithPhotos(TypedDict):
+    """What ``inspection_findings`` adds to each finding."""
+
+    is_overdue: bool
+    photos: list[FindingAttachment]
+
+
 # ----- inspections ---------------------------------------------------------------------------
 
 
-def inspection_scope(actor) -> QuerySet[Inspection]:
+def inspection_scope(actor: User) -> QuerySet[Inspection]:
     """The inspections the actor may see (403 for a role that sees none)."""
     require(actor, Action.INSPECTIONS_VIEW)
     inspections = Inspection.objects.filter(enterprise_scope_q(actor, "enterprise"))
@@ -47,12 +73,12 @@ def inspection_scope(actor) -> QuerySet[Inspection]:
 
 def inspection_list(
     *,
-    actor,
+    actor: User,
     enterprise_id: int | None = None,
     kind: str | None = None,
     status: str | None = None,
     overdue: bool = False,
-) -> QuerySet[Inspection]:
+) -> QuerySet[WithAnnotations[Inspection, FindingCounts]]:
     """Inspections in scope, newest first, with their findings counted; ``overdue``: only those
     with a finding overdue today."""
     inspections = inspection_scope(actor).select_related("enterprise", "inspector")
@@ -75,7 +101,7 @@ def inspection_list(
     ).order_by("-inspected_on", "-id")
 
 
-def inspection_get(*, actor, inspection_id) -> Inspection:
+def inspection_get(*, actor: User, inspection_id: int | str) -> Inspection:
     """One inspection in scope, or the 404 business error."""
     try:
         return (
@@ -87,7 +113,9 @@ def inspection_get(*, actor, inspection_id) -> Inspection:
         raise NotFoundError() from error
 
 
-def enterprise_inspections(*, actor, enterprise: Enterprise) -> QuerySet[Inspection]:
+def enterprise_inspections(
+    *, actor: User, enterprise: Enterprise
+) -> QuerySet[WithAnnotations[Inspection, FindingCounts]]:
     """The enterprise's inspections the actor may see, newest first (for the enterprise page)."""
     return inspection_list(actor=actor, enterprise_id=enterprise.pk)
 
@@ -96,6 +124,10 @@ def enterprise_inspections(*, actor, enterprise: Enterprise) -> QuerySet[Inspect
 class ChecklistRow:
     item: GuideItem
     result: InspectionItemResult | None
+    # What the checklist form holds for the item, set by the page that edits the checklist.
+    form_met: str = ""
+    form_note: str = ""
+    errors: list[str] = field(default_factory=list)
 
     @property
     def met(self) -> bool | None:
@@ -129,16 +161,16 @@ def inspection_checklist(inspection: Inspection) -> list[ChecklistGroup]:
     return list(groups.values())
 
 
-def inspection_findings(inspection: Inspection, *, day: date | None = None) -> list[Finding]:
-    """The inspection's findings with ``is_overdue`` set as of ``day`` (today by default)."""
+def inspection_findings(
+    inspection: Inspection, *, day: date | None = None
+) -> list[WithAnnotations[Finding, OverdueWithPhotos]]:
+    """The inspection's findings with ``is_overdue`` as of ``day`` (today by default)."""
     day = day or timezone.localdate()
-    overdue = set(
-        Finding.objects.filter(inspection=inspection)
-        .filter(_overdue_q(day))
-        .values_list("pk", flat=True)
-    )
-    findings = list(
-        inspection.findings.select_related("item").prefetch_related(
+    overdue = Finding.objects.filter(pk=OuterRef("pk")).filter(_overdue_q(day))
+    return list(
+        inspection.findings.select_related("item")
+        .annotate(is_overdue=Exists(overdue))
+        .prefetch_related(
             Prefetch(
                 "attachments",
                 queryset=FindingAttachment.objects.filter(purpose="photo"),
@@ -146,15 +178,12 @@ def inspection_findings(inspection: Inspection, *, day: date | None = None) -> l
             )
         )
     )
-    for finding in findings:
-        finding.is_overdue = finding.pk in overdue
-    return findings
 
 
 # ----- findings ------------------------------------------------------------------------------
 
 
-def finding_scope(actor) -> QuerySet[Finding]:
+def finding_scope(actor: User) -> QuerySet[Finding]:
     """The findings the actor may see: those of the inspections they may see."""
     require(actor, Action.INSPECTIONS_VIEW)
     findings = Finding.objects.filter(enterprise_scope_q(actor, "enterprise"))
@@ -178,19 +207,19 @@ def _overdue_q(day: date) -> Q:
     )
 
 
-def findings_overdue(*, actor, day: date) -> QuerySet[Finding]:
+def findings_overdue(*, actor: User, day: date) -> QuerySet[Finding]:
     """The findings in scope that were overdue on ``day`` (any past day, or today)."""
     return finding_scope(actor).filter(_overdue_q(day))
 
 
 def finding_list(
     *,
-    actor,
+    actor: User,
     status: str | None = None,
     overdue: bool = False,
     enterprise_id: int | None = None,
     severity: str | None = None,
-) -> QuerySet[Finding]:
+) -> QuerySet[WithAnnotations[Finding, Overdue]]:
     """Findings in scope, the nearest deadline first, with ``is_overdue`` (as of today)."""
     today = timezone.localdate()
     findings = finding_scope(actor).select_related("enterprise", "inspection", "item")
@@ -206,7 +235,7 @@ def finding_list(
     return findings.annotate(is_overdue=Exists(overdue_ids)).order_by("deadline", "id")
 
 
-def finding_get(*, actor, finding_id) -> Finding:
+def finding_get(*, actor: User, finding_id: int | str) -> WithAnnotations[Finding, Overdue]:
     """One finding in scope, or the 404 business error."""
     today = timezone.localdate()
     overdue_ids = Finding.objects.filter(pk=OuterRef("pk")).filter(_overdue_q(today))
@@ -223,7 +252,9 @@ def finding_get(*, actor, finding_id) -> Finding:
         raise NotFoundError() from error
 
 
-def enterprise_open_findings(*, actor, enterprise: Enterprise) -> QuerySet[Finding]:
+def enterprise_open_findings(
+    *, actor: User, enterprise: Enterprise
+) -> QuerySet[WithAnnotations[Finding, Overdue]]:
     """The enterprise's findings not yet accepted, that the actor may see (for the enterprise
     page), the nearest deadline first."""
     return finding_list(actor=actor, enterprise_id=enterprise.pk).exclude(
@@ -231,7 +262,7 @@ def enterprise_open_findings(*, actor, enterprise: Enterprise) -> QuerySet[Findi
     )
 
 
-def finding_counts(*, actor) -> dict[str, int]:
+def finding_counts(*, actor: User) -> dict[str, int]:
     """How many findings in scope are in each status, and how many are overdue today."""
     counts = dict.fromkeys(FindingStatus.values, 0)
     for row in finding_scope(actor).values("status").annotate(n=Count("pk")):
@@ -270,7 +301,9 @@ def finding_photos(finding: Finding) -> QuerySet[FindingAttachment]:
     return finding.attachments.filter(purpose="photo").select_related("uploaded_by")
 
 
-def finding_attachment_get(*, actor, finding_id, attachment_id) -> FindingAttachment:
+def finding_attachment_get(
+    *, actor: User, finding_id: int | str, attachment_id: int | str
+) -> FindingAttachment:
     """An attachment of a finding in scope, or the 404 business error."""
     finding = finding_get(actor=actor, finding_id=finding_id)
     try:

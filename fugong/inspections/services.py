@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import (
@@ -75,7 +76,7 @@ def _today(at: datetime | None) -> date:
     return timezone.localdate(_now(at))
 
 
-def _require_in_scope(actor, enterprise_id: int) -> None:
+def _require_in_scope(actor: User, enterprise_id: int) -> None:
     """404 for an enterprise the actor may not see (the same answer as for one that does not
     exist)."""
     if not Enterprise.objects.filter(enterprise_scope_q(actor), pk=enterprise_id).exists():
@@ -99,7 +100,7 @@ def _lock_finding(finding: Finding) -> Finding:
     )
 
 
-def _require_conductor(actor, inspection: Inspection) -> None:
+def _require_conductor(actor: User, inspection: Inspection) -> None:
     """Only the inspection's own inspector, or the command post, records it."""
     if actor.role != Role.COMMAND and inspection.inspector_id != actor.pk:
         raise PermissionDeniedError(
@@ -112,7 +113,7 @@ def _require_draft(inspection: Inspection) -> None:
         raise ConflictError(_("The inspection has been completed and can no longer be changed."))
 
 
-def _require_officer_of(actor, finding: Finding) -> None:
+def _require_officer_of(actor: User, finding: Finding) -> None:
     """The enterprise's own officer, and only once the inspection is completed (before that,
     the finding does not exist for the enterprise): 404 otherwise."""
     if (
@@ -142,7 +143,7 @@ def _check_attachment_room(finding: Finding, adding: int) -> None:
 @transaction.atomic
 def inspection_create(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     kind: str,
     inspected_on: date | None,
@@ -201,9 +202,9 @@ def inspection_create(
 @transaction.atomic
 def inspection_update(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
-    item_results: Mapping[int, ItemResult | tuple] | None = None,
+    item_results: Mapping[int, ItemResult | tuple[bool | None, str]] | None = None,
     summary: str | None = None,
     good_practice: str | None = None,
     team: str | None = None,
@@ -275,7 +276,9 @@ def inspection_update(
 
 
 @transaction.atomic
-def inspection_complete(*, actor, inspection: Inspection, at: datetime | None = None) -> Inspection:
+def inspection_complete(
+    *, actor: User, inspection: Inspection, at: datetime | None = None
+) -> Inspection:
     """Close the record of a draft inspection: from now on the enterprise sees it and its
     findings, and the findings' deadlines run. It needs a summary or at least one item checked."""
     require(actor, Action.INSPECTIONS_CONDUCT)
@@ -310,7 +313,7 @@ def inspection_complete(*, actor, inspection: Inspection, at: datetime | None = 
 @transaction.atomic
 def finding_add(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
     description: str,
     severity: str,
@@ -341,7 +344,7 @@ def finding_add(
         fields["deadline"] = [_("The deadline is before the inspection.")]
     if item is not None and item.version_id != inspection.guide_version_id:
         fields["item"] = [_("The item is not in this inspection's guide version.")]
-    if fields:
+    if fields or deadline is None:  # (a missing deadline is one of the fields)
         first = next(iter(fields.values()))[0]
         message = first if len(fields) == 1 and first != _("Required.") else None
         raise ApplicationError(
@@ -379,7 +382,7 @@ def finding_add(
 
 @atomic_storing_files
 def finding_attachment_add(
-    *, actor, finding: Finding, upload: CheckedUpload, purpose: str
+    *, actor: User, finding: Finding, upload: CheckedUpload, purpose: str
 ) -> FindingAttachment:
     """Attach a checked PDF or image to a finding.
 
@@ -416,7 +419,7 @@ def finding_attachment_add(
 
 def _store(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     upload: CheckedUpload,
     purpose: str,
@@ -445,7 +448,7 @@ def _store(
 @atomic_storing_files
 def rectification_submit(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     response: str,
     uploads: Iterable[CheckedUpload] = (),
@@ -506,7 +509,7 @@ def rectification_submit(
 @transaction.atomic
 def rectification_review(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     accept: bool,
     note: str = "",
@@ -584,7 +587,7 @@ def rectification_review(
 @transaction.atomic
 def finding_suspend_enterprise(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     reason: str,
     starts_on: date | None = None,

@@ -9,12 +9,14 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
+from fugong.accounts.models import User
 from fugong.core.errors import ApplicationError
 from fugong.core.files import atomic_storing_files, check_attachment
 from fugong.core.forms import add_application_error
@@ -44,7 +46,16 @@ from .models import (
 )
 
 
-def _flag(request: HttpRequest, name: str) -> bool:
+class AuthenticatedRequest(HttpRequest):
+    """A request that ``login_required`` let through: its user is signed in; ``htmx`` is what
+    django-htmx's middleware adds (a type for mypy; the same in every app's views until accounts
+    offers one)."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def _flag(request: AuthenticatedRequest, name: str) -> bool:
     return request.GET.get(name) in ("1", "true", "on")
 
 
@@ -79,7 +90,7 @@ def _create_form(user, data=None) -> InspectionCreateForm | None:
 
 
 @login_required
-def inspection_list_view(request: HttpRequest) -> HttpResponse:
+def inspection_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require(user, Action.INSPECTIONS_VIEW)
     kind = _choice(request.GET.get("kind", ""), InspectionKind.values)
@@ -91,7 +102,8 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(user, Action.INSPECTIONS_CONDUCT)
         response_status = 400
-        if form.is_valid():
+        # (require() above refused whoever has no form)
+        if form is not None and form.is_valid():
             try:
                 inspection = services.inspection_create(
                     actor=user,
@@ -165,7 +177,7 @@ def _inspection_context(request, inspection, *, checklist_form=None, finding_for
                 note_field = checklist_form[f"item_{row.item.pk}_note"]
                 row.form_met = met_field.value() or ""
                 row.form_note = note_field.value() or ""
-                row.errors = [*met_field.errors, *note_field.errors]
+                row.errors = [str(error) for error in (*met_field.errors, *note_field.errors)]
     if finding_form is None and can_edit:
         finding_form = FindingForm(
             items=items, initial={"deadline": timezone.localdate() + timedelta(days=3)}
@@ -182,7 +194,7 @@ def _inspection_context(request, inspection, *, checklist_form=None, finding_for
 
 
 @login_required
-def inspection_detail_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def inspection_detail_view(request: AuthenticatedRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_get(actor=request.user, inspection_id=inspection_id)
     return render(
         request, "inspections/inspection_detail.html", _inspection_context(request, inspection)
@@ -191,7 +203,7 @@ def inspection_detail_view(request: HttpRequest, inspection_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def inspection_update_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def inspection_update_view(request: AuthenticatedRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_get(actor=request.user, inspection_id=inspection_id)
     require(request.user, Action.INSPECTIONS_CONDUCT)
     items = inspection.guide_version.items.order_by("position", "code")
@@ -222,12 +234,13 @@ def inspection_update_view(request: HttpRequest, inspection_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def finding_add_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def finding_add_view(request: AuthenticatedRequest, inspection_id: int) -> HttpResponse:
     """Add a finding (with an optional photo); an htmx request gets the findings card back."""
     inspection = selectors.inspection_get(actor=request.user, inspection_id=inspection_id)
     require(request.user, Action.INSPECTIONS_CONDUCT)
     items = inspection.guide_version.items.order_by("position", "code")
     form = FindingForm(request.POST, request.FILES, items=items)
+    shown_form: FindingForm | None = form
     status = 400
     if form.is_valid():
         data = form.cleaned_data
@@ -262,9 +275,9 @@ def finding_add_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, _("Finding recorded."))
                 return redirect("inspections:detail", inspection_id=inspection.pk)
-            form = None
+            shown_form = None  # a new finding: the card shows an empty form
             status = 201
-    context = _inspection_context(request, inspection, finding_form=form)
+    context = _inspection_context(request, inspection, finding_form=shown_form)
     if status >= 400:
         context["can_edit"] = True
     return render_page_or_fragment(
@@ -278,7 +291,7 @@ def finding_add_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inspection_complete_view(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def inspection_complete_view(request: AuthenticatedRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_get(actor=request.user, inspection_id=inspection_id)
     try:
         services.inspection_complete(actor=request.user, inspection=inspection)
@@ -296,7 +309,7 @@ def inspection_complete_view(request: HttpRequest, inspection_id: int) -> HttpRe
 
 
 @login_required
-def finding_list_view(request: HttpRequest) -> HttpResponse:
+def finding_list_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     status = _choice(request.GET.get("status", ""), FindingStatus.values)
     severity = _choice(request.GET.get("severity", ""), FindingSeverity.values)
@@ -373,7 +386,7 @@ def _finding_context(request, finding, **forms) -> dict:
 
 
 @login_required
-def finding_detail_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+def finding_detail_view(request: AuthenticatedRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(actor=request.user, finding_id=finding_id)
     return render(request, "inspections/finding_detail.html", _finding_context(request, finding))
 
@@ -390,7 +403,7 @@ def _render_finding(request, finding, status: int, **forms) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+def attachment_upload_view(request: AuthenticatedRequest, finding_id: int) -> HttpResponse:
     """A photo (inspector, while the inspection is a draft) or evidence (the enterprise's
     officer, while the finding is open)."""
     finding = selectors.finding_get(actor=request.user, finding_id=finding_id)
@@ -421,8 +434,8 @@ def attachment_upload_view(request: HttpRequest, finding_id: int) -> HttpRespons
 
 @login_required
 def attachment_download_view(
-    request: HttpRequest, finding_id: int, attachment_id: int
-) -> HttpResponse:
+    request: AuthenticatedRequest, finding_id: int, attachment_id: int
+) -> FileResponse:
     attachment = selectors.finding_attachment_get(
         actor=request.user, finding_id=finding_id, attachment_id=attachment_id
     )
@@ -433,7 +446,7 @@ def attachment_download_view(
 
 @login_required
 @require_POST
-def rectify_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+def rectify_view(request: AuthenticatedRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(actor=request.user, finding_id=finding_id)
     require(request.user, Action.FINDINGS_RECTIFY)
     form = RectificationForm(request.POST, request.FILES)
@@ -463,7 +476,7 @@ def rectify_view(request: HttpRequest, finding_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+def review_view(request: AuthenticatedRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(actor=request.user, finding_id=finding_id)
     require(request.user, Action.FINDINGS_REVIEW)
     form = ReviewForm(request.POST)
@@ -496,7 +509,7 @@ def review_view(request: HttpRequest, finding_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def suspend_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+def suspend_view(request: AuthenticatedRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(actor=request.user, finding_id=finding_id)
     require(request.user, Action.ENTERPRISES_SUSPEND)
     form = SuspendForm(request.POST)

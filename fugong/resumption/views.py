@@ -3,8 +3,11 @@ through services (role, state, audit); business errors come back onto the form w
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -33,7 +36,6 @@ from .forms import (
     VerificationForm,
 )
 from .models import (
-    ApplicationAttachment,
     ApplicationStatus,
     AttachmentPurpose,
     ResumptionApplication,
@@ -47,6 +49,20 @@ class AuthenticatedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+class StoredAttachment(Protocol):
+    """What ``attachment_file_response`` reads of an attachment (an application's, an
+    inspection finding's)."""
+
+    @property
+    def file(self) -> File[bytes]: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+    @property
+    def original_name(self) -> str: ...
 
 
 @login_required
@@ -376,7 +392,7 @@ def attachment_upload_view(request: AuthenticatedRequest, application_id: int) -
     return redirect("resumption:application_detail", application_id=application.pk)
 
 
-def attachment_file_response(attachment: ApplicationAttachment, *, inline: bool) -> FileResponse:
+def attachment_file_response(attachment: StoredAttachment, *, inline: bool) -> FileResponse:
     """The stored file with headers that keep a browser from running anything in it."""
     try:
         handle = attachment.file.open("rb")
