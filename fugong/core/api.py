@@ -2,16 +2,21 @@
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 from pydantic import BaseModel, ConfigDict
 
-from .errors import ApplicationError
+from .errors import ApplicationError, RateLimitedError
+from .types import Actor, AnyActor
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class InputSchema(BaseModel):
@@ -57,22 +62,27 @@ ERROR_RESPONSES_BUT_400 = {
 class ActiveSessionAuth(SessionAuth):
     """The browser's session (with its CSRF token on writes), for active users only."""
 
-    def authenticate(self, request: HttpRequest, key):
-        user = super().authenticate(request, key)
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        user: AnyActor | None = super().authenticate(request, key)
         if user is not None and user.is_active:
             return user
         return None
 
 
 def error_response(
-    api, request: HttpRequest, status: int, code: str, message: str, fields=None
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: "str | StrPromise",
+    fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
     return api.create_response(request, body, status=status)
 
 
 # Pydantic's messages are English only; these are the ones a client is likely to meet.
-def _pydantic_message(error: dict) -> str:
+def _pydantic_message(error: Mapping[str, Any]) -> str:  # one of pydantic's error dicts
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind == "missing":
@@ -125,16 +135,16 @@ def unknown_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
     return JsonResponse(body, status=404)
 
 
-def install_error_handlers(api) -> None:
+def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
-    def application_error(request, exc: ApplicationError):
+    def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         response = api.create_response(request, exc.as_dict(), status=exc.status)
-        if getattr(exc, "retry_after", None):
+        if isinstance(exc, RateLimitedError):
             response["Retry-After"] = str(exc.retry_after)
         return response
 
     @api.exception_handler(ValidationError)
-    def validation_error(request, exc: ValidationError):
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
             location = [
@@ -154,7 +164,7 @@ def install_error_handlers(api) -> None:
         return error_response(api, request, 422, "invalid", message, fields)
 
     @api.exception_handler(AuthenticationError)
-    def authentication_error(request, exc):
+    def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(
             api,
             request,
@@ -164,7 +174,7 @@ def install_error_handlers(api) -> None:
         )
 
     @api.exception_handler(HttpError)
-    def http_error(request, exc: HttpError):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             return error_response(
                 api, request, 400, "malformed_json", _("The request body is not valid JSON.")
@@ -180,7 +190,7 @@ def install_error_handlers(api) -> None:
         return error_response(api, request, exc.status_code, "http_error", str(exc))
 
     @api.exception_handler(Http404)
-    def not_found(request, exc):
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(
             api, request, 404, "not_found", _("Not found, or not within your scope.")
         )

@@ -10,15 +10,41 @@ through the backend's own adapters, so dates, times and JSON are stored as the O
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
+from typing import Any, TypeAlias
 
 from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
+from django.db.models.expressions import RawSQL
 
 BATCH = 5000
 
+# A row as the database takes it, and a stored field: their values are of any column type.
+Row: TypeAlias = tuple[Any, ...]
+Field: TypeAlias = "models.Field[Any, Any]"
+Adapter: TypeAlias = Callable[[Any], Any]
 
-def _adapter(field: models.Field):
+
+def _fields(model: type[models.Model], names: Iterable[str]) -> list[Field]:
+    """The model's fields of these names, each stored in a column of its table."""
+    fields = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field) or field.column is None:
+            raise ValueError(f"{model.__name__}.{name} is not stored in a column of its own.")
+        fields.append(field)
+    return fields
+
+
+def _column(field: Field) -> str:
+    """The column of a field ``_fields`` returned (or a primary key): never None."""
+    if field.column is None:
+        raise ValueError(f"{field} is not stored in a column of its own.")
+    return field.column
+
+
+def _adapter(field: Field) -> Adapter | None:
     """A function preparing a Python value of ``field`` for the database, chosen once per
     field rather than once per value: imports adapt millions of values."""
     ops = connection.ops
@@ -51,11 +77,11 @@ def _adapter(field: models.Field):
     return lambda value: field.get_db_prep_value(value, connection, prepared=False)
 
 
-def _memoized(adapt):
+def _memoized(adapt: Adapter) -> Adapter:
     """Dates and times repeat across the rows of an import: adapt each distinct one once."""
-    cache: dict = {None: None}
+    cache: dict[Any, Any] = {None: None}
 
-    def adapted(value):
+    def adapted(value: Any) -> Any:
         try:
             return cache[value]
         except KeyError:
@@ -65,7 +91,7 @@ def _memoized(adapt):
     return adapted
 
 
-def _row_adapter(fields: Sequence[models.Field]):
+def _row_adapter(fields: Sequence[Field]) -> Callable[[Row], Row]:
     adapters = [_adapter(field) for field in fields]
     if not any(adapters):
         return tuple
@@ -75,12 +101,13 @@ def _row_adapter(fields: Sequence[models.Field]):
 
 
 @cache
-def _plain_row_adapter(model: type[models.Model], field_names: tuple[str, ...]):
+def _plain_row_adapter(
+    model: type[models.Model], field_names: tuple[str, ...]
+) -> Callable[[Row], Row]:
     """Like ``_row_adapter`` without the memo (kept per process, it would only grow): for the
     small, frequent inserts of ``insert_rows_returning``."""
-    adapters = []
-    for name in field_names:
-        field = model._meta.get_field(name)
+    adapters: list[Adapter | None] = []
+    for field in _fields(model, field_names):
         adapter = _adapter(field)
         if isinstance(field, models.DateTimeField):
             adapter = connection.ops.adapt_datetimefield_value
@@ -92,8 +119,8 @@ def _plain_row_adapter(model: type[models.Model], field_names: tuple[str, ...]):
     )
 
 
-def _batches(rows: Iterable[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
-    batch: list[tuple] = []
+def _batches(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
+    batch: list[Row] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
@@ -103,7 +130,7 @@ def _batches(rows: Iterable[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _load(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+def _load(cursor: CursorWrapper, table: str, columns: Sequence[str], rows: Iterable[Row]) -> int:
     """Write rows into ``table`` (a quoted name) with the fastest path of the backend."""
     count = 0
     if connection.vendor == "postgresql":
@@ -122,18 +149,18 @@ def _load(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> 
 
 
 def bulk_insert_rows(
-    model: type[models.Model], field_names: Sequence[str], rows: Iterable[tuple]
+    model: type[models.Model], field_names: Sequence[str], rows: Iterable[Row]
 ) -> int:
     """Insert many rows: no model instances, no per-row signals. For imports whose rows have
     been validated already; runs inside the caller's transaction."""
-    fields = [model._meta.get_field(name) for name in field_names]
+    fields = _fields(model, field_names)
     quote = connection.ops.quote_name
     adapt = _row_adapter(fields)
     with connection.cursor() as cursor:
         return _load(
             cursor,
             quote(model._meta.db_table),
-            [quote(field.column) for field in fields],
+            [quote(_column(field)) for field in fields],
             (adapt(row) for row in rows),
         )
 
@@ -141,27 +168,27 @@ def bulk_insert_rows(
 def insert_rows_returning(
     model: type[models.Model],
     field_names: Sequence[str],
-    rows: Sequence[tuple],
+    rows: Sequence[Row],
     *,
     unique: str | Sequence[str],
     returning: Sequence[str],
-) -> list[tuple]:
+) -> list[Row]:
     """Insert rows with ``INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …`` (SQLite 3.35+
     and PostgreSQL): one statement that writes the new rows, skips those whose ``unique`` value
     is already stored (one field, or several with a unique constraint over them), and answers
     with ``returning`` of the rows it wrote. Runs inside the
     caller's transaction."""
-    fields = [model._meta.get_field(name) for name in field_names]
+    fields = _fields(model, field_names)
     quote = connection.ops.quote_name
     adapt = _plain_row_adapter(model, tuple(field_names))
-    columns = ", ".join(quote(field.column) for field in fields)
-    answer = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
+    columns = ", ".join(quote(_column(field)) for field in fields)
+    answer = ", ".join(quote(_column(field)) for field in _fields(model, returning))
     unique_names = (unique,) if isinstance(unique, str) else tuple(unique)
-    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique_names)
+    conflict = ", ".join(quote(_column(field)) for field in _fields(model, unique_names))
     row_placeholder = f"({', '.join(['%s'] * len(fields))})"
     # SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535.
     size = max(1, 30_000 // len(fields))
-    written: list[tuple] = []
+    written: list[Row] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = [adapt(row) for row in rows[start : start + size]]
@@ -177,16 +204,16 @@ def insert_rows_returning(
 
 
 def bulk_update_rows(
-    model: type[models.Model], field_names: Sequence[str], rows: Iterable[tuple]
+    model: type[models.Model], field_names: Sequence[str], rows: Iterable[Row]
 ) -> int:
     """Set ``field_names`` for each ``(pk, value, …)`` in ``rows``; returns the rows written.
 
     Runs inside the caller's transaction.
     """
-    fields = [model._meta.get_field(name) for name in field_names]
+    fields = _fields(model, field_names)
     table = model._meta.db_table
     quote = connection.ops.quote_name
-    columns = [quote(field.column) for field in fields]
+    columns = [quote(_column(field)) for field in fields]
     temporary = quote(f"bulk_{table}")
     adapt = _row_adapter(fields)
     with connection.cursor() as cursor:
@@ -204,7 +231,7 @@ def bulk_update_rows(
             if connection.vendor == "postgresql" and isinstance(field, models.JSONField):
                 source += "::jsonb"
             assignments.append(f"{column} = {source}")
-        key = f"{quote(table)}.{quote(model._meta.pk.column)}"
+        key = f"{quote(table)}.{quote(_column(model._meta.pk))}"
         cursor.execute(
             f"UPDATE {quote(table)} SET {', '.join(assignments)} "  # noqa: S608
             f"FROM {temporary} AS bulk WHERE {key} = bulk.id"
@@ -213,7 +240,7 @@ def bulk_update_rows(
     return count
 
 
-def _column_type(field: models.Field) -> str:
+def _column_type(field: Field) -> str:
     postgres = connection.vendor == "postgresql"
     if isinstance(field, models.JSONField):
         return "text"
@@ -241,9 +268,7 @@ class KeySet:
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {self.table}")
 
-    def subquery(self):
-        from django.db.models.expressions import RawSQL
-
+    def subquery(self) -> RawSQL:
         return RawSQL(f"SELECT k FROM {self.table}", [])  # noqa: S608, S611 - our own table
 
     def drop(self) -> None:

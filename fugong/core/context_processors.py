@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Action, user_can
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+
+class NavigationEntry(TypedDict):
+    url: str
+    label: StrPromise
+    active: bool
+    menu: bool
+
 
 # (url name, label, the action that shows the entry, or None for every signed-in user)
 NAVIGATION = (
@@ -31,12 +45,12 @@ NAVIGATION = (
 ACCOUNT_MENU = {"accounts:user_list", "audit:event_list"}
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, list[NavigationEntry]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": [], "account_navigation": []}
     path = request.path
-    entries = []
+    entries: list[NavigationEntry] = []
     for url_name, label, action in NAVIGATION:
         if action is not None and not user_can(user, action):
             continue

@@ -12,13 +12,17 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Callable
 from contextlib import ContextDecorator
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self, TypeVar, overload
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -34,6 +38,13 @@ EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", WEBP: "webp"}
 PILLOW_FORMATS = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP}
 
 
+class Upload(Protocol):
+    """An uploaded file as the checks read it: Django's ``UploadedFile`` or any binary file.
+    Its ``size`` and ``name``, when it has them, are read too."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     content: bytes
@@ -47,7 +58,7 @@ class CheckedUpload:
         return len(self.content)
 
 
-def read_limited(upload, max_bytes: int) -> bytes:
+def read_limited(upload: Upload, max_bytes: int) -> bytes:
     """Read an upload, refusing it as soon as it passes ``max_bytes``."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
@@ -79,7 +90,9 @@ def sniff_content_type(content: bytes) -> str | None:
     return PILLOW_FORMATS.get(image_format or "")
 
 
-def check_attachment(upload, *, allowed: frozenset[str] = frozenset(EXTENSIONS)) -> CheckedUpload:
+def check_attachment(
+    upload: Upload | None, *, allowed: frozenset[str] = frozenset(EXTENSIONS)
+) -> CheckedUpload:
     """Accept a PDF or image upload within the size limit, or raise the business error."""
     if upload is None:
         raise ApplicationError(_("Choose a file to upload."), fields={"file": [_("Required.")]})
@@ -174,11 +187,16 @@ class _Block:
     files: list[tuple[Storage, str]] = field(default_factory=list)
 
 
-def _blocks(connection) -> list[_Block]:
+# The attribute of a connection that holds its open blocks (not one Django declares).
+_BLOCKS_ATTRIBUTE = "fugong_storing_blocks"
+
+
+def _blocks(connection: BaseDatabaseWrapper) -> list[_Block]:
     """The open ``atomic_storing_files`` blocks of a connection (connections are per thread)."""
-    blocks = getattr(connection, "fugong_storing_blocks", None)
+    blocks: list[_Block] | None = getattr(connection, _BLOCKS_ATTRIBUTE, None)
     if blocks is None:
-        blocks = connection.fugong_storing_blocks = []
+        blocks = []
+        setattr(connection, _BLOCKS_ATTRIBUTE, blocks)
     return blocks
 
 
@@ -187,17 +205,22 @@ class _AtomicStoringFiles(ContextDecorator):
     Django's ``Atomic``, one instance may be entered again (recursion, several threads): the
     state of each entry lives on the connection."""
 
-    def __init__(self, using: str | None = None):
+    def __init__(self, using: str | None = None) -> None:
         self.using = using
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         connection = transaction.get_connection(self.using)
         atomic = transaction.atomic(using=self.using)
         atomic.__enter__()
         _blocks(connection).append(_Block(atomic))
         return self
 
-    def __exit__(self, exc_type, exc_value, traceback):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         connection = transaction.get_connection(self.using)
         block = _blocks(connection).pop()
         rolled_back = (
@@ -215,7 +238,16 @@ class _AtomicStoringFiles(ContextDecorator):
         return False
 
 
-def atomic_storing_files(using=None):
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+@overload
+def atomic_storing_files(using: _Function) -> _Function: ...
+@overload
+def atomic_storing_files(using: str | None = None) -> _AtomicStoringFiles: ...
+def atomic_storing_files(
+    using: Callable[..., Any] | str | None = None,
+) -> Callable[..., Any] | _AtomicStoringFiles:
     """``@atomic_storing_files`` or ``with atomic_storing_files():`` in place of
     ``transaction.atomic`` for code that stores files with ``store_file``."""
     if callable(using):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,9 @@ from .errors import ApplicationError
 class StyledFormMixin:
     """Give every widget the Bootstrap class it needs."""
 
-    def __init__(self, *args, **kwargs):
+    fields: dict[str, forms.Field]  # the form's, which this mixin comes before
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -36,7 +40,7 @@ class Form(StyledFormMixin, forms.Form):
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
@@ -58,11 +62,11 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None
 class DivisionField(forms.CharField):
     """A division typed as a code or a name (云溪区, 湖北省武汉市); cleaned to the code."""
 
-    def __init__(self, *args, county_only: bool = False, **kwargs):
+    def __init__(self, *args: Any, county_only: bool = False, **kwargs: Any) -> None:
         self.county_only = county_only
         super().__init__(*args, max_length=40, **kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         from django.conf import settings
 
         text = super().clean(value)

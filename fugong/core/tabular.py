@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from .errors import ApplicationError
-from .files import read_limited
+from .files import Upload, read_limited
 from .import_limits import (
     ImportLimits,
     not_a_spreadsheet,
@@ -70,7 +70,7 @@ class Sheet:
     formula_cells: dict[int, list[str]] = field(default_factory=dict)  # row number → cell refs
 
 
-def read_sheet(upload, columns: Sequence[Column], *, max_bytes: int) -> Sheet:
+def read_sheet(upload: Upload, columns: Sequence[Column], *, max_bytes: int) -> Sheet:
     """Read an uploaded xlsx or csv file into rows, or raise the business error."""
     limits = ImportLimits.from_settings()
     content = read_limited(upload, max_bytes)
@@ -86,7 +86,9 @@ def read_sheet(upload, columns: Sequence[Column], *, max_bytes: int) -> Sheet:
 # ----- xlsx ----------------------------------------------------------------------------------
 
 
-def _read_xlsx(content: bytes, limits: ImportLimits) -> tuple[list[list[object]], dict]:
+def _read_xlsx(
+    content: bytes, limits: ImportLimits
+) -> tuple[Sequence[Sequence[object]], dict[int, list[str]]]:
     formulas = check_workbook(content, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -106,7 +108,7 @@ def _read_xlsx(content: bytes, limits: ImportLimits) -> tuple[list[list[object]]
 # ----- csv -----------------------------------------------------------------------------------
 
 
-def _read_csv(content: bytes, limits: ImportLimits) -> list[list[object]]:
+def _read_csv(content: bytes, limits: ImportLimits) -> list[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -121,7 +123,7 @@ def _read_csv(content: bytes, limits: ImportLimits) -> list[list[object]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    table: list[list[object]] = []
+    table: list[list[str]] = []
     try:
         # Row by row: the reader stops at the first row past a limit, not after reading them all.
         for row in csv.reader(_lines(text, limits), dialect):
@@ -153,7 +155,7 @@ def _lines(text: str, limits: ImportLimits) -> Iterator[str]:
 
 
 def _match_header(
-    table: list[list[object]],
+    table: Sequence[Sequence[object]],
     columns: Sequence[Column],
     formulas: dict[int, list[str]],
     limits: ImportLimits,

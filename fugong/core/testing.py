@@ -117,6 +117,7 @@ def assert_upright_without_metadata(content: bytes) -> None:
             stored.convert("RGB").getpixel((10, 5)),
             stored.convert("RGB").getpixel((10, 35)),
         )
+        assert isinstance(top, tuple) and isinstance(bottom, tuple)  # an RGB image's pixels
         assert top[0] > 200 and top[2] < 60, top
         assert bottom[2] > 200 and bottom[0] < 60, bottom
 

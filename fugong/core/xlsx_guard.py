@@ -202,7 +202,7 @@ def _letters_above(limit: int) -> bytes:
 
 
 @functools.lru_cache(maxsize=16)
-def _plain_near_cell_pattern(max_rows: int, max_columns: int) -> re.Pattern:
+def _plain_near_cell_pattern(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     """A cell that does not start the way Excel writes one within the limits (``<c r="B7"``).
     The first pass: about 0.1 s for a 100,000-row roster's 1.1 million cells."""
     near = _letters_at_most(max_columns, plain=True) + _number_at_most(max_rows, plain=True)
@@ -210,7 +210,7 @@ def _plain_near_cell_pattern(max_rows: int, max_columns: int) -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=16)
-def _unusual_cell_pattern(max_rows: int, max_columns: int) -> re.Pattern:
+def _unusual_cell_pattern(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     """A cell whose first attribute is not a plain reference within the limits: one without a
     reference first, or a reference past a limit (group ``ref``, when it is plain). Every cell of
     an ordinary sheet fails this at its first few characters, which keeps the pass fast."""
@@ -222,13 +222,15 @@ def _unusual_cell_pattern(max_rows: int, max_columns: int) -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=16)
-def _reference_above(rows: int | None = None, columns: int | None = None) -> re.Pattern:
+def _reference_above(rows: int | None = None, columns: int | None = None) -> re.Pattern[bytes]:
     """Any ``r`` attribute (of any element, with any prefix) naming a row below ``rows`` or a
     column right of ``columns``."""
     if rows is not None:
         value = rb"[A-Za-z]*" + _number_above(rows)
-    else:
+    elif columns is not None:
         value = _letters_above(columns) + rb"[0-9]*"
+    else:
+        raise TypeError("_reference_above() needs rows or columns")
     return re.compile(rb"""[\s:]r\s*=\s*["']\s*""" + value + rb"""\s*["']""")
 
 
@@ -252,6 +254,8 @@ def _check_sheet_extent(xml: bytes, limits: ImportLimits) -> None:
             if end is not None and xml[end.end() - 2 : end.end() - 1] == b"/":
                 continue  # an empty cell: calamine skips it
             ref = _CELL_REF.fullmatch(match.group("ref"))
+            if ref is None:  # cannot be (the group has a reference's shape); if so, count
+                break
             _check_position(int(ref.group(2)), _column_number(ref.group(1)), limits)
         else:
             return

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.http import HttpRequest
 
 from fugong.core.divisions import division_name as _division_name
 from fugong.core.privacy import mask_identity_number, mask_phone
@@ -35,7 +38,7 @@ def division_short(value: str) -> str:
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Any, key: object) -> Any:  # any template value; a mapping's values
     try:
         return mapping.get(key)
     except AttributeError:
@@ -43,11 +46,12 @@ def get_item(mapping, key):
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
+def query_with(context: template.Context, **changes: object) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
-    params = context["request"].GET.copy()
+    request: HttpRequest = context["request"]
+    params = request.GET.copy()
     for key, value in changes.items():
-        params[key] = value
+        params[key] = str(value)  # as urlencode() would write it
     return params.urlencode()
 
 
@@ -58,4 +62,5 @@ def qr_svg(token: str, scale: int = 4) -> str:
     from django.utils.safestring import mark_safe
 
     code = segno.make(token, error="m", micro=False)
-    return mark_safe(code.svg_inline(scale=scale, border=2))
+    svg: str = code.svg_inline(scale=scale, border=2)
+    return mark_safe(svg)

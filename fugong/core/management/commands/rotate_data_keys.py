@@ -13,11 +13,13 @@ registered at the gates. They are found through Django's app registry, so the co
 imports no app and a new app that keeps numbers the same way is rotated too.
 """
 
-from django.apps import apps
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from typing import Any
 
-from fugong.core.bulk import bulk_update_rows
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import models, transaction
+
+from fugong.core.bulk import Row, bulk_update_rows
 from fugong.core.crypto import (
     data_keys,
     decrypt,
@@ -30,7 +32,7 @@ from fugong.core.crypto import (
 PERSON_NUMBER_COLUMNS = {"document_type", "document_cipher", "document_digest", "phone_cipher"}
 
 
-def models_with_numbers() -> list:
+def models_with_numbers() -> list[type[models.Model]]:
     """The models that keep a person's numbers encrypted, in a stable order."""
     found = []
     for model in apps.get_models():
@@ -43,13 +45,13 @@ def models_with_numbers() -> list:
 class Command(BaseCommand):
     help = "Re-encrypt ID and phone numbers with the current key (--lookup: recompute digests)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--lookup", action="store_true", help="Also recompute the lookup digests."
         )
 
     @transaction.atomic
-    def handle(self, *args, lookup: bool = False, **options):
+    def handle(self, *args: Any, lookup: bool = False, **options: Any) -> None:
         done = " and re-digested" if lookup else ""
         for model in models_with_numbers():
             has_phone_digest = any(
@@ -59,11 +61,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{model._meta.label}: {count} re-encrypted{done}.")
 
 
-def rotate(model, *, lookup: bool, phone_digests: bool) -> int:
+def rotate(model: type[models.Model], *, lookup: bool, phone_digests: bool) -> int:
     """Re-encrypt (and with ``lookup`` re-digest) one model's ID and phone numbers."""
     current, _keys = data_keys()
-    updates = []
-    for row_id, document_type, document, phone in model.objects.values_list(
+    updates: list[Row] = []
+    # The default manager: the model's ``objects`` (none of these models declares another).
+    for row_id, document_type, document, phone in model._default_manager.values_list(
         "id", "document_type", "document_cipher", "phone_cipher"
     ).iterator(chunk_size=5000):
         stale = key_id_of(document) != current or (phone and key_id_of(phone) != current)

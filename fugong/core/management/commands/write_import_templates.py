@@ -3,9 +3,10 @@ so that the documented templates are always the ones the importers read."""
 
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 # (file name, "module:function" returning the template's bytes)
 TEMPLATES = [
@@ -17,17 +18,17 @@ TEMPLATES = [
 class Command(BaseCommand):
     help = "Write the import templates into docs/import-templates/."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--directory",
             type=Path,
             default=settings.REPOSITORY_DIR / "docs" / "import-templates",
         )
 
-    def handle(self, *args, directory: Path, **options):
+    def handle(self, *args: Any, directory: Path, **options: Any) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         for file_name, target in TEMPLATES:
             module_name, function_name = target.split(":")
-            content = getattr(import_module(module_name), function_name)()
+            content: bytes = getattr(import_module(module_name), function_name)()
             (directory / file_name).write_bytes(content)
             self.stdout.write(f"wrote {directory / file_name}")
