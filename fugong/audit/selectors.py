@@ -7,12 +7,13 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from fugong.core.roles import Action, require
+from fugong.core.types import Actor
 
 from .models import AuditAction, AuditEvent
 
 
 def audit_event_list(
-    *, actor, action: str = "", enterprise_id: int | None = None
+    *, actor: Actor, action: str = "", enterprise_id: int | None = None
 ) -> QuerySet[AuditEvent]:
     require(actor, Action.AUDIT_VIEW)
     events = AuditEvent.objects.select_related("actor")
@@ -23,7 +24,7 @@ def audit_event_list(
     return events.order_by("-created_at", "-id")
 
 
-def reveal_alert_list(*, actor, since: datetime) -> QuerySet[AuditEvent]:
+def reveal_alert_list(*, actor: Actor, since: datetime) -> QuerySet[AuditEvent]:
     """The unusual-volume alerts on full personal data looks since ``since``, newest first: the
     command post's home page shows them (see ``fugong.workforce.reveals``)."""
     require(actor, Action.AUDIT_VIEW)

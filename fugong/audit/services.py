@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
+
+from fugong.core.types import AnyActor
 
 from .models import AuditAction, AuditEvent
 
 
 def audit_event_record(
     *,
-    actor,
+    actor: AnyActor | None,
     action: AuditAction,
     target: models.Model,
-    enterprise=None,
+    enterprise: models.Model | None = None,
     summary: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,  # JSON
     at: datetime | None = None,
 ) -> AuditEvent:
     """Add one row to the audit trail, inside the caller's transaction. ``enterprise`` is the
-    enterprise the row concerns (any object with its ``pk``), kept by id."""
+    enterprise the row concerns (any object with its ``pk``), kept by id. An actor without a
+    ``pk`` (the anonymous user, an unsaved one) is recorded as nobody."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        # By id: the trail sits below accounts and knows the actor only as core's ``Actor``.
+        actor_id=(actor.pk or None) if actor is not None else None,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
