@@ -1,5 +1,6 @@
 """The bulletins and notices endpoints: the same services and scope as the pages."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Literal
 
@@ -13,6 +14,7 @@ from fugong.core.roles import Role
 from fugong.resumption.views import attachment_file_response
 
 from . import selectors, services
+from .models import NoticeRecipient
 from .views import docx_response
 
 router = Router(tags=["bulletins"])
@@ -212,6 +214,7 @@ def _attachment_out(attachment) -> dict:
 
 
 def _notice_out(request, notice) -> dict:
+    recipients: Iterable[NoticeRecipient]
     if request.auth.role in (Role.COMMAND, Role.LIAISON, Role.ENTERPRISE_OFFICER):
         recipients = selectors.notice_recipients(notice, actor=request.auth)
     else:

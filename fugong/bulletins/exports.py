@@ -29,6 +29,9 @@ HEADING_FONT = "SimHei"  # 黑体
 LATIN_FONT = "Times New Roman"
 BODY_SIZE = 16  # 三号
 LINE = Pt(28)
+# A4, with the official margins.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+LEFT_MARGIN, RIGHT_MARGIN = Mm(28), Mm(26)
 
 SECTIONS = (
     ("1. Overview of the inspections", "overview"),
@@ -95,9 +98,9 @@ def _red_rule(paragraph) -> None:
 
 def _setup(document) -> None:
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = LEFT_MARGIN, RIGHT_MARGIN
     normal = document.styles["Normal"]
     normal.font.name = LATIN_FONT
     normal.font.size = Pt(BODY_SIZE)
@@ -110,8 +113,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     """The bulletin as a .docx in the official layout, its words in Chinese."""
     document = Document()
     _setup(document)
-    section = document.sections[0]
-    text_width = section.page_width - section.left_margin - section.right_margin
+    text_width = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
 
     _paragraph(
         document,

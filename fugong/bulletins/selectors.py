@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
+from fugong.accounts.models import User
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
@@ -21,8 +23,18 @@ from fugong.resumption.selectors import end_of_day
 
 from .models import Bulletin, BulletinStatus, Notice, NoticeAttachment, NoticeRecipient
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _require_enterprise_in_scope(actor, enterprise: Enterprise) -> None:
+
+class ReceiptCounts(TypedDict):
+    """What ``notice_list`` and ``notice_get`` add to each notice (in the actor's scope)."""
+
+    recipient_count: int
+    acknowledged_count: int
+
+
+def _require_enterprise_in_scope(actor: User, enterprise: Enterprise) -> None:
     if not Enterprise.objects.filter(enterprise_scope_q(actor)).filter(pk=enterprise.pk).exists():
         raise NotFoundError()
 
@@ -30,7 +42,7 @@ def _require_enterprise_in_scope(actor, enterprise: Enterprise) -> None:
 # ----- bulletins -----------------------------------------------------------------------------
 
 
-def bulletin_scope(actor) -> QuerySet[Bulletin]:
+def bulletin_scope(actor: User) -> QuerySet[Bulletin]:
     require(actor, Action.BULLETINS_VIEW)
     bulletins = Bulletin.objects.all()
     if actor.role == Role.COMMAND:
@@ -44,7 +56,7 @@ def bulletin_scope(actor) -> QuerySet[Bulletin]:
 
 
 def bulletin_list(
-    *, actor, year: int | None = None, status: str | None = None
+    *, actor: User, year: int | None = None, status: str | None = None
 ) -> QuerySet[Bulletin]:
     """Newest first: by year and number, drafts (no number yet) first within their year."""
     bulletins = bulletin_scope(actor)
@@ -55,7 +67,7 @@ def bulletin_list(
     return bulletins.order_by("-year", "status", "-number", "-id")
 
 
-def bulletin_get(*, actor, bulletin_id) -> Bulletin:
+def bulletin_get(*, actor: User, bulletin_id: int | str) -> Bulletin:
     try:
         return (
             bulletin_scope(actor)
@@ -66,7 +78,7 @@ def bulletin_get(*, actor, bulletin_id) -> Bulletin:
         raise NotFoundError() from error
 
 
-def enterprise_bulletins(*, actor, enterprise: Enterprise) -> QuerySet[Bulletin]:
+def enterprise_bulletins(*, actor: User, enterprise: Enterprise) -> QuerySet[Bulletin]:
     """The bulletins the actor may read that concern this enterprise."""
     bulletins = bulletin_scope(actor)
     _require_enterprise_in_scope(actor, enterprise)
@@ -76,11 +88,11 @@ def enterprise_bulletins(*, actor, enterprise: Enterprise) -> QuerySet[Bulletin]
 # ----- notices -------------------------------------------------------------------------------
 
 
-def _recipient_scope_q(actor, prefix: str = "") -> Q:
+def _recipient_scope_q(actor: User, prefix: str = "") -> Q:
     return enterprise_scope_q(actor, f"{prefix}enterprise")
 
 
-def notice_scope(actor) -> QuerySet[Notice]:
+def notice_scope(actor: User) -> QuerySet[Notice]:
     require(actor, Action.NOTICES_VIEW)
     notices = Notice.objects.select_related("issued_by")
     if actor.role == Role.COMMAND:
@@ -90,7 +102,7 @@ def notice_scope(actor) -> QuerySet[Notice]:
     )
 
 
-def notice_list(*, actor) -> QuerySet[Notice]:
+def notice_list(*, actor: User) -> QuerySet[WithAnnotations[Notice, ReceiptCounts]]:
     """Newest first, with the recipients in the actor's scope and how many acknowledged."""
     in_scope = _recipient_scope_q(actor, "recipients__")
     return (
@@ -107,14 +119,14 @@ def notice_list(*, actor) -> QuerySet[Notice]:
     )
 
 
-def notice_get(*, actor, notice_id) -> Notice:
+def notice_get(*, actor: User, notice_id: int | str) -> WithAnnotations[Notice, ReceiptCounts]:
     try:
         return notice_list(actor=actor).get(pk=int(notice_id))
     except (Notice.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 
 
-def notice_recipients(notice: Notice, *, actor=None) -> QuerySet[NoticeRecipient]:
+def notice_recipients(notice: Notice, *, actor: User | None = None) -> QuerySet[NoticeRecipient]:
     """The notice's recipients (those in the actor's scope when an actor is given), the ones
     that have not acknowledged first."""
     recipients = NoticeRecipient.objects.filter(notice=notice).select_related(
@@ -126,14 +138,16 @@ def notice_recipients(notice: Notice, *, actor=None) -> QuerySet[NoticeRecipient
     return recipients.order_by(waiting_first, "enterprise__name", "enterprise_id")
 
 
-def notice_recipient_own(*, actor, notice: Notice) -> NoticeRecipient | None:
+def notice_recipient_own(*, actor: User, notice: Notice) -> NoticeRecipient | None:
     """The officer's own enterprise's receipt of the notice, if it was sent to it."""
     if actor.role != Role.ENTERPRISE_OFFICER or not actor.enterprise_id:
         return None
     return NoticeRecipient.objects.filter(notice=notice, enterprise_id=actor.enterprise_id).first()
 
 
-def notice_attachment_get(*, actor, notice_id, attachment_id) -> NoticeAttachment:
+def notice_attachment_get(
+    *, actor: User, notice_id: int | str, attachment_id: int | str
+) -> NoticeAttachment:
     notice = notice_get(actor=actor, notice_id=notice_id)
     try:
         return notice.attachments.get(pk=int(attachment_id))
@@ -141,7 +155,7 @@ def notice_attachment_get(*, actor, notice_id, attachment_id) -> NoticeAttachmen
         raise NotFoundError() from error
 
 
-def notices_unacknowledged(*, actor, day: date) -> QuerySet[NoticeRecipient]:
+def notices_unacknowledged(*, actor: User, day: date) -> QuerySet[NoticeRecipient]:
     """Receipts outstanding at the end of ``day``: the notice had been issued by then
     (recorded before the day ended and dated on or before it) and the recipient had not
     acknowledged it by then. Scoped by the recipient's enterprise; works for past days."""
@@ -157,7 +171,7 @@ def notices_unacknowledged(*, actor, day: date) -> QuerySet[NoticeRecipient]:
     )
 
 
-def enterprise_notices(*, actor, enterprise: Enterprise) -> QuerySet[NoticeRecipient]:
+def enterprise_notices(*, actor: User, enterprise: Enterprise) -> QuerySet[NoticeRecipient]:
     """The notices sent to this enterprise, as its receipts (``acknowledged_at`` tells whether
     and when it acknowledged), newest first."""
     require(actor, Action.NOTICES_VIEW)

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
-from fugong.core.files import CheckedUpload, atomic_storing_files, check_attachment, store_file
+from fugong.core.files import (
+    CheckedUpload,
+    Upload,
+    atomic_storing_files,
+    check_attachment,
+    store_file,
+)
 from fugong.core.roles import Action, require
 from fugong.enterprises.models import Enterprise
 from fugong.inspections.models import (
@@ -43,6 +51,9 @@ from .models import (
 )
 from .texts import official, official_date
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # What the command post may change in a draft (the form, the API).
 BULLETIN_TEXT_FIELDS = (
     "title",
@@ -57,11 +68,36 @@ NOTICE_MAX_ATTACHMENTS = 20
 NOTICE_MAX_DAYS_AHEAD = 30
 
 
+class DraftContent(TypedDict):
+    """A bulletin's sections drafted from a period, and the enterprises with findings."""
+
+    overview: str
+    problems: str
+    rectification: str
+    good_practice: str
+    requirements: str
+    enterprise_ids: list[int]
+
+
+class BulletinFields(TypedDict, total=False):
+    """What ``bulletin_update`` may change (BULLETIN_FIELDS); ``None`` leaves a field as it is."""
+
+    title: str | None
+    overview: str | None
+    problems: str | None
+    rectification: str | None
+    good_practice: str | None
+    requirements: str | None
+    period_start: date | None
+    period_end: date | None
+    enterprises: Iterable[Enterprise | int] | None
+
+
 def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
-def _english(label) -> str:
+def _english(label: StrOrPromise) -> str:
     """The msgid of a lazy choice label."""
     with override("en"):
         return str(label)
@@ -72,7 +108,7 @@ def _english(label) -> str:
 
 def _check_period(period_start: date | None, period_end: date | None, today: date) -> None:
     if period_start is None or period_end is None:
-        fields = {}
+        fields: dict[str, list[str]] = {}
         if period_start is None:
             fields["period_start"] = [_("Required.")]
         if period_end is None:
@@ -107,7 +143,7 @@ def _finding_state(finding: Finding, end: datetime, period_end: date) -> str:
     return "overdue" if deadline < period_end else "open"
 
 
-def bulletin_draft_content(period_start: date, period_end: date) -> dict:
+def bulletin_draft_content(period_start: date, period_end: date) -> DraftContent:
     """The sections of a bulletin drafted from the period's completed inspections, in the
     official language, and the enterprises with findings."""
     inspections = list(
@@ -238,7 +274,7 @@ def bulletin_draft_content(period_start: date, period_end: date) -> dict:
 @transaction.atomic
 def bulletin_draft(
     *,
-    actor,
+    actor: User,
     period_start: date,
     period_end: date,
     title: str = "",
@@ -248,7 +284,7 @@ def bulletin_draft(
     require(actor, Action.BULLETINS_MANAGE)
     _check_period(period_start, period_end, timezone.localdate(_now(at)))
     content = bulletin_draft_content(period_start, period_end)
-    enterprise_ids = content.pop("enterprise_ids")
+    enterprise_ids = content["enterprise_ids"]
     bulletin = Bulletin(
         year=period_end.year,
         title=(title or "").strip()
@@ -258,7 +294,11 @@ def bulletin_draft(
         drafted_by=actor,
         status=BulletinStatus.DRAFT,
         created_at=_now(at),
-        **content,
+        overview=content["overview"],
+        problems=content["problems"],
+        rectification=content["rectification"],
+        good_practice=content["good_practice"],
+        requirements=content["requirements"],
     )
     full_clean_or_raise(bulletin)
     bulletin.save()
@@ -293,20 +333,27 @@ def _require_draft(bulletin: Bulletin) -> None:
 
 
 @transaction.atomic
-def bulletin_update(*, actor, bulletin: Bulletin, at: datetime | None = None, **fields) -> Bulletin:
+def bulletin_update(
+    *,
+    actor: User,
+    bulletin: Bulletin,
+    at: datetime | None = None,
+    **fields: Unpack[BulletinFields],
+) -> Bulletin:
     """Change a draft: its title, sections, period or the enterprises it concerns."""
     require(actor, Action.BULLETINS_MANAGE)
     bulletin = _lock_bulletin(bulletin)
     _require_draft(bulletin)
-    unknown = sorted(set(fields) - set(BULLETIN_FIELDS))
+    given: Mapping[str, object] = fields
+    unknown = sorted(set(given) - set(BULLETIN_FIELDS))
     if unknown:
         raise ApplicationError(
             _("Unknown field."), fields={name: [_("Unknown field.")] for name in unknown}
         )
     changed = []
     for name in BULLETIN_TEXT_FIELDS:
-        if name in fields and fields[name] is not None:
-            value = str(fields[name]).strip()
+        if name in given and given[name] is not None:
+            value = str(given[name]).strip()
             if getattr(bulletin, name) != value:
                 setattr(bulletin, name, value)
                 changed.append(name)
@@ -319,8 +366,9 @@ def bulletin_update(*, actor, bulletin: Bulletin, at: datetime | None = None, **
         bulletin.period_start, bulletin.period_end, bulletin.year = start, end, end.year
         changed.append("period")
     enterprise_ids = None
-    if fields.get("enterprises") is not None:
-        enterprise_ids = {getattr(item, "pk", item) for item in fields["enterprises"]}
+    enterprises = fields.get("enterprises")
+    if enterprises is not None:
+        enterprise_ids = {item.pk if isinstance(item, Enterprise) else item for item in enterprises}
         try:
             known = set(
                 Enterprise.objects.filter(pk__in=enterprise_ids).values_list("pk", flat=True)
@@ -367,7 +415,7 @@ def _lock_sequence(year: int) -> BulletinSequence:
 
 
 @transaction.atomic
-def bulletin_publish(*, actor, bulletin: Bulletin, at: datetime | None = None) -> Bulletin:
+def bulletin_publish(*, actor: User, bulletin: Bulletin, at: datetime | None = None) -> Bulletin:
     """Publish a draft: it gets the next number of its year and can no longer change."""
     require(actor, Action.BULLETINS_MANAGE)
     bulletin = _lock_bulletin(bulletin)
@@ -411,11 +459,11 @@ def bulletin_publish(*, actor, bulletin: Bulletin, at: datetime | None = None) -
 # ----- notices -------------------------------------------------------------------------------
 
 
-def _checked(upload) -> CheckedUpload:
+def _checked(upload: CheckedUpload | Upload) -> CheckedUpload:
     return upload if isinstance(upload, CheckedUpload) else check_attachment(upload)
 
 
-def _store_attachment(*, actor, notice: Notice, upload: CheckedUpload) -> NoticeAttachment:
+def _store_attachment(*, actor: User, notice: Notice, upload: CheckedUpload) -> NoticeAttachment:
     attachment = NoticeAttachment(
         notice=notice,
         original_name=upload.original_name,
@@ -433,14 +481,14 @@ def _store_attachment(*, actor, notice: Notice, upload: CheckedUpload) -> Notice
 @atomic_storing_files
 def notice_issue(
     *,
-    actor,
+    actor: User,
     document_number: str,
     title: str,
     issued_on: date,
     body: str,
     to_all: bool,
-    enterprises: Iterable = (),
-    uploads: Iterable = (),
+    enterprises: Iterable[Enterprise | int] = (),
+    uploads: Iterable[CheckedUpload | Upload] = (),
     at: datetime | None = None,
 ) -> Notice:
     """Issue a notice to every registered enterprise, or to the chosen ones, with its PDF or
@@ -468,7 +516,7 @@ def notice_issue(
     if to_all:
         recipient_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     else:
-        wanted = {getattr(item, "pk", item) for item in enterprises or ()}
+        wanted = {item.pk if isinstance(item, Enterprise) else item for item in enterprises or ()}
         try:
             recipient_ids = sorted(
                 Enterprise.objects.filter(pk__in=wanted).values_list("pk", flat=True)
@@ -481,8 +529,8 @@ def notice_issue(
     if not recipient_ids:
         message = _("Choose at least one enterprise, or send the notice to every enterprise.")
         raise ApplicationError(message, fields={"enterprises": [message]})
-    uploads = [_checked(upload) for upload in uploads or ()]
-    if len(uploads) > NOTICE_MAX_ATTACHMENTS:
+    checked = [_checked(upload) for upload in uploads or ()]
+    if len(checked) > NOTICE_MAX_ATTACHMENTS:
         message = _("A notice holds at most %(count)s attachments.") % {
             "count": NOTICE_MAX_ATTACHMENTS
         }
@@ -495,7 +543,7 @@ def notice_issue(
     NoticeRecipient.objects.bulk_create(
         NoticeRecipient(notice=notice, enterprise_id=pk) for pk in recipient_ids
     )
-    for upload in uploads:  # stored last: everything that can refuse them has been checked
+    for upload in checked:  # stored last: everything that can refuse them has been checked
         _store_attachment(actor=actor, notice=notice, upload=upload)
     audit_event_record(
         actor=actor,
@@ -506,7 +554,7 @@ def notice_issue(
         data={
             "to_all": notice.to_all,
             "recipients": len(recipient_ids),
-            "attachments": [upload.sha256 for upload in uploads],
+            "attachments": [upload.sha256 for upload in checked],
         },
         at=at,
     )
@@ -519,7 +567,9 @@ def _duplicate_number() -> ApplicationError:
 
 
 @atomic_storing_files
-def notice_attachment_add(*, actor, notice: Notice, upload) -> NoticeAttachment:
+def notice_attachment_add(
+    *, actor: User, notice: Notice, upload: CheckedUpload | Upload
+) -> NoticeAttachment:
     """Attach one more PDF or image to an issued notice (the command post)."""
     require(actor, Action.NOTICES_ISSUE)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -540,7 +590,9 @@ def notice_attachment_add(*, actor, notice: Notice, upload) -> NoticeAttachment:
 
 
 @transaction.atomic
-def notice_acknowledge(*, actor, notice: Notice, at: datetime | None = None) -> NoticeRecipient:
+def notice_acknowledge(
+    *, actor: User, notice: Notice, at: datetime | None = None
+) -> NoticeRecipient:
     """The enterprise officer confirms that their enterprise received the notice. A second
     acknowledgement changes nothing."""
     require(actor, Action.NOTICES_ACKNOWLEDGE)
