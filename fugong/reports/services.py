@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, NotFoundError, full_clean_or_raise
@@ -22,7 +23,7 @@ from .models import HeadcountDeclaration
 @transaction.atomic
 def headcount_declare(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     day: date,
     workers: int,

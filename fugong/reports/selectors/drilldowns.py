@@ -4,8 +4,10 @@ trends, the breakdowns by kind and liaison, and the attendance check."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import (
     QuerySet,
@@ -28,7 +30,7 @@ from .records import _event_scope
 
 # ----- drill-downs -----------------------------------------------------------------------------
 
-ENTERPRISE_FIGURES = {
+ENTERPRISE_FIGURES: dict[str, Callable[[EnterpriseDay], bool]] = {
     "in_scope": lambda line: line.counted,
     "resumed": lambda line: line.counted and line.resumed,
     "construction_sites_resumed": lambda line: (
@@ -51,7 +53,7 @@ def enterprise_lines(figures: DailyFigures, figure: str) -> list[EnterpriseDay]:
     )
 
 
-def on_duty_workers(*, actor, day: date, figures: DailyFigures) -> QuerySet[Attendance]:
+def on_duty_workers(*, actor: User, day: date, figures: DailyFigures) -> QuerySet[Attendance]:
     """The workers admitted on ``day`` by enterprises resumed and in scope that day: their
     number plus the declared headcounts is the "on duty" figure."""
     counted = [
@@ -89,7 +91,9 @@ class Trend:
     abnormal_events: list[int]
 
 
-def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = TREND_DAYS):
+def trends(
+    *, actor: User, day: date, facts: dict[int, EnterpriseFacts], days: int = TREND_DAYS
+) -> Trend:
     """Resumption rate, workers on duty and abnormal events for each of the ``days`` days up to
     ``day`` (not before the park's records begin): one query for the counts, one for the
     declarations, one for the events."""
@@ -102,12 +106,12 @@ def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = T
         rows = rows.filter(enterprise_id__in=list(facts))
     for when, enterprise_id, workers in rows.values_list("day", "enterprise_id", "workers"):
         declarations[when][enterprise_id] = workers
-    start, end = end_of_day(first - timedelta(days=1)), end_of_day(day)
+    window_start, window_end = end_of_day(first - timedelta(days=1)), end_of_day(day)
     local_date = _local_date_of(timezone.get_current_timezone())
     events = Counter(
         local_date(at)
         for at in _event_scope(actor)
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        .filter(occurred_at__gte=window_start, occurred_at__lt=window_end)
         .values_list("occurred_at", flat=True)
     )
     length = len(span)
@@ -116,7 +120,7 @@ def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = T
     resumed_change = [0] * (length + 1)
     # Per enterprise, the offset in the span from which it counts as resumed and in scope, and
     # the offsets a suspension takes out: the loop over the counts then costs a comparison.
-    resumed_from_offset: dict[int, tuple[int, frozenset]] = {}
+    resumed_from_offset: dict[int, tuple[int, frozenset[int]]] = {}
 
     def offset_of(when: date) -> int:
         return min(max(when.toordinal() - origin, 0), length)
@@ -142,7 +146,7 @@ def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = T
     counts = _attendance_counts(facts, first, day, whole_park)
     result = Trend(days=span, resumption_rate=[], resumed=[], on_duty=[], abnormal_events=[])
     counted_now = resumed_now = 0
-    never = (len(span), frozenset())
+    never: tuple[int, frozenset[int]] = (len(span), frozenset())
     for offset, when in enumerate(span):
         counted_now += counted_change[offset]
         resumed_now += resumed_change[offset]
@@ -152,8 +156,8 @@ def trends(*, actor, day: date, facts: dict[int, EnterpriseFacts], days: int = T
         daily = dict(declarations.get(when, {}))
         daily.update(counts.get(when, {}))  # gate records take precedence over a declaration
         for enterprise_id, number in daily.items():
-            start, holes = resumed_from_offset.get(enterprise_id, never)
-            if offset >= start and offset not in holes:
+            resumed_from, taken_out = resumed_from_offset.get(enterprise_id, never)
+            if offset >= resumed_from and offset not in taken_out:
                 workers += number
         result.on_duty.append(workers)
         result.abnormal_events.append(events.get(when, 0))
@@ -179,7 +183,8 @@ class Breakdown:
         return rate(self.on_duty, self.usual_headcount)
 
 
-def _breakdown(figures: DailyFigures, key: str, label) -> list[Breakdown]:
+def _breakdown(figures: DailyFigures, key: str, label: Callable[[Any], str]) -> list[Breakdown]:
+    """Groups by the facts' attribute ``key``; ``label`` names a group by that value."""
     groups: dict[object, Breakdown] = {}
     for line in figures.enterprises:
         if not line.counted:
@@ -213,7 +218,7 @@ def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
     )
 
 
-def declaration_list(*, actor) -> QuerySet[HeadcountDeclaration]:
+def declaration_list(*, actor: User) -> QuerySet[HeadcountDeclaration]:
     """The declarations of the enterprises the caller may declare for, newest day first."""
     require(actor, Action.HEADCOUNT_DECLARE)
     return (

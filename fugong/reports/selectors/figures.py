@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import (
     CharField,
@@ -13,6 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from fugong.accounts.models import User
 from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.core.roles import Role
 from fugong.enterprises.models import EnterpriseKind
@@ -82,7 +84,7 @@ class EnterpriseFacts:
         return self.kind == EnterpriseKind.INDUSTRIAL and self.is_above_scale
 
 
-def enterprise_facts(actor) -> dict[int, EnterpriseFacts]:
+def enterprise_facts(actor: User) -> dict[int, EnterpriseFacts]:
     """One compact row per enterprise in the caller's scope: three queries."""
     scope = report_scope(actor)
     facts: dict[int, EnterpriseFacts] = {}
@@ -174,8 +176,8 @@ class Alert:
     suspended: bool
     admitted_workers: int
     declared: int | None
-    first_admission: object = None
-    last_admission: object = None
+    first_admission: datetime | None = None
+    last_admission: datetime | None = None
     gates: list[str] = field(default_factory=list)
 
 
@@ -217,7 +219,7 @@ class DailyFigures:
     def return_to_post_rate(self) -> float | None:
         return rate(self.on_duty, self.resumed_usual_headcount)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The figures under plain names (the API and ``daily_report --format json``)."""
         return {
             "date": self.day.isoformat(),
@@ -249,7 +251,9 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def daily_figures(*, actor, day: date, facts: dict[int, EnterpriseFacts] | None = None):
+def daily_figures(
+    *, actor: User, day: date, facts: dict[int, EnterpriseFacts] | None = None
+) -> DailyFigures:
     """Every figure of ``day`` in the caller's scope, with the per-enterprise lines and the
     unapproved-resumption alerts."""
     facts = enterprise_facts(actor) if facts is None else facts
@@ -284,16 +288,18 @@ def daily_figures(*, actor, day: date, facts: dict[int, EnterpriseFacts] | None 
             )
     _alert_evidence(alerts, day)
     counted_resumed = [line for line in lines if line.counted and line.resumed]
-    counted = [line for line in lines if line.counted]
+    counted_lines = [line for line in lines if line.counted]
     return DailyFigures(
         day=day,
         whole_park=whole_park,
-        in_scope=len(counted),
+        in_scope=len(counted_lines),
         resumed=len(counted_resumed),
         construction_sites_resumed=sum(
             1 for line in counted_resumed if line.facts.is_construction_site
         ),
-        above_scale_in_scope=sum(1 for line in counted if line.facts.is_above_scale_industrial),
+        above_scale_in_scope=sum(
+            1 for line in counted_lines if line.facts.is_above_scale_industrial
+        ),
         above_scale_resumed=sum(
             1 for line in counted_resumed if line.facts.is_above_scale_industrial
         ),
@@ -325,12 +331,12 @@ def _attendance_counts(
     if not whole_park:
         rows = rows.filter(enterprise_id__in=list(facts))
     # The day as text: a few dozen distinct values, parsed once each instead of once a row.
-    rows = rows.annotate(day_text=Cast("day", CharField())).values_list(
+    text_rows = rows.annotate(day_text=Cast("day", CharField())).values_list(
         "day_text", "enterprise_id", "workers"
     )
     counts: dict[date, dict[int, int]] = defaultdict(dict)
     days: dict[str, dict[int, int]] = {}
-    for day_text, enterprise_id, workers in _raw_rows(rows.order_by()):
+    for day_text, enterprise_id, workers in _raw_rows(text_rows.order_by()):
         by_enterprise = days.get(day_text)
         if by_enterprise is None:
             by_enterprise = days[day_text] = counts[date.fromisoformat(day_text[:10])]
@@ -338,7 +344,7 @@ def _attendance_counts(
     return counts
 
 
-def _declarations(facts: dict[int, EnterpriseFacts], day: date, whole_park: bool) -> dict:
+def _declarations(facts: dict[int, EnterpriseFacts], day: date, whole_park: bool) -> dict[int, int]:
     rows = HeadcountDeclaration.objects.filter(day=day)
     if not whole_park:
         rows = rows.filter(enterprise_id__in=list(facts))

@@ -5,7 +5,7 @@ end of a day."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditEvent
 from fugong.core.roles import Role
 from fugong.core.scoping import enterprise_scope_q
@@ -34,7 +35,7 @@ from .common import APPLICATION_TARGET, WAITING_LABELS, WAITING_STEPS, _raw_rows
 # ----- events, observation, cases, applications ------------------------------------------------
 
 
-def _event_scope(actor) -> QuerySet[AbnormalEvent]:
+def _event_scope(actor: User) -> QuerySet[AbnormalEvent]:
     """The events in the caller's scope: the gate's enterprise or the worker's when the check was
     made (as on the event pages); the command post sees them all, visitors' at park gates
     included."""
@@ -50,17 +51,17 @@ def _event_scope(actor) -> QuerySet[AbnormalEvent]:
     )
 
 
-def _day_bounds(day: date):
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return end_of_day(day - timedelta(days=1)), end_of_day(day)
 
 
-def _events_on(actor, day: date) -> QuerySet[AbnormalEvent]:
+def _events_on(actor: User, day: date) -> QuerySet[AbnormalEvent]:
     start, end = _day_bounds(day)
     return _event_scope(actor).filter(occurred_at__gte=start, occurred_at__lt=end)
 
 
-def _events_by_enterprise(actor, day: date) -> dict[int, int]:
-    counts: Counter = Counter()
+def _events_by_enterprise(actor: User, day: date) -> dict[int, int]:
+    counts: Counter[int] = Counter()
     for enterprise_id in (
         _events_on(actor, day)
         .exclude(enterprise__isnull=True)
@@ -70,13 +71,13 @@ def _events_by_enterprise(actor, day: date) -> dict[int, int]:
     return dict(counts)
 
 
-def abnormal_events(*, actor, day: date) -> QuerySet[AbnormalEvent]:
+def abnormal_events(*, actor: User, day: date) -> QuerySet[AbnormalEvent]:
     """The abnormal events raised on ``day`` (a drill-down)."""
     report_scope(actor)
     return _events_on(actor, day).select_related("gate", "enterprise", "worker", "visitor")
 
 
-def cases(*, actor, day: date, outcome: str) -> QuerySet[AbnormalEvent]:
+def cases(*, actor: User, day: date, outcome: str) -> QuerySet[AbnormalEvent]:
     """Events whose latest outcome recorded by the end of ``day`` is ``outcome`` (confirmed or
     suspected): an outcome changed later does not change the past day's figure."""
     report_scope(actor)
@@ -96,7 +97,9 @@ def cases(*, actor, day: date, outcome: str) -> QuerySet[AbnormalEvent]:
     )
 
 
-def _observation_parts(actor, day: date) -> tuple[QuerySet, QuerySet, QuerySet]:
+def _observation_parts(
+    actor: User, day: date
+) -> tuple[QuerySet[Worker], QuerySet[ClearanceChange], QuerySet[ClearanceChange]]:
     """The three disjoint sets of workers under observation on ``day`` (see
     ``observation_workers``), each found from an index of its own.
 
@@ -135,14 +138,14 @@ def _observation_parts(actor, day: date) -> tuple[QuerySet, QuerySet, QuerySet]:
     return never_changed, last_by_then, first_later
 
 
-def observation_count(*, actor, day: date) -> int:
+def observation_count(*, actor: User, day: date) -> int:
     """How many workers were under medical observation on ``day``: three indexed counts."""
     report_scope(actor)
     never_changed, last_by_then, first_later = _observation_parts(actor, day)
     return never_changed.count() + last_by_then.count() + first_later.count()
 
 
-def observation_workers(*, actor, day: date) -> QuerySet[Worker]:
+def observation_workers(*, actor: User, day: date) -> QuerySet[Worker]:
     """The workers under medical observation on ``day``, from the clearance history.
 
     A worker's clearance on D is the one their last change recorded by the end of D set; with
@@ -180,7 +183,7 @@ STATUS_STEPS = {
 }
 
 
-def _application_steps(actor, day: date) -> dict[str, str]:
+def _application_steps(actor: User, day: date) -> dict[str, str]:
     """Each application's waiting step at the end of ``day``.
 
     An application not changed since the end of the day (``updated_at`` before it) is in the
@@ -219,12 +222,12 @@ def _application_steps(actor, day: date) -> dict[str, str]:
     return steps
 
 
-def applications_waiting_counts(*, actor, day: date) -> dict[str, int]:
+def applications_waiting_counts(*, actor: User, day: date) -> dict[str, int]:
     counts = Counter(_application_steps(actor, day).values())
     return {step: counts.get(step, 0) for step in WAITING_LABELS}
 
 
-def applications_waiting(*, actor, day: date, step: str) -> QuerySet[ResumptionApplication]:
+def applications_waiting(*, actor: User, day: date, step: str) -> QuerySet[ResumptionApplication]:
     """The applications waiting at ``step`` at the end of ``day`` (a drill-down)."""
     report_scope(actor)
     ids = [int(target) for target, at in _application_steps(actor, day).items() if at == step]
