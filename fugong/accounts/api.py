@@ -2,6 +2,9 @@
 
 from ninja import Router, Schema
 
+from .http import ApiRequest
+from .models import User
+
 router = Router(tags=["accounts"])
 
 
@@ -16,6 +19,6 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut)
-def me(request):
+def me(request: ApiRequest) -> User:
     """The signed-in user (or the owner of the API token)."""
     return request.auth

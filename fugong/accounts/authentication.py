@@ -9,13 +9,14 @@ from ninja.security import HttpBearer
 
 from fugong.audit.context import note_api_token
 
+from .models import User
 from .services import api_token_resolve
 
 
 class BearerTokenAuth(HttpBearer):
     """``Authorization: Bearer fg_…``: an API token acting as its user."""
 
-    def authenticate(self, request: HttpRequest, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         api_token = api_token_resolve(token)
         if api_token is None:
             return None

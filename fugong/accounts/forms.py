@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.divisions import county_choices
@@ -21,16 +24,20 @@ def district_choices() -> list[tuple[str, str]]:
     return [("", "—"), *county_choices()]
 
 
+def _enterprise_queryset() -> models.QuerySet[models.Model]:
+    """The enterprises by name, through the user's own relation to the enterprise (declared by
+    name on the model), so that the accounts app imports no app above it."""
+    return User.enterprise.field.related_model._default_manager.order_by("name")
+
+
 class UserForm(Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    # The choices come through the user's own relation to the enterprise (declared by name on
-    # the model), so the accounts app imports no app above it.
     enterprise = forms.ModelChoiceField(
         label=_("Enterprise"),
-        queryset=User._meta.get_field("enterprise").related_model.objects.order_by("name"),
+        queryset=_enterprise_queryset(),
         required=False,
         help_text=_("Enterprise safety officers and enterprise gate operators only."),
     )
@@ -48,9 +55,10 @@ class UserForm(Form):
         help_text=_("At least 10 characters; the user should change it after signing in."),
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district_code"].choices = district_choices()
+        # A ChoiceField, as declared above.
+        cast(forms.ChoiceField, self.fields["district_code"]).choices = district_choices()
         if editing:
             del self.fields["password"]
             self.fields["username"].disabled = True

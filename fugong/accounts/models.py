@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,13 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from fugong.core.divisions import division_exists, division_name
 from fugong.core.roles import Role
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 class User(AbstractUser):
     """A person who signs in. The role decides what they may do; enterprise or district where the
     role needs one decides what they may see."""
 
-    first_name = None
-    last_name = None
+    # Django's documented way to drop a field of AbstractUser, which the stubs cannot express.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     full_name = models.CharField(_("full name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -44,7 +49,7 @@ class User(AbstractUser):
         help_text=_("A member of the park's leadership; key enterprises need one as liaison."),
     )
 
-    objects = UserManager()
+    # ``objects`` is AbstractUser's UserManager, inherited.
     REQUIRED_FIELDS = ["full_name", "role"]
 
     class Meta:
@@ -83,7 +88,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, StrPromise] = {}
         if self.role == Role.ENTERPRISE_OFFICER and not self.enterprise_id:
             errors["enterprise"] = _("This role belongs to an enterprise: choose one.")
         may_have_enterprise = self.role in (Role.ENTERPRISE_OFFICER, Role.GATE_OPERATOR)

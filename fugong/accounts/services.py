@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from typing import TypedDict, Unpack
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,18 @@ USER_FIELDS = (
 )
 
 
+class UserFields(TypedDict, total=False):
+    """The fields of a user that the command post sets (``USER_FIELDS``)."""
+
+    username: str
+    full_name: str
+    phone: str
+    role: str
+    enterprise: models.Model | None  # an enterprise (accounts imports no app above it)
+    district_code: str
+    is_leader: bool
+
+
 def _validate_new_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -38,7 +51,7 @@ def _validate_new_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor: User, password: str, **fields) -> User:
+def user_create(*, actor: User, password: str, **fields: Unpack[UserFields]) -> User:
     """Create a user with a role (and enterprise or district where the role needs one)."""
     require(actor, Action.USERS_MANAGE)
     user = User(**{key: value for key, value in fields.items() if key in USER_FIELDS})
@@ -65,11 +78,11 @@ def user_create(*, actor: User, password: str, **fields) -> User:
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, **fields) -> User:
+def user_update(*, actor: User, user: User, **fields: Unpack[UserFields]) -> User:
     """Change a user's name, role and attachments; the change is audited field by field."""
     require(actor, Action.USERS_MANAGE)
     user = User.objects.select_for_update().get(pk=user.pk)
-    changes = {}
+    changes: dict[str, list[str | None]] = {}
     for key, value in fields.items():
         if key not in USER_FIELDS or key == "username":
             continue

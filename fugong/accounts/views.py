@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +24,7 @@ from fugong.core.roles import Action, Role, require
 
 from . import selectors, services
 from .forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordForm, UserForm
+from .http import AuthenticatedRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -35,7 +38,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def my_account(request: HttpRequest) -> HttpResponse:
+def my_account(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/my_account.html",
@@ -49,7 +52,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_password(request: HttpRequest) -> HttpResponse:
+def my_password(request: AuthenticatedRequest) -> HttpResponse:
     """Change one's own password, the current one first. A wrong current password counts as a
     failed sign-in for django-axes (this user name from this address): after five, changing the
     password and signing in are locked from this address for 30 minutes, and this session ends."""
@@ -102,7 +105,7 @@ def my_password(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     secret = None
     status = 400
@@ -130,7 +133,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     token = selectors.api_token_get(actor=request.user, token_id=token_id)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
@@ -138,7 +141,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     if role not in Role.values:
@@ -152,7 +155,7 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _user_fields(data: dict) -> dict:
+def _user_fields(data: dict[str, Any]) -> services.UserFields:
     return {
         "username": data.get("username", ""),
         "full_name": data["full_name"],
@@ -165,7 +168,7 @@ def _user_fields(data: dict) -> dict:
 
 
 @login_required
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.USERS_MANAGE)
     form = UserForm(request.POST or None)
     if request.method == "POST":
@@ -186,7 +189,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_edit_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, user_id=user_id)
     initial = {
         "username": user.username,
@@ -216,7 +219,7 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_password_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_password_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, user_id=user_id)
     form = PasswordForm(request.POST)
     if form.is_valid():
@@ -245,7 +248,7 @@ def user_password_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_active_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_active_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, user_id=user_id)
     active = request.POST.get("active") == "1"
     services.user_set_active(actor=request.user, user=user, active=active)
