@@ -33,7 +33,6 @@ class GateDeviceAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         device = services.gate_device_authenticate(token)
         if device is not None:
-            request.gate_device = device
             note_gate_device(device.pk)  # audit rows written by this request name the device
         return device
 
@@ -198,6 +197,7 @@ def _result_out(result: services.CheckResult) -> dict:
     check = result.check
     if check is None:
         error = result.error
+        assert error is not None  # a result without a check is a rejected one, with its error
         return {
             "client_id": result.client_id,
             "status": "rejected",
@@ -228,6 +228,7 @@ def check_record(request, gate_id: int, payload: CheckIn):
         gate=gate, items=[_to_input(payload)], operator=operator, device=device
     )
     if result.status == "rejected":
+        assert result.error is not None  # a rejected result carries its error
         raise result.error
     return Status(201 if result.status == "created" else 200, _result_out(result))
 

@@ -45,8 +45,11 @@ def attendance_add(rows: Iterable[tuple[date, int, int]]) -> int:
 def _counts_add(rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     meta = AttendanceCount._meta
+    # Concrete fields, whose column is never None: the stubs type a field looked up by name as
+    # any field or relation, and its column as optional.
     day, enterprise, workers = (
-        quote(meta.get_field(name).column) for name in ("day", "enterprise", "workers")
+        quote(meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+        for name in ("day", "enterprise", "workers")
     )
     placeholders = ", ".join(["(%s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:

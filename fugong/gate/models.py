@@ -38,7 +38,7 @@ class Gate(BaseModel):
         ordering = ["enterprise__name", "name", "id"]
 
     def __str__(self) -> str:
-        return f"{self.enterprise.name} · {self.name}" if self.enterprise_id else self.name
+        return f"{self.enterprise.name} · {self.name}" if self.enterprise is not None else self.name
 
 
 class GateDevice(models.Model):
@@ -218,16 +218,16 @@ class GateCheck(models.Model):
 
     @property
     def person_name(self) -> str:
-        if self.worker_id:
+        if self.worker is not None:
             return self.worker.full_name if self.shows_worker else ""
-        return self.visitor.full_name if self.visitor_id else ""
+        return self.visitor.full_name if self.visitor is not None else ""
 
     @property
     def person_document(self) -> str:
         """The masked document number: nobody at or about the gate needs the whole one."""
-        if self.worker_id:
+        if self.worker is not None:
             return self.worker.document_masked if self.shows_worker else ""
-        return self.visitor.document_masked if self.visitor_id else ""
+        return self.visitor.document_masked if self.visitor is not None else ""
 
     @property
     def reason_texts(self) -> list[str]:
@@ -317,9 +317,9 @@ class AbnormalEvent(BaseModel):
     def person_name(self) -> str:
         return (
             self.worker.full_name
-            if self.worker_id
+            if self.worker is not None
             else self.visitor.full_name
-            if self.visitor_id
+            if self.visitor is not None
             else ""
         )
 

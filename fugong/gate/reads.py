@@ -44,7 +44,8 @@ def _column(model: type[models.Model], attname: str, alias: str) -> str:
     """``alias.column`` of the field whose attribute name is ``attname`` (``gate_id``, not
     ``gate``, for a foreign key)."""
     (field,) = [field for field in model._meta.concrete_fields if field.attname == attname]
-    return f"{alias}.{_quote(field.column)}"
+    # A concrete field always has its column; the stubs type ``column`` as optional for any field.
+    return f"{alias}.{_quote(field.column)}"  # type: ignore[arg-type]
 
 
 def _table(model: type[models.Model], alias: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
@@ -29,7 +30,7 @@ from .models import AbnormalEvent, EventStatus, Gate, GateCheck, GateOperator
 from .services import thresholds_on
 
 
-def gate_scope(actor) -> QuerySet[Gate]:
+def gate_scope(actor: User) -> QuerySet[Gate]:
     require(actor, Action.GATES_VIEW)
     gates = Gate.objects.select_related("enterprise")
     if actor.role == Role.COMMAND:
@@ -37,7 +38,7 @@ def gate_scope(actor) -> QuerySet[Gate]:
     return gates.filter(enterprise__isnull=False).filter(enterprise_scope_q(actor, "enterprise"))
 
 
-def gate_list(*, actor, day: date | None = None) -> QuerySet[Gate]:
+def gate_list(*, actor: User, day: date | None = None) -> QuerySet[Gate]:
     day = day or timezone.localdate()
     return (
         gate_scope(actor)
@@ -50,14 +51,14 @@ def gate_list(*, actor, day: date | None = None) -> QuerySet[Gate]:
     )
 
 
-def gate_get(*, actor, gate_id) -> Gate:
+def gate_get(*, actor: User, gate_id: int | str) -> Gate:
     try:
         return gate_scope(actor).get(pk=int(gate_id))
     except (Gate.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 
 
-def operator_gate(actor) -> Gate:
+def operator_gate(actor: User) -> Gate:
     """The gate a gate operator works at, or the business error explaining why there is none."""
     require(actor, Action.GATE_OPERATE)
     post = GateOperator.objects.select_related("gate__enterprise").filter(user=actor).first()
@@ -74,14 +75,14 @@ def operator_gate(actor) -> Gate:
     return gate
 
 
-def gate_operators(*, gate: Gate):
+def gate_operators(*, gate: Gate) -> QuerySet[User]:
     """The active users posted at ``gate`` (read on the gate's page, found in scope first)."""
     return User.objects.filter(
         pk__in=GateOperator.objects.filter(gate=gate).values("user"), is_active=True
     ).order_by("full_name", "username")
 
 
-def gate_operator_candidates(*, gate: Gate):
+def gate_operator_candidates(*, gate: Gate) -> QuerySet[User]:
     """Who may be posted at ``gate``: active gate operators of its enterprise (any, for a park
     gate's: the wharf's operator belongs to no enterprise, or to one that shares the gate)."""
     operators = User.objects.filter(role=Role.GATE_OPERATOR, is_active=True)
@@ -90,7 +91,7 @@ def gate_operator_candidates(*, gate: Gate):
     return operators.order_by("full_name", "username")
 
 
-def gate_checks(*, actor, gate: Gate, day: date | None = None) -> QuerySet[GateCheck]:
+def gate_checks(*, actor: User, gate: Gate, day: date | None = None) -> QuerySet[GateCheck]:
     """A day's checks at ``gate`` (found in the actor's scope with ``gate_get``). A gate lists only
     its own people: a worker who was not the gate's enterprise's when checked (possible only for
     checks recorded before gates were limited to their own people) is left out of the row
@@ -138,7 +139,7 @@ def gate_search(*, gate: Gate, query: str) -> list[Worker]:
     return list(workers.order_by("full_name", "id")[:20])
 
 
-def gate_snapshot(*, gate: Gate) -> dict:
+def gate_snapshot(*, gate: Gate) -> dict[str, Any]:
     """What the kiosk keeps to work offline: the thresholds, the live passes of the gate's
     workers with their clearance today, and the risk areas for visitors' origins; stamped with
     the gate and the time it was made, signed, for the kiosk to send back with its offline
@@ -179,7 +180,19 @@ def gate_snapshot(*, gate: Gate) -> dict:
     }
 
 
-def _person(worker: Worker, day: date) -> dict:
+class PersonCard(TypedDict):
+    """A worker as the gate sees them (the API's ``PersonOut``)."""
+
+    id: int
+    name: str
+    document: str
+    department: str
+    enterprise_id: int | None
+    clearance: str
+    observation_until: str | None
+
+
+def _person(worker: Worker, day: date) -> PersonCard:
     return {
         "id": worker.pk,
         "name": worker.full_name,
@@ -193,11 +206,11 @@ def _person(worker: Worker, day: date) -> dict:
     }
 
 
-def person_card(worker: Worker) -> dict:
+def person_card(worker: Worker) -> PersonCard:
     return _person(worker, timezone.localdate())
 
 
-def event_scope(actor) -> QuerySet[AbnormalEvent]:
+def event_scope(actor: User) -> QuerySet[AbnormalEvent]:
     require(actor, Action.GATE_EVENTS_FOLLOW)
     events = AbnormalEvent.objects.select_related(
         "gate", "enterprise", "worker", "visitor", "gate_check"
@@ -215,14 +228,14 @@ def event_scope(actor) -> QuerySet[AbnormalEvent]:
     )
 
 
-def event_list(*, actor, open_only: bool = False) -> QuerySet[AbnormalEvent]:
+def event_list(*, actor: User, open_only: bool = False) -> QuerySet[AbnormalEvent]:
     events = event_scope(actor)
     if open_only:
         events = events.exclude(status=EventStatus.CLOSED)
     return events.order_by("-occurred_at", "-id")
 
 
-def event_get(*, actor, event_id) -> AbnormalEvent:
+def event_get(*, actor: User, event_id: int | str) -> AbnormalEvent:
     try:
         return event_scope(actor).get(pk=int(event_id))
     except (AbnormalEvent.DoesNotExist, ValueError, TypeError) as error:
@@ -231,7 +244,7 @@ def event_get(*, actor, event_id) -> AbnormalEvent:
 
 def gate_identify(
     *, gate: Gate, pass_token: str = "", worker_id: int | None = None
-) -> tuple[dict | None, list[str]]:
+) -> tuple[PersonCard | None, list[str]]:
     """(the person's card or None, the reasons that would stop them) for a pass or a worker
     picked at this gate. Nothing is recorded. Only the gate's own people are found: another
     enterprise's pass is an unknown pass, another enterprise's worker not found (404), the very
@@ -272,7 +285,7 @@ def gate_identify(
     return _person(worker, today), problems
 
 
-def operator_gate_today(*, actor) -> tuple[Gate | None, dict]:
+def operator_gate_today(*, actor: User) -> tuple[Gate | None, dict[str, int]]:
     """The operator's gate (or None) and today's admitted and denied counts there."""
     try:
         gate = operator_gate(actor)
@@ -281,7 +294,7 @@ def operator_gate_today(*, actor) -> tuple[Gate | None, dict]:
     return gate, gate_day_counts(gate=gate, day=timezone.localdate())
 
 
-def gate_day_counts(*, gate: Gate, day: date) -> dict:
+def gate_day_counts(*, gate: Gate, day: date) -> dict[str, int]:
     """How many were admitted and denied at a gate on a day, and how many of those verdicts,
     given offline from an old or unverified copy, the server disputes."""
     return GateCheck.objects.filter(gate=gate, check_date=day).aggregate(

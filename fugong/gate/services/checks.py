@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -20,9 +21,18 @@ from .events import _raise_event
 from .inputs import MAX_BATCH, CheckInput, CheckResult
 from .judging import Pending, _judge, _replay_or_conflict
 
+if TYPE_CHECKING:
+    from fugong.accounts.models import User
+
+    from ..models import GateDevice
+
 
 def gate_checks_record(
-    *, gate: Gate, items: list[CheckInput], operator=None, device=None
+    *,
+    gate: Gate,
+    items: list[CheckInput],
+    operator: User | None = None,
+    device: GateDevice | None = None,
 ) -> list[CheckResult]:
     """Record a batch of checks (a single check is a batch of one). Each item is accepted,
     replayed or rejected on its own; nothing of a rejected item is written."""
@@ -41,15 +51,19 @@ def gate_checks_record(
     if pending:
         with transaction.atomic():
             _store(gate, pending, results, operator)
+    # A replayed result always carries the stored check (``_replay_or_conflict``); the hot path
+    # is not slowed down to prove it to mypy, hence the two ignores.
     replayed = [result for result in results.values() if result.status == "replayed"]
     if replayed:
         events = dict(
-            AbnormalEvent.objects.filter(gate_check__in=[result.check.pk for result in replayed])
+            AbnormalEvent.objects.filter(
+                gate_check__in=[result.check.pk for result in replayed]  # type: ignore[union-attr]
+            )
             .order_by()
             .values_list("gate_check_id", "id")
         )
         for result in replayed:
-            result.event_id = events.get(result.check.pk)
+            result.event_id = events.get(result.check.pk)  # type: ignore[union-attr]
     return [results[index] for index in range(len(items))]
 
 
@@ -81,11 +95,15 @@ CHECK_FIELDS = (
     "received_at",
 )
 
-# The stored values of a check, in CHECK_FIELDS order (foreign keys by their ids).
-CHECK_VALUES = attrgetter(*(GateCheck._meta.get_field(name).attname for name in CHECK_FIELDS))
+# The stored values of a check, in CHECK_FIELDS order (foreign keys by their ids). All are
+# concrete fields: the stubs type a field looked up by a name held in a variable as any field or
+# relation (which has no ``attname``).
+CHECK_VALUES = attrgetter(*(GateCheck._meta.get_field(name).attname for name in CHECK_FIELDS))  # type: ignore[union-attr]
 
 
-def _store(gate: Gate, pending: list[Pending], results: dict[int, CheckResult], operator) -> None:
+def _store(
+    gate: Gate, pending: list[Pending], results: dict[int, CheckResult], operator: User | None
+) -> None:
     """Write the judged checks in the caller's transaction: the plain ones in one statement that
     skips client ids stored meanwhile by another request, the abnormal ones with their events.
     A check that lost such a race becomes a replay or a conflict, like any repeat."""
@@ -134,8 +152,12 @@ def _store(gate: Gate, pending: list[Pending], results: dict[int, CheckResult], 
             continue
         event = _raise_event(check, decision, operator)
         if check.verdict == Verdict.ADMITTED and check.worker_enterprise_id is not None:
-            # Only when the kiosk, offline, admitted someone whose readings were abnormal.
-            attendance_add([(check.check_date, check.worker_id, check.worker_enterprise_id)])
+            # Only when the kiosk, offline, admitted someone whose readings were abnormal. A
+            # check has a worker's enterprise only with the worker (``_judge``): no runtime test
+            # is added on this path to prove it to mypy.
+            attendance_add(
+                [(check.check_date, check.worker_id, check.worker_enterprise_id)]  # type: ignore[list-item]
+            )
         results[index] = CheckResult(item.client_id, "created", check=check, event_id=event.pk)
     if lost:
         stored = {

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError
@@ -26,20 +27,23 @@ from .. import rules
 from ..models import AbnormalEvent, EventOutcome, EventStatus, EventStep, GateCheck, StepAction
 
 
-def _raise_event(check: GateCheck, decision: rules.Decision, operator) -> AbnormalEvent:
+def _raise_event(
+    check: GateCheck, decision: rules.Decision, operator: User | None
+) -> AbnormalEvent:
     temperature = check.temperature_recheck or check.temperature
+    worker = check.worker
     event = AbnormalEvent.objects.create(
         gate_check=check,
         gate=check.gate,
-        enterprise=check.gate.enterprise or (check.worker.enterprise if check.worker_id else None),
-        worker=check.worker,
+        enterprise=check.gate.enterprise or (worker.enterprise if worker is not None else None),
+        worker=worker,
         visitor=check.visitor,
         kind=decision.abnormal,
         temperature=temperature if rules.FEVER in decision.reasons else None,
         spo2=check.spo2 if rules.LOW_SPO2 in decision.reasons else None,
         occurred_at=check.occurred_at,
     )
-    if check.worker_id:
+    if worker is not None:
         detail = []
         if event.temperature is not None:
             detail.append(f"{event.temperature} °C")
@@ -47,13 +51,13 @@ def _raise_event(check: GateCheck, decision: rules.Decision, operator) -> Abnorm
             detail.append(f"SpO2 {event.spo2}%")
         when = timezone.localtime(check.occurred_at)
         hold = f"{when:%Y-%m-%d %H:%M} {check.gate.name} {' '.join(detail)}"
-        Worker.objects.filter(pk=check.worker_id).update(medical_hold=hold[:200])
+        Worker.objects.filter(pk=worker.pk).update(medical_hold=hold[:200])
         rescreen(
-            workers_filter=Q(pk=check.worker_id),
+            workers_filter=Q(pk=worker.pk),
             trigger=ScreeningRun.Trigger.GATE,
             actor=operator,
             description=str(event),
-            enterprise=check.worker.enterprise,
+            enterprise=worker.enterprise,
         )
     audit_event_record(
         actor=operator,
@@ -65,14 +69,15 @@ def _raise_event(check: GateCheck, decision: rules.Decision, operator) -> Abnorm
     return event
 
 
-def _event_in_scope(actor, event: AbnormalEvent) -> None:
+def _event_in_scope(actor: User, event: AbnormalEvent) -> None:
     """The gate's enterprise and the worker's own (when the check was made: not a later
     employer) both follow an event."""
     require(actor, Action.GATE_EVENTS_FOLLOW)
     if actor.role == Role.COMMAND:
         return
-    enterprises = {event.enterprise_id, event.gate_check.worker_enterprise_id}
-    enterprises.discard(None)
+    enterprises = {
+        pk for pk in (event.enterprise_id, event.gate_check.worker_enterprise_id) if pk is not None
+    }
     if not Enterprise.objects.filter(enterprise_scope_q(actor), pk__in=enterprises).exists():
         raise NotFoundError()
 
@@ -80,7 +85,7 @@ def _event_in_scope(actor, event: AbnormalEvent) -> None:
 @transaction.atomic
 def abnormal_event_step(
     *,
-    actor,
+    actor: User,
     event: AbnormalEvent,
     action: str,
     temperature: Decimal | None = None,

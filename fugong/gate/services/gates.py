@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, NotFoundError, full_clean_or_raise
@@ -21,7 +22,7 @@ from .. import reads
 from ..models import Gate, GateDevice, GateOperator
 
 
-def _gate_in_scope(actor, gate: Gate) -> None:
+def _gate_in_scope(actor: User, gate: Gate) -> None:
     """Managing a gate: the command post any; others their enterprises' (never park gates)."""
     if actor.role == Role.COMMAND:
         return
@@ -33,7 +34,9 @@ def _gate_in_scope(actor, gate: Gate) -> None:
 
 
 @transaction.atomic
-def gate_create(*, actor, name: str, enterprise: Enterprise | None, location: str = "") -> Gate:
+def gate_create(
+    *, actor: User, name: str, enterprise: Enterprise | None, location: str = ""
+) -> Gate:
     """A new gate: the command post for any enterprise or the park; an officer for their own."""
     require(actor, Action.GATES_MANAGE)
     if enterprise is None and actor.role != Role.COMMAND:
@@ -60,13 +63,13 @@ def gate_create(*, actor, name: str, enterprise: Enterprise | None, location: st
 
 @transaction.atomic
 def gate_update(
-    *, actor, gate: Gate, name: str, location: str = "", is_active: bool = True
+    *, actor: User, gate: Gate, name: str, location: str = "", is_active: bool = True
 ) -> Gate:
     """Rename a gate, move it, or take it out of use (its operators and devices stop there)."""
     require(actor, Action.GATES_MANAGE)
     _gate_in_scope(actor, gate)
     gate = Gate.objects.select_for_update().get(pk=gate.pk)
-    changes = {}
+    changes: dict[str, list[str | bool]] = {}
     for key, value in (
         ("name", (name or "").strip()),
         ("location", (location or "").strip()),
@@ -91,7 +94,7 @@ def gate_update(
 
 
 @transaction.atomic
-def gate_device_create(*, actor, gate: Gate, name: str) -> tuple[GateDevice, str]:
+def gate_device_create(*, actor: User, gate: Gate, name: str) -> tuple[GateDevice, str]:
     """A token for a terminal at this gate; returned once."""
     require(actor, Action.GATES_MANAGE)
     _gate_in_scope(actor, gate)
@@ -118,7 +121,7 @@ def gate_device_create(*, actor, gate: Gate, name: str) -> tuple[GateDevice, str
 
 
 @transaction.atomic
-def gate_device_revoke(*, actor, device: GateDevice) -> GateDevice:
+def gate_device_revoke(*, actor: User, device: GateDevice) -> GateDevice:
     """Revoke a terminal's token: it is refused from the next request on."""
     require(actor, Action.GATES_MANAGE)
     _gate_in_scope(actor, device.gate)
@@ -150,7 +153,7 @@ def gate_device_authenticate(token: str) -> GateDevice | None:
 # ----- gate operators' posts -------------------------------------------------------------------
 
 
-def _check_post(user, gate: Gate) -> None:
+def _check_post(user: User, gate: Gate) -> None:
     """A post fits when the user is an active gate operator and the gate is in use and is the
     park's or their own enterprise's."""
     if user.role != Role.GATE_OPERATOR or not user.is_active:
@@ -166,7 +169,7 @@ def _check_post(user, gate: Gate) -> None:
 
 
 @transaction.atomic
-def gate_operator_assign(*, actor, gate: Gate, user) -> GateOperator:
+def gate_operator_assign(*, actor: User, gate: Gate, user: User) -> GateOperator:
     """Post a gate operator at ``gate`` (the command post, who manages users): an operator works
     at one gate, so a post elsewhere moves here."""
     require(actor, Action.USERS_MANAGE)
@@ -194,7 +197,7 @@ def gate_operator_assign(*, actor, gate: Gate, user) -> GateOperator:
 
 
 @transaction.atomic
-def gate_operator_unassign(*, actor, user) -> None:
+def gate_operator_unassign(*, actor: User, user: User) -> None:
     """The operator no longer works at a gate."""
     require(actor, Action.USERS_MANAGE)
     post = GateOperator.objects.select_for_update().select_related("gate").filter(user=user).first()

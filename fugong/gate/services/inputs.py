@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +60,9 @@ class CheckInput:
     offline_verdict: str = ""
     offline_reasons: tuple[str, ...] = ()
     snapshot_stamp: str = ""  # the stamp of the offline copy the kiosk decided from
-    raw: dict = field(default_factory=dict)  # the payload as received, for the idempotency digest
+    raw: dict[str, Any] = field(
+        default_factory=dict
+    )  # the payload as received, for the idempotency digest
 
     @property
     def digest(self) -> str:

@@ -7,19 +7,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fugong.core.errors import ApplicationError, ConflictError
-from fugong.screening.engine import areas_in_force, policy_on
-from fugong.workforce.models import Worker
+from fugong.screening.engine import Area, areas_in_force, policy_on
+from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import PASS_PREFIX, PASS_SALT
 
 from .. import offline, reads, rules
-from ..models import Gate, GateCheck, Verdict, Visitor
+from ..models import Gate, GateCheck, GateDevice, Verdict, Visitor
 from .inputs import CheckInput, CheckResult, _check_readings, _check_time
 from .visitors import _visitor
+
+if TYPE_CHECKING:
+    from django.db.models import ForeignKey
+
+    from fugong.accounts.models import User
 
 
 def thresholds_on(day: date) -> rules.Thresholds:
@@ -31,7 +37,7 @@ class _Days:
 
     def __init__(self) -> None:
         self.thresholds: dict[date, rules.Thresholds] = {}
-        self.origins: dict[date, tuple] = {}
+        self.origins: dict[date, tuple[Area, ...]] = {}
 
     def thresholds_for(self, day: date) -> rules.Thresholds:
         if day not in self.thresholds:
@@ -81,7 +87,7 @@ Pending = tuple[int, CheckInput, GateCheck, rules.Decision, "Visitor | None"]
 
 
 def _judge(
-    gate: Gate, items: list[CheckInput], operator, device
+    gate: Gate, items: list[CheckInput], operator: User | None, device: GateDevice | None
 ) -> tuple[dict[int, CheckResult], list[Pending]]:
     """Read what the verdicts need (one query each for stored ids, passes and workers), judge
     every item, and return the answers so far with the checks still to store."""
@@ -208,18 +214,31 @@ _KNOWN_REASONS = {
 }
 
 
-CHECK_RELATIONS = {
-    name: GateCheck._meta.get_field(name) for name in ("gate", "operator", "device", "worker")
+# The check's foreign keys: the stubs type a field looked up by a name held in a variable as any
+# field or relation.
+CHECK_RELATIONS: dict[str, ForeignKey[Any, Any]] = {
+    name: GateCheck._meta.get_field(name)  # type: ignore[misc]
+    for name in ("gate", "operator", "device", "worker")
 }
 
 
-def _identify(gate, item, index, codes, passes, workers, day, days):
+def _identify(
+    gate: Gate,
+    item: CheckInput,
+    index: int,
+    codes: dict[int, str | None],
+    passes: dict[str, WorkerPass],
+    workers: dict[int, Worker],
+    day: date,
+    days: _Days,
+) -> tuple[Worker | None, WorkerPass | None, Visitor | None, rules.Person]:
     """(worker, pass, visitor, Person) for the verdict; a visitor is created here, unsaved.
 
     ``passes`` and ``workers`` hold the gate's own people only, so another enterprise's pass is
     an unknown pass and another enterprise's worker not registered, word for word the answer
     for a pass or a worker that does not exist: no name, no clearance, nothing written about
     them (no worker on the check, no event or hold, no attendance)."""
+    worker: Worker | None
     if item.pass_token:
         code = codes.get(index)
         worker_pass = passes.get(code) if code else None

@@ -61,6 +61,8 @@ def _visitor(
         raise ApplicationError(
             next(iter(errors.values()))[0], code="invalid_visitor", fields=errors
         )
+    # A number that could not be read and an unknown origin are in ``errors``.
+    assert document is not None and origin is not None
     visitor = Visitor(
         full_name=name[:100],
         document_type=document.document_type,
