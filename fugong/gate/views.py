@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fugong.accounts.models import User
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.htmx import render_page_or_fragment
@@ -33,13 +33,6 @@ from . import selectors, services
 from .display import REASON_TEXT
 from .forms import DeviceForm, GateEditForm, GateForm, StepForm
 from .models import GateDevice
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that ``login_required`` let through: its user is signed in (a type for mypy;
-    the same in every app's views until accounts offers one)."""
-
-    user: User
 
 
 def kiosk_texts() -> dict:

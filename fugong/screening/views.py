@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fugong.accounts.models import User
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, user_can
@@ -18,13 +18,6 @@ from fugong.core.roles import Action, user_can
 from . import selectors, services
 from .forms import PolicyForm, RiskAreaForm, RiskAreaUpdateForm
 from .models import ScreeningRun
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that ``login_required`` let through: its user is signed in (a type for mypy;
-    the same in every app's views until accounts offers one)."""
-
-    user: User
 
 
 def _rules_context(request, **forms) -> dict:

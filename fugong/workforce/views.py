@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fugong.accounts.models import User
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.htmx import render_page_or_fragment
@@ -33,13 +33,6 @@ from .forms import (
 )
 from .imports import worker_import, worker_import_template
 from .models import Clearance, WorkerPass
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that ``login_required`` let through: its user is signed in (a type for mypy;
-    the same in every app's views until accounts offers one)."""
-
-    user: User
 
 
 def _enterprises_for(user):
