@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from fugong.accounts.models import User
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, Role, require
 
 from .models import HandoverList
 
 
-def handover_scope(actor) -> QuerySet[HandoverList]:
+def handover_scope(actor: User) -> QuerySet[HandoverList]:
     require(actor, Action.HANDOVER_VIEW)
     lists = HandoverList.objects.all()
     if actor.role != Role.COMMAND:
@@ -20,19 +21,19 @@ def handover_scope(actor) -> QuerySet[HandoverList]:
     return lists
 
 
-def handover_list(*, actor, unacknowledged: bool = False) -> QuerySet[HandoverList]:
+def handover_list(*, actor: User, unacknowledged: bool = False) -> QuerySet[HandoverList]:
     lists = handover_scope(actor).select_related("generated_by", "acknowledged_by")
     if unacknowledged:
         lists = lists.filter(acknowledged_at__isnull=True)
     return lists.order_by("-generated_at", "district_code", "kind")
 
 
-def handover_get(*, actor, list_id) -> HandoverList:
+def handover_get(*, actor: User, list_id: int | str) -> HandoverList:
     try:
         return handover_scope(actor).get(pk=int(list_id))
     except (HandoverList.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 
 
-def unacknowledged_count(*, actor) -> int:
+def unacknowledged_count(*, actor: User) -> int:
     return handover_scope(actor).filter(Q(acknowledged_at__isnull=True)).count()

@@ -6,10 +6,11 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ConflictError, NotFoundError
@@ -19,7 +20,7 @@ from fugong.workforce.models import Clearance, Worker
 from .models import HandoverEntry, HandoverList, ListKind
 
 
-def people_to_hand_over(as_of: date):
+def people_to_hand_over(as_of: date) -> QuerySet[Worker]:
     """Who a district should follow on ``as_of``: everyone under observation (arrivals from
     risk areas, contacts, yellow and red codes), and everyone held for symptoms or an abnormal
     gate check. (Missing paperwork alone is the enterprise's business, not the district's.)"""
@@ -36,7 +37,7 @@ def people_to_hand_over(as_of: date):
 
 
 @transaction.atomic
-def handover_generate(*, actor) -> list[HandoverList]:
+def handover_generate(*, actor: User) -> list[HandoverList]:
     """Today's reminder list and responsibility list for every district where someone to follow
     lives (both lists name the same people: the first says why and until when, the second who
     answers for them). Generating again the same day replaces that day's lists that have not
@@ -54,7 +55,7 @@ def handover_generate(*, actor) -> list[HandoverList]:
     by_district: dict[str, list[Worker]] = defaultdict(list)
     for worker in people_to_hand_over(as_of):
         by_district[worker.residence_code].append(worker)
-    created = []
+    created: list[HandoverList] = []
     for district, workers in sorted(by_district.items()):
         for kind in (ListKind.REMINDER, ListKind.RESPONSIBILITY):
             if (district, kind) in received:
@@ -67,30 +68,7 @@ def handover_generate(*, actor) -> list[HandoverList]:
                 generated_by=actor,
                 entry_count=len(workers),
             )
-            HandoverEntry.objects.bulk_create(
-                HandoverEntry(
-                    handover_list=handover_list,
-                    worker=worker,
-                    full_name=worker.full_name,
-                    document_masked=worker.document_masked,
-                    phone_masked=worker.phone_masked,
-                    enterprise=worker.enterprise,
-                    enterprise_name=worker.enterprise.name,
-                    enterprise_contact=" ".join(
-                        part
-                        for part in (
-                            worker.enterprise.contact_person,
-                            worker.enterprise.contact_phone,
-                        )
-                        if part
-                    ),
-                    liaison_name=str(worker.enterprise.liaison or ""),
-                    clearance=worker.clearance,
-                    observation_until=worker.observation_until,
-                    reasons=worker.clearance_reasons,
-                )
-                for worker in workers
-            )
+            HandoverEntry.objects.bulk_create(_entry(handover_list, worker) for worker in workers)
             created.append(handover_list)
     audit_event_record(
         actor=actor,
@@ -103,12 +81,33 @@ def handover_generate(*, actor) -> list[HandoverList]:
     return created
 
 
+def _entry(handover_list: HandoverList, worker: Worker) -> HandoverEntry:
+    enterprise = worker.enterprise
+    assert enterprise is not None  # ``people_to_hand_over`` selects workers with an employer
+    return HandoverEntry(
+        handover_list=handover_list,
+        worker=worker,
+        full_name=worker.full_name,
+        document_masked=worker.document_masked,
+        phone_masked=worker.phone_masked,
+        enterprise=enterprise,
+        enterprise_name=enterprise.name,
+        enterprise_contact=" ".join(
+            part for part in (enterprise.contact_person, enterprise.contact_phone) if part
+        ),
+        liaison_name=str(enterprise.liaison or ""),
+        clearance=worker.clearance,
+        observation_until=worker.observation_until,
+        reasons=worker.clearance_reasons,
+    )
+
+
 def handover_label(handover_list: HandoverList) -> str:
     return f"{handover_list.district_code} {handover_list.get_kind_display()} {handover_list.as_of}"
 
 
 @transaction.atomic
-def handover_acknowledge(*, actor, handover_list: HandoverList) -> HandoverList:
+def handover_acknowledge(*, actor: User, handover_list: HandoverList) -> HandoverList:
     """The district liaison confirms receipt of a list for their district."""
     require(actor, Action.HANDOVER_ACKNOWLEDGE)
     handover_list = HandoverList.objects.select_for_update().get(pk=handover_list.pk)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.roles import Action, Role, user_can
@@ -21,7 +22,7 @@ from .services import handover_label
 
 
 @login_required
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthenticatedRequest) -> HttpResponse:
     unacknowledged = request.GET.get("unacknowledged") == "1"
     lists = selectors.handover_list(actor=request.user, unacknowledged=unacknowledged)
     page = Paginator(lists, 50).get_page(request.GET.get("page"))
@@ -39,7 +40,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def generate_view(request: HttpRequest) -> HttpResponse:
+def generate_view(request: AuthenticatedRequest) -> HttpResponse:
     created = services.handover_generate(actor=request.user)
     messages.success(
         request, _("%(count)s lists generated and sent to the districts.") % {"count": len(created)}
@@ -48,7 +49,7 @@ def generate_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail_view(request: HttpRequest, list_id: int) -> HttpResponse:
+def detail_view(request: AuthenticatedRequest, list_id: int) -> HttpResponse:
     handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
     page = Paginator(handover_list.entries.order_by("full_name", "id"), 100).get_page(
         request.GET.get("page")
@@ -67,7 +68,7 @@ def detail_view(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def acknowledge_view(request: HttpRequest, list_id: int) -> HttpResponse:
+def acknowledge_view(request: AuthenticatedRequest, list_id: int) -> HttpResponse:
     handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
     services.handover_acknowledge(actor=request.user, handover_list=handover_list)
     messages.success(request, _("Receipt acknowledged."))
@@ -75,7 +76,7 @@ def acknowledge_view(request: HttpRequest, list_id: int) -> HttpResponse:
 
 
 @login_required
-def export_view(request: HttpRequest, list_id: int) -> HttpResponse:
+def export_view(request: AuthenticatedRequest, list_id: int) -> HttpResponse:
     handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
     full_phones = request.user.role == Role.DISTRICT_LIAISON and user_can(
         request.user, Action.WORKERS_REVEAL_PHONE
