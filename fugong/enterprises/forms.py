@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fugong.accounts.models import User
 from fugong.accounts.selectors import liaison_choices
 from fugong.core.forms import Form, StyledFormMixin
 
@@ -42,7 +43,7 @@ class EnterpriseFilterForm(Form):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *EnterpriseKind.choices]
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=())
-    liaison = forms.ModelChoiceField(
+    liaison: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Liaison"), required=False, queryset=None, empty_label=_("All liaisons")
     )
 

@@ -15,9 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction, AuditEvent
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ConflictError
+from fugong.core.files import Upload
 from fugong.core.roles import Action, Role, require
 from fugong.core.tabular import Column, cell_bool, cell_text, read_sheet, xlsx_bytes
 from fugong.core.validators import normalize_credit_code, normalize_phone
@@ -57,7 +59,7 @@ COLUMNS = (
 )
 
 # What people write in the kind column, in Chinese or English, mapped to the stored value.
-KIND_WORDS = {
+KIND_WORDS: dict[str, str] = {
     "工业": EnterpriseKind.INDUSTRIAL,
     "工业企业": EnterpriseKind.INDUSTRIAL,
     "工地": EnterpriseKind.CONSTRUCTION_SITE,
@@ -191,7 +193,7 @@ def _validation_messages(error: ValidationError) -> list[tuple[str, str]]:
     return result
 
 
-def enterprise_import(*, actor, upload) -> ImportReport:
+def enterprise_import(*, actor: User, upload: Upload) -> ImportReport:
     """Validate every row of the file; write all of them, or none."""
     require(actor, Action.ENTERPRISES_IMPORT)
     sheet = read_sheet(upload, COLUMNS, max_bytes=settings.FUGONG_IMPORT_MAX_BYTES)

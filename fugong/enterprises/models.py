@@ -3,6 +3,8 @@ see ``fugong.resumption.selectors``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +18,9 @@ from fugong.core.validators import (
     validate_credit_code,
     validate_phone,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class EnterpriseKind(models.TextChoices):
@@ -133,11 +138,11 @@ class Enterprise(BaseModel):
             self.contact_phone = normalize_phone(self.contact_phone)
         if self.health_officer_phone:
             self.health_officer_phone = normalize_phone(self.health_officer_phone)
-        errors: dict[str, str] = {}
+        errors: dict[str, StrPromise] = {}
         if typed_name and not self.name:  # only spaces; an empty field is reported by the field
             errors["name"] = _("Enter the enterprise's name.")
-        if self.liaison_id:
-            liaison = self.liaison
+        liaison = self.liaison if self.liaison_id else None
+        if liaison is not None:
             if liaison.role != Role.LIAISON or not liaison.is_active:
                 errors["liaison"] = _("The liaison must be an active liaison officer.")
             elif self.is_key and not liaison.is_leader:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from fugong.accounts.models import User
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
@@ -13,7 +14,7 @@ from .models import Enterprise
 
 def enterprise_list(
     *,
-    actor,
+    actor: User,
     query: str = "",
     kind: str = "",
     liaison_id: int | None = None,
@@ -41,9 +42,11 @@ def enterprise_list(
     return enterprises
 
 
-def enterprise_get(*, actor, enterprise_id) -> Enterprise:
+def enterprise_get(*, actor: User, enterprise_id: int | str | None) -> Enterprise:
     """One enterprise within the actor's scope, or the 404 business error."""
     require(actor, Action.ENTERPRISES_VIEW)
+    if enterprise_id is None:  # an actor without an enterprise, a form without one
+        raise NotFoundError()
     enterprises = Enterprise.objects.filter(enterprise_scope_q(actor)).select_related("liaison")
     try:
         return enterprises.get(pk=int(enterprise_id))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, full_clean_or_raise
@@ -42,12 +45,39 @@ ENTERPRISE_FIELDS = (
 )
 
 
+class EnterpriseFields(TypedDict, total=False):
+    """The fields of an enterprise the command post sets (``ENTERPRISE_FIELDS``)."""
+
+    name: str
+    credit_code: str
+    kind: str
+    is_above_scale: bool
+    is_key: bool
+    in_scope: bool
+    usual_headcount: int
+    address: str
+    legal_representative: str
+    contact_person: str
+    contact_phone: str
+    health_officer: str
+    health_officer_phone: str
+    has_observation_room: bool
+    observation_room_details: str
+    has_isolation_room: bool
+    isolation_room_details: str
+    has_waste_mask_bins: bool
+    waste_mask_bins_details: str
+    has_medical_room: bool
+    medical_room_details: str
+    liaison: User | None
+
+
 def duplicate_credit_code() -> ApplicationError:
     message = _("An enterprise with this unified social credit code is already registered.")
     return ApplicationError(message, code="duplicate", fields={"credit_code": [message]})
 
 
-NORMALIZERS = {
+NORMALIZERS: dict[str, Callable[[str], str]] = {
     "credit_code": normalize_credit_code,
     "contact_phone": lambda value: normalize_phone(value) if value else "",
     "health_officer_phone": lambda value: normalize_phone(value) if value else "",
@@ -55,10 +85,14 @@ NORMALIZERS = {
 }
 
 
-def _changes(enterprise: Enterprise, fields: dict) -> dict[str, list]:
+# A change as the audit trail keeps it: the old value and the new one, as JSON.
+Plain = bool | int | str | None
+
+
+def _changes(enterprise: Enterprise, fields: EnterpriseFields) -> dict[str, list[Plain]]:
     """Apply ``fields`` and return what changed. Values are normalised first, so that the same
     code or phone typed another way is not a change."""
-    changes = {}
+    changes: dict[str, list[Plain]] = {}
     for key, value in fields.items():
         if key not in ENTERPRISE_FIELDS:
             continue
@@ -71,14 +105,16 @@ def _changes(enterprise: Enterprise, fields: dict) -> dict[str, list]:
     return changes
 
 
-def _plain(value):
+def _plain(value: object) -> Plain:
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
 
 
 @transaction.atomic
-def enterprise_create(*, actor, at: datetime | None = None, **fields) -> Enterprise:
+def enterprise_create(
+    *, actor: User, at: datetime | None = None, **fields: Unpack[EnterpriseFields]
+) -> Enterprise:
     """Register an enterprise. The credit code must be valid and not yet registered. ``at``
     records an earlier registration (the demo park and data loads): the figures count an
     enterprise from the day it was registered."""
@@ -106,7 +142,9 @@ def enterprise_create(*, actor, at: datetime | None = None, **fields) -> Enterpr
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
+def enterprise_update(
+    *, actor: User, enterprise: Enterprise, **fields: Unpack[EnterpriseFields]
+) -> Enterprise:
     """Change an enterprise's details; each changed field is recorded in the audit trail."""
     require(actor, Action.ENTERPRISES_MANAGE)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -134,6 +172,8 @@ def enterprise_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
     return enterprise
 
 
-def enterprise_assign_liaison(*, actor, enterprise: Enterprise, liaison) -> Enterprise:
+def enterprise_assign_liaison(
+    *, actor: User, enterprise: Enterprise, liaison: User | None
+) -> Enterprise:
     """One enterprise, one liaison: assign (or clear) the enterprise's liaison officer."""
     return enterprise_update(actor=actor, enterprise=enterprise, liaison=liaison)

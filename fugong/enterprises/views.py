@@ -3,12 +3,15 @@ its resumption status, inspections and workers, so they are composed in fugong.o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, require
@@ -18,12 +21,12 @@ from .forms import EnterpriseForm, ImportForm
 from .imports import enterprise_import, enterprise_import_template
 
 
-def _enterprise_fields(form: EnterpriseForm) -> dict:
+def _enterprise_fields(form: EnterpriseForm) -> dict[str, Any]:
     return {key: form.cleaned_data[key] for key in form.Meta.fields if key in form.cleaned_data}
 
 
 @login_required
-def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+def enterprise_create_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.ENTERPRISES_MANAGE)
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST":
@@ -44,7 +47,7 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def enterprise_edit_view(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
     require(request.user, Action.ENTERPRISES_MANAGE)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
@@ -69,10 +72,10 @@ def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpRespon
 
 
 @login_required
-def enterprise_import_view(request: HttpRequest) -> HttpResponse:
+def enterprise_import_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.ENTERPRISES_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form}
+    context: dict[str, Any] = {"form": form}
     status = 200
     if request.method == "POST":
         status = 400
@@ -89,7 +92,7 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_import_template_view(request: HttpRequest) -> HttpResponse:
+def enterprise_import_template_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.ENTERPRISES_IMPORT)
     response = HttpResponse(
         enterprise_import_template(),

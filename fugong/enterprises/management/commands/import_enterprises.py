@@ -1,9 +1,10 @@
 """``manage.py import_enterprises FILE``: the same import as the upload page, from a shell."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fugong.accounts.models import User
 from fugong.core.errors import ApplicationError
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         "and every bad row is listed."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--user",
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             "(default: the first active command post user).",
         )
 
-    def handle(self, *args, file: Path, user: str | None = None, **options):
+    def handle(self, *args: Any, file: Path, user: str | None = None, **options: Any) -> None:
         actor = self._actor(user)
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
@@ -36,8 +37,8 @@ class Command(BaseCommand):
             except ApplicationError as error:
                 raise CommandError(error.message) from error
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(f"row {error.row} · {error.column}: {error.message}")
+            for row_error in report.errors:
+                self.stderr.write(f"row {row_error.row} · {row_error.column}: {row_error.message}")
             raise CommandError(
                 f"Nothing was imported: {report.bad_rows} of {report.total} rows have problems."
             )
