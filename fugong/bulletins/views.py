@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fugong.accounts.models import User
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, Role, require, user_can
@@ -21,14 +21,6 @@ from . import selectors, services
 from .exports import bulletin_docx, bulletin_file_name
 from .forms import BulletinForm, DraftForm, NoticeForm
 from .models import Bulletin, BulletinStatus
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that ``login_required`` let through: its user is signed in (a type for mypy;
-    the same in every app's views until accounts offers one)."""
-
-    user: User
-
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fugong.accounts.models import User
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
@@ -25,14 +25,6 @@ from fugong.inspections.selectors import findings_overdue
 
 from . import exports, selectors, services
 from .forms import DeclarationForm
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that ``login_required`` let through: its user is signed in (a type for mypy;
-    the same in every app's views until accounts offers one)."""
-
-    user: User
-
 
 PAGE_SIZE = 50
 

@@ -10,14 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.files import File
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
-from fugong.accounts.models import User
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.files import check_attachment
 from fugong.core.forms import add_application_error
@@ -40,15 +39,6 @@ from .models import (
     AttachmentPurpose,
     ResumptionApplication,
 )
-
-
-class AuthenticatedRequest(HttpRequest):
-    """A request that ``login_required`` let through: its user is signed in; ``htmx`` is what
-    django-htmx's middleware adds (a type for mypy; the same in every app's views until accounts
-    offers one)."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 class StoredAttachment(Protocol):
