@@ -41,7 +41,7 @@ def test_unusual_reveal_volumes_are_on_the_command_posts_home(client, park, sett
     page = client.get(reverse("overview:home")).content.decode()
     if role == "command":
         assert 'id="reveal-alerts"' in page
-        assert park.liaison.full_name in page and f"({park.liaison.username})" in page
+        assert park.liaison.full_name in page and f"（{park.liaison.username}）" in page
     else:
         assert 'id="reveal-alerts"' not in page
     # An alert older than a day is no longer shown.
