@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.roles import Action, require, user_can
 
@@ -25,7 +26,7 @@ def guide_version_current() -> GuideVersion:
     return version
 
 
-def _visible_versions(actor) -> QuerySet[GuideVersion]:
+def _visible_versions(actor: User) -> QuerySet[GuideVersion]:
     """Published versions for every reader; the draft only for those who edit the guide."""
     require(actor, Action.GUIDE_VIEW)
     versions = GuideVersion.objects.all()
@@ -34,18 +35,18 @@ def _visible_versions(actor) -> QuerySet[GuideVersion]:
     return versions
 
 
-def guide_version_list(*, actor) -> QuerySet[GuideVersion]:
+def guide_version_list(*, actor: User) -> QuerySet[GuideVersion]:
     return _visible_versions(actor).annotate(item_count=Count("items")).order_by("-number")
 
 
-def guide_version_get(*, actor, version_id) -> GuideVersion:
+def guide_version_get(*, actor: User, version_id: int | str) -> GuideVersion:
     try:
         return _visible_versions(actor).get(pk=int(version_id))
     except (GuideVersion.DoesNotExist, ValueError, TypeError) as error:
         raise NotFoundError() from error
 
 
-def guide_item_get(*, actor, item_id) -> GuideItem:
+def guide_item_get(*, actor: User, item_id: int | str) -> GuideItem:
     try:
         return GuideItem.objects.select_related("version").get(
             pk=int(item_id), version__in=_visible_versions(actor)

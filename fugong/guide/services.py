@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
@@ -18,7 +19,7 @@ from .models import GuideItem, GuideVersion
 
 
 @transaction.atomic
-def guide_version_draft(*, actor, title: str = "", notes: str = "") -> GuideVersion:
+def guide_version_draft(*, actor: User, title: str = "", notes: str = "") -> GuideVersion:
     """Start a new version as a copy of the newest one. Only one draft may exist."""
     require(actor, Action.GUIDE_EDIT)
     if GuideVersion.objects.filter(status=GuideVersion.Status.DRAFT).exists():
@@ -65,7 +66,9 @@ def _require_draft(version: GuideVersion) -> None:
 
 
 @transaction.atomic
-def guide_version_update(*, actor, version: GuideVersion, title: str, notes: str) -> GuideVersion:
+def guide_version_update(
+    *, actor: User, version: GuideVersion, title: str, notes: str
+) -> GuideVersion:
     """Change a draft's title and its note on what changed."""
     require(actor, Action.GUIDE_EDIT)
     version = GuideVersion.objects.select_for_update().get(pk=version.pk)
@@ -88,7 +91,7 @@ def guide_version_update(*, actor, version: GuideVersion, title: str, notes: str
 @transaction.atomic
 def guide_item_save(
     *,
-    actor,
+    actor: User,
     version: GuideVersion,
     item: GuideItem | None = None,
     code: str,
@@ -127,7 +130,7 @@ def guide_item_save(
 
 
 @transaction.atomic
-def guide_item_remove(*, actor, item: GuideItem) -> None:
+def guide_item_remove(*, actor: User, item: GuideItem) -> None:
     """Remove an item from a draft."""
     require(actor, Action.GUIDE_EDIT)
     version = GuideVersion.objects.select_for_update().get(pk=item.version_id)
@@ -143,7 +146,7 @@ def guide_item_remove(*, actor, item: GuideItem) -> None:
 
 @transaction.atomic
 def guide_version_publish(
-    *, actor, version: GuideVersion, effective_date: date | None = None
+    *, actor: User, version: GuideVersion, effective_date: date | None = None
 ) -> GuideVersion:
     """Publish a draft: it becomes the version new applications answer, and never changes."""
     require(actor, Action.GUIDE_EDIT)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, require, user_can
@@ -19,7 +20,7 @@ from .models import GuideCategory
 
 
 @login_required
-def version_list_view(request: HttpRequest) -> HttpResponse:
+def version_list_view(request: AuthenticatedRequest) -> HttpResponse:
     versions = selectors.guide_version_list(actor=request.user)
     return render(
         request,
@@ -33,7 +34,7 @@ def version_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def version_detail_view(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_detail_view(request: AuthenticatedRequest, version_id: int) -> HttpResponse:
     version = selectors.guide_version_get(actor=request.user, version_id=version_id)
     return render(
         request,
@@ -52,7 +53,7 @@ def version_detail_view(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_draft_view(request: HttpRequest) -> HttpResponse:
+def version_draft_view(request: AuthenticatedRequest) -> HttpResponse:
     version = services.guide_version_draft(actor=request.user)
     messages.success(
         request,
@@ -63,7 +64,7 @@ def version_draft_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_edit_view(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_edit_view(request: AuthenticatedRequest, version_id: int) -> HttpResponse:
     version = selectors.guide_version_get(actor=request.user, version_id=version_id)
     form = GuideVersionForm(request.POST)
     if form.is_valid():
@@ -75,7 +76,7 @@ def version_edit_view(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_publish_view(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_publish_view(request: AuthenticatedRequest, version_id: int) -> HttpResponse:
     version = selectors.guide_version_get(actor=request.user, version_id=version_id)
     services.guide_version_publish(actor=request.user, version=version)
     messages.success(
@@ -117,20 +118,20 @@ def _item_form_page(request, version, item=None) -> HttpResponse:
 
 
 @login_required
-def item_create_view(request: HttpRequest, version_id: int) -> HttpResponse:
+def item_create_view(request: AuthenticatedRequest, version_id: int) -> HttpResponse:
     version = selectors.guide_version_get(actor=request.user, version_id=version_id)
     return _item_form_page(request, version)
 
 
 @login_required
-def item_edit_view(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_edit_view(request: AuthenticatedRequest, item_id: int) -> HttpResponse:
     item = selectors.guide_item_get(actor=request.user, item_id=item_id)
     return _item_form_page(request, item.version, item)
 
 
 @login_required
 @require_POST
-def item_remove_view(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_remove_view(request: AuthenticatedRequest, item_id: int) -> HttpResponse:
     item = selectors.guide_item_get(actor=request.user, item_id=item_id)
     version_id = item.version_id
     services.guide_item_remove(actor=request.user, item=item)

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from fugong.accounts.http import AuthenticatedRequest
 from fugong.accounts.models import ApiToken
 from fugong.audit.models import AuditAction
 from fugong.audit.selectors import audit_event_list, reveal_alert_list
@@ -44,7 +45,7 @@ from fugong.workforce.selectors import worker_scope
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """What needs the user's attention today, by role."""
     user = request.user
     context: dict = {"today": timezone.localdate()}
@@ -63,10 +64,11 @@ def home(request: HttpRequest) -> HttpResponse:
             context["assigned"] = with_status(enterprises).order_by("name")[:50]
     if user_can(user, Action.APPLICATIONS_VIEW):
         context["application_counts"] = application_counts(actor=user)
-        waiting_status = {
+        waiting_statuses: dict[str, ApplicationStatus] = {
             Role.COMMAND: ApplicationStatus.VERIFIED,
             Role.LIAISON: ApplicationStatus.SUBMITTED,
-        }.get(user.role)
+        }
+        waiting_status = waiting_statuses.get(user.role)
         if waiting_status:
             context["waiting"] = application_list(actor=user, status=waiting_status)[:20]
             context["waiting_status"] = waiting_status
@@ -83,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+def enterprise_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None, status_choices=EnterpriseStatus.choices)
     filters = form.cleaned_data if form.is_valid() else {}
     enterprises = enterprise_list(
@@ -114,7 +116,7 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def enterprise_detail_view(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     enterprise = enterprise_get(actor=request.user, enterprise_id=enterprise_id)
     enterprise = with_status(type(enterprise).objects.filter(pk=enterprise.pk)).get()
     application = (
@@ -178,14 +180,14 @@ def _workforce_summary(user, enterprise) -> dict | None:
 
 
 @login_required
-def audit_event_list_view(request: HttpRequest) -> HttpResponse:
+def audit_event_list_view(request: AuthenticatedRequest) -> HttpResponse:
     """The command post's audit trail, whole or one enterprise's, filtered by action."""
     action = request.GET.get("action", "")
     if action not in AuditAction.values:
         action = ""
     # One enterprise's trail (the link on its page): the rows that concern it.
-    enterprise_id = request.GET.get("enterprise", "")
-    enterprise_id = int(enterprise_id) if enterprise_id.isdigit() else None
+    enterprise_text = request.GET.get("enterprise", "")
+    enterprise_id = int(enterprise_text) if enterprise_text.isdigit() else None
     events = audit_event_list(actor=request.user, action=action, enterprise_id=enterprise_id)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     _name_references(page.object_list)

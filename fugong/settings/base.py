@@ -7,6 +7,7 @@ SQLite is the default database so that ``make run`` needs nothing else; set ``DA
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -99,7 +100,7 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_environment() -> dict:
+def database_from_environment() -> dict[str, Any]:
     """The default database: ``DATABASE_URL`` if set, else SQLite in the data directory."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
@@ -112,7 +113,7 @@ def database_from_environment() -> dict:
             # compiling (bench/dashboard.py). Our queries are short: no JIT.
             options = config.setdefault("OPTIONS", {})
             options["options"] = (options.get("options", "") + " -c jit=off").strip()
-        return config
+        return dict(config)  # a plain dict, as the SQLite default below
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "fugong.sqlite3",
