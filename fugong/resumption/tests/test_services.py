@@ -469,7 +469,7 @@ def test_an_attachment_whose_service_fails_after_storing_it_leaves_no_file(park,
 
     before = database_counts()
     with monkeypatch.context() as patch:
-        patch.setattr(services, "audit_event_record", audit_fails)
+        patch.setattr(services.attachments, "audit_event_record", audit_fails)
         with pytest.raises(RuntimeError):
             services.application_attachment_add(
                 actor=park.officer,

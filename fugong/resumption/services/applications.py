@@ -1,21 +1,14 @@
-"""The resumption workflow: apply, submit, verify on site, approve or return; suspend and
-reinstate. Each function checks the actor's role and scope, the application's state, validates
-everything before writing anything, and records the step in the audit trail.
-
-The optional ``at`` argument lets the demo loader and data migrations record steps that
-happened in the past; views and the API never pass it.
-"""
+"""An application's steps: start, edit, submit, verify on site, approve, return for
+rectification."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,21 +17,17 @@ from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
-from fugong.core.files import CheckedUpload, atomic_storing_files, store_file
 from fugong.core.roles import Action, Role, require
 from fugong.enterprises.models import Enterprise
-from fugong.guide.models import GuideItem
 from fugong.guide.selectors import guide_version_current
 
-from .models import (
-    ApplicationAttachment,
+from ..models import (
     ApplicationStatus,
     AttachmentPurpose,
     Recommendation,
     RectificationItem,
     ResumptionApplication,
     SelfCheckAnswer,
-    Suspension,
     VerificationCheck,
 )
 
@@ -476,203 +465,3 @@ def application_return(
         at=at,
     )
     return application
-
-
-# ----- attachments ---------------------------------------------------------------------------
-
-
-@atomic_storing_files
-def application_attachment_add(
-    *,
-    actor: User,
-    application: ResumptionApplication,
-    purpose: str,
-    upload: CheckedUpload,
-    item: GuideItem | None = None,
-) -> ApplicationAttachment:
-    """Attach a checked PDF or image. The enterprise attaches plans and rectification evidence
-    while it may edit; the liaison attaches on-site photos while verifying."""
-    application = _lock(application)
-    if purpose == AttachmentPurpose.VERIFICATION_PHOTO:
-        require(actor, Action.APPLICATIONS_VERIFY)
-        if application.enterprise.liaison_id != actor.pk:
-            raise NotFoundError()
-        if application.status != ApplicationStatus.SUBMITTED:
-            raise ConflictError(_("Photos can be added while the application awaits verification."))
-    elif purpose in AttachmentPurpose.values:
-        require(actor, Action.APPLICATIONS_APPLY)
-        _require_own_enterprise(actor, application.enterprise)
-        _require_editable(application)
-    else:
-        raise ApplicationError(
-            _("Unknown kind of attachment."), fields={"purpose": [_("Invalid.")]}
-        )
-    if item is not None and item.version_id != application.guide_version_id:
-        raise ApplicationError(_("The item is not in this application's guide version."))
-    if application.attachments.count() >= 50:
-        raise ConflictError(_("An application holds at most 50 attachments."))
-    name = f"attachments/{application.pk}/{uuid.uuid4().hex}.{upload.extension}"
-    attachment = ApplicationAttachment(
-        application=application,
-        purpose=purpose,
-        round=application.round,
-        item=item,
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        uploaded_by=actor,
-    )
-    # Saved last: everything that can refuse the upload has been checked.
-    attachment.file.name = store_file(name, upload.content)
-    attachment.save()
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.APPLICATION_ATTACHMENT_ADDED,
-        target=application,
-        enterprise=application.enterprise,
-        summary=upload.original_name,
-        data={"purpose": purpose, "sha256": upload.sha256, "size": upload.size},
-    )
-    return attachment
-
-
-@transaction.atomic
-def application_attachment_remove(*, actor: User, attachment: ApplicationAttachment) -> None:
-    """Remove an attachment its uploader may still change."""
-    application = _lock(attachment.application)
-    if attachment.uploaded_by_id != actor.pk:
-        raise ConflictError(_("Only the person who uploaded a file can remove it."))
-    if attachment.purpose == AttachmentPurpose.VERIFICATION_PHOTO:
-        if application.status != ApplicationStatus.SUBMITTED:
-            raise ConflictError(_("This photo belongs to a finished verification."))
-    else:
-        _require_editable(application)
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.APPLICATION_ATTACHMENT_REMOVED,
-        target=application,
-        enterprise=application.enterprise,
-        summary=attachment.original_name,
-    )
-    file_name = attachment.file.name
-    attachment.delete()
-    if file_name:
-        transaction.on_commit(lambda: default_storage.delete(file_name))
-
-
-# ----- suspension ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def enterprise_suspend(
-    *,
-    actor: User,
-    enterprise: Enterprise,
-    reason: str,
-    starts_on: date | None = None,
-    at: datetime | None = None,
-    audit_data: dict[str, Any] | None = None,
-) -> Suspension:
-    """Stop an approved enterprise from working from ``starts_on`` (today by default).
-    ``audit_data`` adds to the audit row what led to it (a serious inspection finding)."""
-    require(actor, Action.ENTERPRISES_SUSPEND)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    today = timezone.localdate(_now(at))
-    starts_on = starts_on or today
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(
-            _("Give the reason for the suspension."), fields={"reason": [_("Required.")]}
-        )
-    if starts_on < today:
-        raise ApplicationError(
-            _("A suspension cannot start in the past."),
-            fields={"starts_on": [_("A suspension cannot start in the past.")]},
-        )
-    if not ResumptionApplication.objects.filter(
-        enterprise=enterprise, status=ApplicationStatus.APPROVED
-    ).exists():
-        raise ConflictError(_("Only an enterprise approved to resume can be suspended."))
-    # No overlap: not while one is open, nor before a scheduled reinstatement takes effect.
-    if enterprise.suspensions.filter(ends_on__isnull=True).exists():
-        raise ConflictError(_("This enterprise is already suspended."))
-    scheduled = enterprise.suspensions.filter(ends_on__gt=starts_on).order_by("-ends_on").first()
-    if scheduled is not None and scheduled.ends_on is not None:
-        raise ConflictError(
-            _(
-                "The enterprise is suspended until %(date)s; a new suspension can start on "
-                "or after that date."
-            )
-            % {"date": scheduled.ends_on.isoformat()}
-        )
-    suspension = Suspension(
-        enterprise=enterprise,
-        starts_on=starts_on,
-        reason=reason,
-        suspended_by=actor,
-        created_at=_now(at),
-    )
-    full_clean_or_raise(suspension)
-    suspension.save()
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.ENTERPRISE_SUSPENDED,
-        target=suspension,
-        enterprise=enterprise,
-        summary=reason,
-        data={**(audit_data or {}), "starts_on": starts_on.isoformat()},
-        at=at,
-    )
-    return suspension
-
-
-@transaction.atomic
-def enterprise_reinstate(
-    *,
-    actor: User,
-    enterprise: Enterprise,
-    reason: str,
-    ends_on: date | None = None,
-    at: datetime | None = None,
-) -> Suspension:
-    """Let a suspended enterprise work again from ``ends_on`` (today by default)."""
-    require(actor, Action.ENTERPRISES_SUSPEND)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    suspension = enterprise.suspensions.filter(ends_on__isnull=True).first()
-    if suspension is None:
-        raise ConflictError(_("This enterprise is not suspended."))
-    today = timezone.localdate(_now(at))
-    ends_on = ends_on or today
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(
-            _("Give the reason for the reinstatement."), fields={"reason": [_("Required.")]}
-        )
-    if ends_on < today:
-        raise ApplicationError(
-            _("A reinstatement cannot take effect in the past."),
-            fields={"ends_on": [_("A reinstatement cannot take effect in the past.")]},
-        )
-    if ends_on < suspension.starts_on:
-        raise ApplicationError(
-            _("The reinstatement date cannot come before the suspension starts."),
-            fields={
-                "ends_on": [_("The reinstatement date cannot come before the suspension starts.")]
-            },
-        )
-    suspension.ends_on = ends_on
-    suspension.reinstatement_reason = reason
-    suspension.reinstated_by = actor
-    suspension.reinstated_at = _now(at)
-    suspension.save()
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.ENTERPRISE_REINSTATED,
-        target=suspension,
-        enterprise=enterprise,
-        summary=reason,
-        data={"ends_on": ends_on.isoformat()},
-        at=at,
-    )
-    return suspension
