@@ -481,7 +481,7 @@ def test_a_notice_that_fails_after_storing_its_attachments_leaves_no_file(park, 
 
     before = database_counts()
     with monkeypatch.context() as patch:
-        patch.setattr(services, "audit_event_record", audit_fails)
+        patch.setattr(services.notices, "audit_event_record", audit_fails)
         with pytest.raises(RuntimeError):
             issue(park, enterprises=[park.a], uploads=[pdf_upload(), _png_upload()])
     assert media_files() == []

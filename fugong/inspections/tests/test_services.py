@@ -469,7 +469,7 @@ def test_a_rectification_that_fails_after_storing_its_evidence_leaves_no_file(
 
     before = database_counts()
     with monkeypatch.context() as patch:
-        patch.setattr(services, "audit_event_record", _audit_fails)
+        patch.setattr(services.rectification, "audit_event_record", _audit_fails)
         with pytest.raises(RuntimeError):
             services.rectification_submit(
                 actor=park.officer,

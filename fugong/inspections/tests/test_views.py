@@ -503,7 +503,7 @@ def test_a_finding_page_that_fails_after_storing_the_photo_leaves_no_file(
     # The page adds the finding and its photo in one block: the photo's service fails last.
     client.force_login(park.inspector)
     before = database_counts()
-    monkeypatch.setattr(services, "audit_event_record", _audit_fails_for_photos)
+    monkeypatch.setattr(services.findings, "audit_event_record", _audit_fails_for_photos)
     with pytest.raises(RuntimeError):
         client.post(
             reverse("inspections:finding_add", args=[draft.pk]),
