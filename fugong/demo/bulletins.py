@@ -3,7 +3,9 @@ acknowledgements: the steps of the inspections builder that come after the inspe
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import random
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -18,6 +20,19 @@ from .inspection_texts import BULLETIN_PERIOD_DAYS, BULLETINS_PUBLISHED, NOTICE_
 
 class BulletinsAndNotices:
     """The bulletin and notice steps of the demo's inspections builder."""
+
+    # Set by the builder (``inspections._Builder``), whose helpers these steps use too.
+    command: User
+    demo_officer: User | None
+    today: date
+    last: date  # the last whole day: steps happen up to it
+    rng: random.Random
+
+    if TYPE_CHECKING:
+
+        def at(self, day: date, hour: int, minute: int | None = None) -> datetime: ...
+
+        def days_ago(self, days: int) -> date: ...
 
     BULLETIN_TITLES = [
         "关于近期复工企业疫情防控督查情况的通报",
@@ -54,7 +69,9 @@ class BulletinsAndNotices:
             bulletin = bulletins.bulletin_draft(
                 actor=self.command, period_start=start, period_end=end, at=self.at(day, 9)
             )
-            changes = {"title": self.BULLETIN_TITLES[index % len(self.BULLETIN_TITLES)]}
+            changes: bulletins.BulletinFields = {
+                "title": self.BULLETIN_TITLES[index % len(self.BULLETIN_TITLES)]
+            }
             if index % 3 == 2:
                 changes["requirements"] = bulletin.requirements + (
                     "\n4. 各企业要对照本通报举一反三，开展自查自纠，"
@@ -133,10 +150,11 @@ class BulletinsAndNotices:
         }
         everyone = list(Enterprise.objects.all())
         officers: dict[int, User] = {}
-        for officer in User.objects.filter(
+        for user in User.objects.filter(
             role=Role.ENTERPRISE_OFFICER, enterprise__isnull=False, is_active=True
         ).order_by("id"):
-            officers.setdefault(officer.enterprise_id, officer)
+            assert user.enterprise_id is not None  # filtered above
+            officers.setdefault(user.enterprise_id, user)
         count = len(self.NOTICES)
         # Spread over the last month, oldest first; the last one goes out this morning.
         earlier = sorted(rng.sample(range(2, NOTICE_WINDOW_DAYS + 1), count - 1), reverse=True)

@@ -17,6 +17,7 @@ import random
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -106,9 +107,9 @@ def _readings(rng: random.Random) -> dict:
     return readings
 
 
-def _check(moment: datetime, rng: random.Random, **fields) -> gate_services.CheckInput:
+def _check(moment: datetime, rng: random.Random, **fields: Any) -> gate_services.CheckInput:
     values = {"client_id": uuid.uuid4(), "occurred_at": moment, **_readings(rng), **fields}
-    raw = {key: str(value) for key, value in values.items() if key != "visitor"}
+    raw: dict[str, Any] = {key: str(value) for key, value in values.items() if key != "visitor"}
     if "visitor" in values:
         raw["visitor"] = dict(values["visitor"].__dict__)
     return gate_services.CheckInput(raw=raw, **values)
@@ -126,7 +127,9 @@ def _morning(
     )
     by_enterprise: dict[int, list] = {}
     for worker_pass in passes:
-        by_enterprise.setdefault(worker_pass.worker.enterprise_id, []).append(worker_pass)
+        employer = worker_pass.worker.enterprise_id
+        assert employer is not None  # the passes of the gates' enterprises' workers
+        by_enterprise.setdefault(employer, []).append(worker_pass)
     total = 0
     for enterprise_id, worker_passes in by_enterprise.items():
         gate = gates[enterprise_id]
@@ -150,7 +153,7 @@ def _morning(
             moment = _at(day, index * 7 + rng.randrange(7))
             if moment is None:
                 continue
-            overrides = {}
+            overrides: dict[str, Any] = {}
             if index == abnormal:
                 overrides = (
                     {
@@ -171,7 +174,9 @@ def _morning(
                 .first()
             )
             if stranger is not None:
-                items.append(_check(items[-1].occurred_at, rng, pass_token=pass_token(stranger)))
+                last = items[-1].occurred_at
+                assert last is not None  # ``_check`` gives every item its moment
+                items.append(_check(last, rng, pass_token=pass_token(stranger)))
         for start in range(0, len(items), gate_services.MAX_BATCH):
             gate_services.gate_checks_record(
                 gate=gate,
@@ -268,10 +273,15 @@ def _follow_up(today: date, logins: dict, rng: random.Random) -> None:
             )
 
 
-def _health_officer(event: AbnormalEvent, logins: dict) -> User:
+def _health_officer(event: AbnormalEvent, logins: dict[str, User]) -> User:
     officer = (
-        User.objects.filter(role=Role.ENTERPRISE_OFFICER, enterprise_id=event.enterprise_id)
+        User.objects.filter(role=Role.ENTERPRISE_OFFICER, enterprise=event.enterprise)
         .order_by("id")
         .first()
     )
-    return officer or (event.enterprise.liaison if event.enterprise_id else logins["liaison"])
+    if officer is not None:
+        return officer
+    if event.enterprise is None:
+        return logins["liaison"]
+    assert event.enterprise.liaison is not None  # every demo enterprise has its liaison
+    return event.enterprise.liaison

@@ -15,7 +15,10 @@ Everything goes through the services, with ``at`` set to the moment each step ha
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -46,6 +49,9 @@ from .inspection_texts import (
     Step,
 )
 
+if TYPE_CHECKING:
+    from .park import Plan
+
 
 def make_inspections(*, command: User, plans, logins: dict, today: date, rng) -> dict:
     """Inspections with findings and rectifications, bulletins and notices for the demo park."""
@@ -53,7 +59,15 @@ def make_inspections(*, command: User, plans, logins: dict, today: date, rng) ->
 
 
 class _Builder(BulletinsAndNotices):
-    def __init__(self, *, command, plans, logins, today, rng):
+    def __init__(
+        self,
+        *,
+        command: User,
+        plans: list[Plan],
+        logins: dict[str, User],
+        today: date,
+        rng: random.Random,
+    ) -> None:
         self.command = command
         self.plans = plans
         self.inspector = logins["inspector"]
@@ -122,7 +136,7 @@ class _Builder(BulletinsAndNotices):
         day: date,
         kind: str,
         actor: User,
-        findings: list[FindingPlan] = (),
+        findings: Sequence[FindingPlan] = (),
         follows: Inspection | None = None,
         hour: int | None = None,
         summary: str | None = None,
@@ -140,7 +154,9 @@ class _Builder(BulletinsAndNotices):
             at=start,
         )
         texts = []
-        results = {item.pk: (True, "") for item in self.items.values()}
+        results: dict[int, tuple[bool | None, str]] = {
+            item.pk: (True, "") for item in self.items.values()
+        }
         if enterprise.usual_headcount < 30 and enterprise.kind != EnterpriseKind.CONSTRUCTION_SITE:
             results[self.items["G08"].pk] = (None, "无员工宿舍")
         for finding in findings:
@@ -169,6 +185,7 @@ class _Builder(BulletinsAndNotices):
         )
         made = []
         for finding in findings:
+            assert finding.text is not None  # chosen above
             deadline = finding.deadline or day + timedelta(days=rng.choice((2, 3, 3, 5, 7)))
             finding.deadline = deadline
             made.append(
@@ -204,8 +221,9 @@ class _Builder(BulletinsAndNotices):
     def rectify(self, finding: Finding, plan: FindingPlan, officer: User, reviewer: User) -> None:
         """Play a finding's steps: the officer's answers and the reviewer's decisions."""
         rng = self.rng
+        assert plan.text is not None  # chosen when the finding was made (``inspect``)
         response = plan.text[2]
-        submitted_at = None
+        submitted_at: datetime | None = None
         for step in plan.steps:
             if step.action == "submit":
                 submitted_at = self.at(step.day, rng.choice((9, 10, 11)))
@@ -219,6 +237,7 @@ class _Builder(BulletinsAndNotices):
                 )
                 response = rng.choice(SECOND_RESPONSES)
             elif step.action == "reopen":
+                assert submitted_at is not None  # a review follows an answer
                 inspections.rectification_review(
                     actor=reviewer,
                     finding=finding,
@@ -228,6 +247,7 @@ class _Builder(BulletinsAndNotices):
                     at=max(self.at(step.day, rng.choice((14, 15, 16))), submitted_at),
                 )
             elif step.action == "accept":
+                assert submitted_at is not None  # a review follows an answer
                 inspections.rectification_review(
                     actor=reviewer,
                     finding=finding,
@@ -535,6 +555,7 @@ class _Builder(BulletinsAndNotices):
             item.steps = item.steps[:-1]
         inspection, made = self.inspect(plan, day=day, kind=kind, actor=actor, findings=findings)
         if later:
+            assert accept_day is not None  # the latest of the later acceptances
             accepted = [
                 finding for finding, item in zip(made, findings, strict=True) if item in later
             ]

@@ -88,6 +88,8 @@ class Plan:
     state: str
     officer: User | None = None
     extra: dict = field(default_factory=dict)
+    # Set by the inspections builder on the plans of working enterprises (absent until then).
+    resumed_on: date = field(init=False, repr=False, compare=False)
 
 
 # The park registered its enterprises a month ago: the dashboard's history starts then.
@@ -258,9 +260,10 @@ class DemoPark:
                     enterprise=plan.enterprise,
                     phone=mobile(rng),
                 )
-        officers = [
-            plan.officer for plan in plans if plan.officer is not None and plan.officer.pk is None
-        ]
+        officers: list[User] = []
+        for plan in plans:
+            if plan.officer is not None and plan.officer.pk is None:
+                officers.append(plan.officer)
         # One hash for all of them: argon2 is slow on purpose, and these are demo accounts.
         template = User()
         template.set_password(DEMO_PASSWORD)
@@ -402,6 +405,9 @@ class DemoPark:
         enterprise = plan.enterprise
         officer = plan.officer
         liaison = enterprise.liaison
+        # Every plan that applies has its officer (``_make_role_logins``), every enterprise its
+        # liaison (``_make_enterprises``).
+        assert officer is not None and liaison is not None
         today = self.today
         if plan.state in ("resumed", "suspended", "reinstated"):
             start = today - timedelta(days=rng.randrange(12, 26))

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import time as clock
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +16,18 @@ from django.utils import timezone
 from .names import GIVEN, SURNAMES
 from .state import Firm, ScaleOptions, ScaleReport
 
+if TYPE_CHECKING:
+    from fugong.accounts.models import User
+
 
 class GeneratorBase:
     """The state and helpers the phases (one mixin per domain) share."""
+
+    # What a phase sets for the later ones (``ScaleGenerator.run`` runs them in order).
+    command: User  # ``users``: the command post's user the records name
+    observed: dict[int, set[int]]  # ``workers``: day → indexes of the workers under observation
+    not_cleared: set[int]  # ``workers``: indexes of the workers not cleared
+    worker_id: list[int]  # ``workers``: worker index → id
 
     def __init__(self, options: ScaleOptions, log: Callable[[str], None] = print) -> None:
         self.options = options

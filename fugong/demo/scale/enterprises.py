@@ -4,7 +4,7 @@ suspensions and headcount declarations."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 
@@ -164,10 +164,10 @@ class EnterprisePhases(GeneratorBase):
             chance = 0.8 if firm.index in big or firm.kind == "construction_site" else 0.42
             if rng.random() < chance:
                 firm.status = "approved"
-                decided = rng.choices(range(days), weights=day_weights)[0]
-                firm.decided_at = self.moment(decided, rng.randint(14_400, 46_800))
-                firm.resumption_day = min(days - 1, decided + rng.choice([0, 0, 0, 1, 2]))
-                firm.approved_day = max(decided, firm.resumption_day)
+                decided_day = rng.choices(range(days), weights=day_weights)[0]
+                firm.decided_at = self.moment(decided_day, rng.randint(14_400, 46_800))
+                firm.resumption_day = min(days - 1, decided_day + rng.choice([0, 0, 0, 1, 2]))
+                firm.approved_day = max(decided_day, firm.resumption_day)
             else:
                 firm.status = rng.choices(
                     ["submitted", "verified", "returned", "draft"], weights=[30, 20, 20, 30]
@@ -202,13 +202,19 @@ class EnterprisePhases(GeneratorBase):
         rows = []
         for firm in self.firms:
             created = firm.registered + timedelta(hours=rng.uniform(2, 48))
-            submitted = verified = decided = None
+            submitted: datetime | None = None
+            verified: datetime | None = None
+            decided: datetime | None = None
+            resumes_on: date | None = None
             recommendation = ""
             round_ = 1
             status = firm.status
             steps: list[tuple[str, datetime, int | None]] = [("application.created", created, None)]
             if status == "approved":
                 decided = firm.decided_at
+                # Set with the approval above.
+                assert decided is not None and firm.resumption_day is not None
+                resumes_on = self.days[firm.resumption_day]
                 submitted = max(
                     created + timedelta(hours=1), decided - timedelta(hours=rng.uniform(30, 120))
                 )
@@ -227,14 +233,14 @@ class EnterprisePhases(GeneratorBase):
                     verified = min(self.now, submitted + timedelta(hours=rng.uniform(4, 48)))
                     steps.append(("application.verified", verified, firm.liaison))
                     recommendation = "approve" if status == "verified" else "return"
-                if status == "returned":
-                    returned = min(self.now, verified + timedelta(hours=rng.uniform(2, 30)))
-                    steps.append(("application.returned", returned, self.command.pk))
-                    if rng.random() < 0.3:  # rectified and submitted again
-                        status = firm.status = "submitted"
-                        round_ = 2
-                        again = min(self.now, returned + timedelta(hours=rng.uniform(12, 48)))
-                        steps.append(("application.resubmitted", again, None))
+                    if status == "returned":
+                        returned = min(self.now, verified + timedelta(hours=rng.uniform(2, 30)))
+                        steps.append(("application.returned", returned, self.command.pk))
+                        if rng.random() < 0.3:  # rectified and submitted again
+                            status = firm.status = "submitted"
+                            round_ = 2
+                            again = min(self.now, returned + timedelta(hours=rng.uniform(12, 48)))
+                            steps.append(("application.resubmitted", again, None))
             audit.extend((firm.index, action, at, actor) for action, at, actor in steps)
             planned = (
                 self.days[firm.resumption_day]
@@ -264,7 +270,7 @@ class EnterprisePhases(GeneratorBase):
                     decided,
                     self.command.pk if decided else None,
                     "同意复工。" if decided else "",
-                    self.days[firm.resumption_day] if decided else None,
+                    resumes_on,
                     created,
                     max(at for _action, at, _actor in steps),
                 )
@@ -316,12 +322,17 @@ class EnterprisePhases(GeneratorBase):
         days = self.options.days
         last = days - 1
         approved = [firm for firm in self.firms if firm.approved_day is not None]
-        eligible = [firm for firm in approved if firm.approved_day < last and firm.workers]
+        eligible = [
+            firm
+            for firm in approved
+            if firm.approved_day is not None and firm.approved_day < last and firm.workers
+        ]
         suspended = rng.sample(
             eligible, min(len(eligible), max(1, self.options.enterprises // 250))
         )
         rows = []
         for firm in suspended:
+            assert firm.approved_day is not None  # an eligible firm is approved
             starts = rng.randint(firm.approved_day + 1, last)
             ends = starts + rng.randint(2, 5) if rng.random() < 0.5 else None
             if ends is not None and ends > last:
@@ -364,12 +375,13 @@ class EnterprisePhases(GeneratorBase):
         declaring = rng.sample(
             candidates, min(len(candidates), max(1, self.options.enterprises // 500))
         )
-        rows = []
+        declarations = []
         for firm in declaring:
+            assert firm.approved_day is not None  # a candidate is approved
             firm.declares = True
             for day in range(firm.approved_day, days):
                 at = self.moment(day, 46_800)
-                rows.append(
+                declarations.append(
                     (
                         firm.id,
                         self.days[day],
@@ -383,7 +395,7 @@ class EnterprisePhases(GeneratorBase):
         written = insert(
             HeadcountDeclaration,
             ["enterprise", "day", "workers", "note", "declared_by", "created_at", "updated_at"],
-            rows,
+            declarations,
         )
         self._count("headcount declarations", written)
         # A few enterprises admit workers without approval, the last days of the period (one
@@ -395,7 +407,11 @@ class EnterprisePhases(GeneratorBase):
         for firm in unapproved:
             firm.unapproved_days = list(range(max(0, days - 3), days))
         still = [
-            firm for firm in suspended if firm.suspension[1] is None and firm.suspension[0] < last
+            firm
+            for firm in suspended
+            if firm.suspension is not None
+            and firm.suspension[1] is None
+            and firm.suspension[0] < last
         ]
         if still:
             still[0].unapproved_days = [last]

@@ -215,6 +215,7 @@ class GatePhases(GeneratorBase):
         )
         checks = []
         for day, firm in chosen:
+            assert firm.gate is not None  # the candidates have a gate
             self.check_counter += 1
             at = self.moment(day, rng.randint(27_000, 30_600))
             fever = rng.random() < 0.8

@@ -34,7 +34,7 @@ def new_ids(model: type[models.Model], count: int) -> list[int]:
     """The ids of the ``count`` rows just inserted (in insertion order: one writer)."""
     if not count:
         return []
-    ids = list(model.objects.order_by("-pk").values_list("pk", flat=True)[:count])
+    ids = list(model._default_manager.order_by("-pk").values_list("pk", flat=True)[:count])
     ids.reverse()
     return ids
 

@@ -35,7 +35,7 @@ class WorkforcePhases(GeneratorBase):
         not_cleared = set(sample[now_count + released_count :])
         state: dict[int, tuple[str, int | None]] = {}  # worker index → clearance, until (day)
         changes: list[tuple[int, int, str, int | None, str, int | None]] = []
-        self.observed: dict[int, set[int]] = defaultdict(set)  # day → worker indexes
+        self.observed = defaultdict(set)  # day → worker indexes
         for index in observed_now:
             length = rng.choice([7, 14])
             starts = rng.randint(max(0, days - length), days - 1)
