@@ -27,14 +27,15 @@ run: $(STAMP)
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(BIN)/fugong runserver 127.0.0.1:8000
 
-## make test: lint, the apps' layers (import-linter), migrations up to date, and the whole suite
-## (browser tests need Chromium)
+## make test: lint, the apps' layers (import-linter), types (mypy), migrations up to date, and the
+## whole suite with its coverage (browser tests need Chromium)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=fugong.settings.test $(BIN)/fugong makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 ## make test-fast: the suite without the browser tests
 test-fast: $(STAMP)

@@ -78,8 +78,8 @@ def main() -> None:
     from fugong.accounts.models import User
     from fugong.core.roles import Role
     from fugong.enterprises.models import Enterprise
-    from fugong.workforce.clearance import rescreen
     from fugong.screening.services import risk_area_add
+    from fugong.workforce.clearance import rescreen
     from fugong.workforce.imports import worker_import
     from fugong.workforce.models import Worker
 

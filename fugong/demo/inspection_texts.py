@@ -4,8 +4,9 @@ planned life (``FindingPlan``, ``Step``)."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 WINDOW_DAYS = 25  # inspections over the last 25 days
 BULLETINS_PUBLISHED = 7
@@ -218,3 +219,39 @@ class FindingPlan:
     text: tuple[str, str, str] | None = None
     # Accepted on a re-inspection rather than on the evidence alone.
     reinspect: bool = False
+
+
+def finding_fate(
+    rng: random.Random, *, last: date, found: date, deadline: date
+) -> tuple[list[Step], bool]:
+    """A random but plausible history, up to ``last``, for a finding found on ``found``; and
+    whether its acceptance should be a re-inspection."""
+    room = (last - found).days  # whole days after the inspection
+    if room < 1:
+        return [], False
+    roll = rng.random()
+    latest = min(room, max(1, (deadline - found).days))
+    submit = found + timedelta(days=rng.randint(1, latest))
+    if room >= 5:
+        if roll < 0.6:
+            accept = min(submit + timedelta(days=rng.randint(0, 2)), last)
+            return [Step("submit", submit), Step("accept", accept)], rng.random() < 0.4
+        if roll < 0.72 and submit <= last - timedelta(days=3):
+            reopen = submit + timedelta(days=1)
+            again = reopen + timedelta(days=rng.randint(1, 2))
+            steps = [
+                Step("submit", submit),
+                Step("reopen", reopen, new_deadline=reopen + timedelta(days=rng.randint(2, 4))),
+                Step("submit", again),
+            ]
+            if again < last:
+                steps.append(Step("accept", again + timedelta(days=1)))
+            return steps, False
+        if roll < 0.84:
+            return [Step("submit", last - timedelta(days=rng.randint(0, 1)))], False
+        return [], False
+    if roll < 0.35:
+        return [Step("submit", submit)], False
+    if roll < 0.55 and submit < last:
+        return [Step("submit", submit), Step("accept", submit + timedelta(days=1))], False
+    return [], False

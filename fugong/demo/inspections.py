@@ -47,6 +47,7 @@ from .inspection_texts import (
     WINDOW_DAYS,
     FindingPlan,
     Step,
+    finding_fate,
 )
 
 if TYPE_CHECKING:
@@ -470,40 +471,6 @@ class _Builder(BulletinsAndNotices):
                 at=self.at(day, hour + 1),
             )
 
-    def _fate(self, found: date, deadline: date) -> tuple[list[Step], bool]:
-        """A random but plausible history for a finding found on ``found``; and whether its
-        acceptance should be a re-inspection."""
-        rng = self.rng
-        room = (self.last - found).days  # whole days after the inspection
-        if room < 1:
-            return [], False
-        roll = rng.random()
-        latest = min(room, max(1, (deadline - found).days))
-        submit = found + timedelta(days=rng.randint(1, latest))
-        if room >= 5:
-            if roll < 0.6:
-                accept = min(submit + timedelta(days=rng.randint(0, 2)), self.last)
-                return [Step("submit", submit), Step("accept", accept)], rng.random() < 0.4
-            if roll < 0.72 and submit <= self.last - timedelta(days=3):
-                reopen = submit + timedelta(days=1)
-                again = reopen + timedelta(days=rng.randint(1, 2))
-                steps = [
-                    Step("submit", submit),
-                    Step("reopen", reopen, new_deadline=reopen + timedelta(days=rng.randint(2, 4))),
-                    Step("submit", again),
-                ]
-                if again < self.last:
-                    steps.append(Step("accept", again + timedelta(days=1)))
-                return steps, False
-            if roll < 0.84:
-                return [Step("submit", self.last - timedelta(days=rng.randint(0, 1)))], False
-            return [], False
-        if roll < 0.35:
-            return [Step("submit", submit)], False
-        if roll < 0.55 and submit < self.last:
-            return [Step("submit", submit), Step("accept", submit + timedelta(days=1))], False
-        return [], False
-
     def _routine(self) -> None:
         """The inspector's visits over the window: unannounced or routine, most without
         findings; some findings accepted on a re-inspection. Every bulletin's period has at
@@ -536,7 +503,7 @@ class _Builder(BulletinsAndNotices):
         findings = []
         for code in rng.sample(COMMON_CODES, count):
             deadline = day + timedelta(days=rng.choice((2, 3, 3, 5, 7)))
-            steps, reinspect = self._fate(day, deadline)
+            steps, reinspect = finding_fate(self.rng, last=self.last, found=day, deadline=deadline)
             findings.append(
                 FindingPlan(
                     code,
@@ -581,7 +548,9 @@ class _Builder(BulletinsAndNotices):
             findings = []
             if rng.random() < 0.6:
                 deadline = day + timedelta(days=rng.choice((1, 2, 3)))
-                steps, _reinspect = self._fate(day, deadline)
+                steps, _reinspect = finding_fate(
+                    self.rng, last=self.last, found=day, deadline=deadline
+                )
                 findings.append(
                     FindingPlan(rng.choice(FOLLOW_UP_CODES), deadline=deadline, steps=steps)
                 )
