@@ -12,6 +12,7 @@ from fugong.core.forms import DateInput, DivisionField, Form
 from fugong.enterprises.models import Enterprise
 
 from .models import Clearance, DocumentType, HealthCode
+from .services.fields import WORKER_FIELDS
 
 
 class WorkerForm(Form):
@@ -91,20 +92,7 @@ class WorkerForm(Form):
             raise forms.ValidationError(str(error)) from error
 
     def worker_fields(self) -> dict:
-        keys = (
-            "full_name",
-            "department",
-            "shift",
-            "dormitory_room",
-            "shuttle_route",
-            "residence_code",
-            "holiday_location_code",
-            "returned_on",
-            "contact_on",
-            "symptoms",
-            "health_code",
-            "health_code_on",
-        )
+        keys = WORKER_FIELDS
         return {key: self.cleaned_data.get(key) for key in keys if key in self.cleaned_data}
 
 

@@ -33,6 +33,7 @@ from .forms import (
 )
 from .imports import worker_import, worker_import_template
 from .models import Clearance, WorkerPass
+from .services.fields import WORKER_FIELDS
 
 
 def _enterprises_for(user):
@@ -148,23 +149,7 @@ def worker_create_view(request: AuthenticatedRequest) -> HttpResponse:
 def worker_edit_view(request: AuthenticatedRequest, worker_id: int) -> HttpResponse:
     worker = selectors.worker_get(actor=request.user, worker_id=worker_id)
     require(request.user, Action.WORKERS_MANAGE)
-    initial = {
-        key: getattr(worker, key)
-        for key in (
-            "full_name",
-            "department",
-            "shift",
-            "dormitory_room",
-            "shuttle_route",
-            "residence_code",
-            "holiday_location_code",
-            "returned_on",
-            "contact_on",
-            "symptoms",
-            "health_code",
-            "health_code_on",
-        )
-    }
+    initial = {key: getattr(worker, key) for key in WORKER_FIELDS}
     initial["travel"] = travel_text(_travel_from(worker))
     form = WorkerForm(request.POST or None, initial=initial, editing=True)
     context = {"form": form, "worker": worker, "enterprise": worker.enterprise}

@@ -26,23 +26,11 @@ from fugong.screening.models import ClearanceChange, ScreeningRun
 
 from ..models import Employment, TravelRecord, Worker, WorkerPass
 from ..personal import phone_digest, stored_phone
+from ..services.fields import WORKER_FIELDS
 from .rows import ParsedRow, WorkerImportReport, _on_other_rosters
 
-# The worker columns the import writes, in this order.
-WORKER_COLUMNS = (
-    "full_name",
-    "department",
-    "shift",
-    "dormitory_room",
-    "shuttle_route",
-    "residence_code",
-    "holiday_location_code",
-    "returned_on",
-    "contact_on",
-    "symptoms",
-    "health_code",
-    "health_code_on",
-)
+# The worker columns the import writes, in this order: the fields a form or the API may set.
+WORKER_COLUMNS = WORKER_FIELDS
 FILE_KEYS = {
     "full_name": "full_name",
     "department": "department",
