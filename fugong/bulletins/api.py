@@ -158,7 +158,7 @@ class NoticeSummaryOut(BaseModel):
     acknowledged: int
 
 
-class AttachmentOut(BaseModel):
+class NoticeAttachmentOut(BaseModel):
     id: int
     original_name: str
     content_type: str
@@ -176,7 +176,7 @@ class RecipientOut(BaseModel):
 class NoticeOut(NoticeSummaryOut):
     body: str
     created_at: datetime
-    attachments: list[AttachmentOut]
+    attachments: list[NoticeAttachmentOut]
     # The command post and liaisons: the recipients in their scope; officers: their own.
     recipient_list: list[RecipientOut]
 
@@ -269,7 +269,7 @@ def notice_issue(request, payload: NoticeIn):
 
 
 @router.post(
-    "/notices/{int:notice_id}/attachments", response={201: AttachmentOut, **ERROR_RESPONSES}
+    "/notices/{int:notice_id}/attachments", response={201: NoticeAttachmentOut, **ERROR_RESPONSES}
 )
 def notice_attachment_add(request, notice_id: int, file: File[UploadedFile]):
     """Attach a PDF or image to a notice (multipart, checked by content, at most 10 MB)."""

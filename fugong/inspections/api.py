@@ -104,7 +104,7 @@ class ItemResultOut(BaseModel):
     note: str
 
 
-class AttachmentOut(BaseModel):
+class FindingAttachmentOut(BaseModel):
     id: int
     purpose: str
     rectification_id: int | None
@@ -115,7 +115,7 @@ class AttachmentOut(BaseModel):
     uploaded_at: datetime
 
 
-class RectificationOut(BaseModel):
+class FindingRectificationOut(BaseModel):
     id: int
     round: int
     response: str
@@ -145,8 +145,8 @@ class FindingSummaryOut(BaseModel):
 
 
 class FindingOut(FindingSummaryOut):
-    attachments: list[AttachmentOut]
-    rectifications: list[RectificationOut]
+    attachments: list[FindingAttachmentOut]
+    rectifications: list[FindingRectificationOut]
 
 
 class InspectionOut(InspectionSummaryOut):
@@ -200,9 +200,9 @@ def _finding_summary(finding) -> dict:
 
 
 def _attachment_out(attachment) -> dict:
-    return {key: getattr(attachment, key) for key in AttachmentOut.model_fields if key != "id"} | {
-        "id": attachment.pk
-    }
+    return {
+        key: getattr(attachment, key) for key in FindingAttachmentOut.model_fields if key != "id"
+    } | {"id": attachment.pk}
 
 
 def _finding_out(request, finding_id: int) -> dict:
@@ -210,7 +210,7 @@ def _finding_out(request, finding_id: int) -> dict:
     data = _finding_summary(finding)
     data["attachments"] = [_attachment_out(a) for a in finding.attachments.all()]
     data["rectifications"] = [
-        {key: getattr(r, key) for key in RectificationOut.model_fields if key != "id"}
+        {key: getattr(r, key) for key in FindingRectificationOut.model_fields if key != "id"}
         | {"id": r.pk}
         for r in finding.rectifications.all()
     ]
@@ -407,7 +407,8 @@ def rectification_review(request, finding_id: int, payload: ReviewIn):
 
 
 @router.post(
-    "/findings/{int:finding_id}/attachments", response={201: AttachmentOut, **ERROR_RESPONSES}
+    "/findings/{int:finding_id}/attachments",
+    response={201: FindingAttachmentOut, **ERROR_RESPONSES},
 )
 def finding_attachment_add(
     request,

@@ -136,7 +136,7 @@ class SuspensionOut(Schema):
     reinstatement_reason: str
 
 
-class ImportErrorOut(Schema):
+class EnterpriseImportErrorOut(Schema):
     row: int
     column: str
     message: str
@@ -148,7 +148,7 @@ class ImportReportOut(Schema):
     created: int
     updated: int
     unchanged: int
-    errors: list[ImportErrorOut]
+    errors: list[EnterpriseImportErrorOut]
 
 
 class ImportRejectedOut(Schema):

@@ -27,7 +27,7 @@ class ItemAnswerIn(InputSchema):
     note: str = Field("", max_length=500)
 
 
-class CheckIn(InputSchema):
+class VerificationCheckIn(InputSchema):
     item_id: int
     met: bool
     note: str = Field("", max_length=500)
@@ -77,7 +77,7 @@ class ApplicationPatch(InputSchema):
 
 
 class VerifyIn(InputSchema):
-    checks: list[CheckIn] = Field(max_length=500)
+    checks: list[VerificationCheckIn] = Field(max_length=500)
     recommendation: Recommendation
     summary: str = Field("", max_length=5000)
 
@@ -106,7 +106,7 @@ class SelfCheckOut(Schema):
     note: str
 
 
-class CheckOut(Schema):
+class VerificationCheckOut(Schema):
     round: int
     item_id: int
     code: str
@@ -114,14 +114,14 @@ class CheckOut(Schema):
     note: str
 
 
-class RectificationOut(Schema):
+class ApplicationRectificationOut(Schema):
     id: int
     round: int
     text: str
     response: str
 
 
-class AttachmentOut(Schema):
+class ApplicationAttachmentOut(Schema):
     id: int
     purpose: AttachmentPurpose
     round: int
@@ -165,9 +165,9 @@ class ApplicationOut(ApplicationSummaryOut):
     decision_note: str
     missing_for_submission: list[str]
     self_check: list[SelfCheckOut]
-    verification: list[CheckOut]
-    rectification_items: list[RectificationOut]
-    attachments: list[AttachmentOut]
+    verification: list[VerificationCheckOut]
+    rectification_items: list[ApplicationRectificationOut]
+    attachments: list[ApplicationAttachmentOut]
 
 
 class TimelineEventOut(Schema):
@@ -338,7 +338,9 @@ def application_attachment_download(request, application_id: int, attachment_id:
     return attachment_file_response(attachment, inline=True)
 
 
-@router.post("/{int:application_id}/attachments", response={201: AttachmentOut, **ERROR_RESPONSES})
+@router.post(
+    "/{int:application_id}/attachments", response={201: ApplicationAttachmentOut, **ERROR_RESPONSES}
+)
 def application_attachment_add(
     request,
     application_id: int,

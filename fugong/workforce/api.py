@@ -65,7 +65,7 @@ class WorkerMoveIn(InputSchema):
     enterprise_id: int
 
 
-class ReasonOut(Schema):
+class ClearanceReasonOut(Schema):
     code: str
     text: str
 
@@ -75,7 +75,7 @@ class ClearanceOut(Schema):
     clearance: Clearance
     clearance_today: Clearance
     observation_until: date | None
-    reasons: list[ReasonOut]
+    reasons: list[ClearanceReasonOut]
     computed_at: datetime | None
 
 
@@ -103,7 +103,7 @@ class WorkerOut(Schema):
     observation_until: date | None
 
 
-class ImportErrorOut(Schema):
+class RosterImportErrorOut(Schema):
     row: int
     column: str
     message: str
@@ -117,7 +117,7 @@ class WorkerImportOut(Schema):
     moved: int
     unchanged: int
     clearance_changed: int
-    errors: list[ImportErrorOut]
+    errors: list[RosterImportErrorOut]
 
 
 class WorkerImportRejectedOut(Schema):
@@ -228,12 +228,12 @@ def worker_list(
     )
 
 
-class SearchIn(InputSchema):
+class WorkerSearchIn(InputSchema):
     number: str = Field(min_length=3, max_length=40)
 
 
 @router.post("/workers/search", response={200: list[WorkerOut], **ERROR_RESPONSES})
-def worker_search(request, payload: SearchIn):
+def worker_search(request, payload: WorkerSearchIn):
     """Workers in your scope with this full ID, passport or phone number (matched by digest)."""
     return list(selectors.worker_list(actor=request.auth, number=payload.number)[:20])
 

@@ -120,3 +120,39 @@ def test_too_short_lists_are_explained(client, park):
     assert response.json()["error"]["fields"]["rectification_items"] == [
         "Too few items (at least 1)."
     ]
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set()
+    for subclass in cls.__subclasses__():
+        found |= {subclass, *_subclasses(subclass)}
+    return found
+
+
+def test_no_two_api_models_share_a_component_name():
+    """ninja names a model's OpenAPI component after its class: two models of one name would
+    share one component, and a client generated from the schema would read one as the other."""
+    from collections import Counter
+
+    from pydantic import BaseModel
+
+    import fugong.api  # noqa: F401 - every router, and so every model, is imported
+
+    models = {
+        model
+        for model in _subclasses(BaseModel)
+        if model.__module__.startswith("fugong.") and ".tests" not in model.__module__
+    }
+    shared = {
+        name: count for name, count in Counter(m.__name__ for m in models).items() if count > 1
+    }
+    assert shared == {}, sorted(
+        f"{model.__module__}.{model.__name__}" for model in models if model.__name__ in shared
+    )
+
+
+def test_the_schema_keeps_the_verification_items_and_the_gate_checks_apart(client):
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "VerificationCheckOut" in components and "CheckOut" in components
+    assert "verdict" in components["CheckOut"]["properties"]
+    assert "met" in components["VerificationCheckOut"]["properties"]
