@@ -12,7 +12,8 @@ from .workforce.urls import pass_urlpatterns
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<path>.*)$", unknown_endpoint),
+    # [\s\S]: a path with a line break in it is still an API path, and answers JSON.
+    re_path(r"^api/(?P<path>[\s\S]*)$", unknown_endpoint),
     path("accounts/", include("fugong.accounts.urls")),
     # One namespace for the enterprise pages of two apps: the list and the enterprise's page
     # compose several domains (overview), registration, edits and import are the enterprises'.

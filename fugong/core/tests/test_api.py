@@ -3,6 +3,7 @@
 import pytest
 
 from fugong.accounts.services import api_token_create
+from fugong.core.testing import assert_nothing_written, database_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,31 @@ def test_the_schema_keeps_the_verification_items_and_the_gate_checks_apart(clien
     assert "VerificationCheckOut" in components and "CheckOut" in components
     assert "verdict" in components["CheckOut"]["properties"]
     assert "met" in components["VerificationCheckOut"]["properties"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/enterprises/import", "/api/v1/enterprises/{a}/roster", "/api/v1/notices/1/attachments"],
+)
+def test_a_multipart_body_without_a_boundary_is_a_json_400(client, park, path):
+    # given a body Django cannot parse before any endpoint runs
+    client.force_login(park.command)
+    before = database_counts()
+    # when it is posted
+    response = client.generic(
+        "POST", path.format(a=park.a.pk), b"--x\r\n", content_type="multipart/form-data"
+    )
+    # then the API's error body answers, not an HTML page, and nothing is written
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "bad_request"
+    assert_nothing_written(before)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/gates/1%0A/checks", "/api/%0A", "/api/v1/no/such"])
+def test_every_path_under_api_answers_json(client, path):
+    response = client.get(path)
+    assert response.status_code in (401, 404)
+    assert response["Content-Type"].startswith("application/json")
+    assert "error" in response.json()
