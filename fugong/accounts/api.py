@@ -2,6 +2,8 @@
 
 from ninja import Router, Schema
 
+from fugong.core.api import ERROR_RESPONSES
+
 from .http import ApiRequest
 from .models import User
 
@@ -18,7 +20,7 @@ class MeOut(Schema):
     is_leader: bool
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **ERROR_RESPONSES})
 def me(request: ApiRequest) -> User:
     """The signed-in user (or the owner of the API token)."""
     return request.auth

@@ -86,7 +86,7 @@ class BulletinPatchIn(InputSchema):
     enterprise_ids: list[int] | None = Field(None, max_length=10_000)
 
 
-@router.get("/bulletins", response=list[BulletinSummaryOut])
+@router.get("/bulletins", response={200: list[BulletinSummaryOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def bulletin_list(
     request, year: int | None = None, status: Literal["draft", "published"] | None = None
@@ -235,7 +235,7 @@ def _notice_out(request, notice) -> dict:
     }
 
 
-@router.get("/notices", response=list[NoticeSummaryOut])
+@router.get("/notices", response={200: list[NoticeSummaryOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def notice_list(request):
     """Notices sent to the enterprises in your scope (all for the command post), newest first;

@@ -4,7 +4,7 @@ scoped to one gate; the kiosk page uses its gate operator's session."""
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -266,7 +266,7 @@ class GateOut(BaseModel):
     disputed_today: int
 
 
-@router.get("/gates", response=list[GateOut])
+@router.get("/gates", response={200: list[GateOut], **ERROR_RESPONSES})
 def gate_list(request):
     """The gates in your scope, with today's admitted and denied counts."""
     return [
@@ -383,7 +383,11 @@ def search(request, gate_id: int, payload: SearchIn):
     ]
 
 
-@router.get("/gates/{int:gate_id}/snapshot", auth=GATE_AUTH)
+@router.get(
+    "/gates/{int:gate_id}/snapshot",
+    auth=GATE_AUTH,
+    response={200: dict[str, Any], **ERROR_RESPONSES},
+)
 def snapshot(request, gate_id: int):
     """Everything the kiosk needs to keep working offline at this gate."""
     gate, _operator, _device = gate_of(request, gate_id)
@@ -429,7 +433,7 @@ def _event_out(event) -> dict:
     }
 
 
-@router.get("/abnormal-events", response=list[EventOut])
+@router.get("/abnormal-events", response={200: list[EventOut], **ERROR_RESPONSES})
 def event_list(request, open_only: bool = False):
     """Abnormal events in your scope, newest first (the 200 most recent)."""
     return [

@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from ninja import Router, Schema
 
+from fugong.core.api import ERROR_RESPONSES
+
 from . import selectors
 
 router = Router(tags=["guide"])
@@ -28,7 +30,7 @@ class GuideVersionOut(Schema):
     items: list[GuideItemOut]
 
 
-@router.get("/current", response=GuideVersionOut)
+@router.get("/current", response={200: GuideVersionOut, **ERROR_RESPONSES})
 def guide_current(request):
     """The published version that new applications answer."""
     selectors.guide_version_list(actor=request.auth)  # role check
@@ -36,7 +38,7 @@ def guide_current(request):
     return {**version.__dict__, "items": list(selectors.guide_items(version))}
 
 
-@router.get("/versions/{int:version_id}", response=GuideVersionOut)
+@router.get("/versions/{int:version_id}", response={200: GuideVersionOut, **ERROR_RESPONSES})
 def guide_version(request, version_id: int):
     version = selectors.guide_version_get(actor=request.auth, version_id=version_id)
     return {**version.__dict__, "items": list(selectors.guide_items(version))}

@@ -189,7 +189,7 @@ def _annotated(actor, enterprise_id: int) -> Enterprise:
     return with_status(Enterprise.objects.filter(pk=enterprise.pk).select_related("liaison")).get()
 
 
-@router.get("", response=list[EnterpriseOut])
+@router.get("", response={200: list[EnterpriseOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def enterprise_list(
     request,

@@ -219,7 +219,7 @@ def _get(request, application_id: int):
     return selectors.application_get(actor=request.auth, application_id=application_id)
 
 
-@router.get("", response=list[ApplicationSummaryOut])
+@router.get("", response={200: list[ApplicationSummaryOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def application_list(request, status: ApplicationStatus | None = None, q: str = ""):
     """Applications in your scope, most recently changed first."""

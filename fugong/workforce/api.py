@@ -216,7 +216,7 @@ def _travel(payload) -> list[tuple] | None:
     return [(stay.division_code, stay.from_date, stay.to_date) for stay in payload.travel]
 
 
-@router.get("/workers", response=list[WorkerOut])
+@router.get("/workers", response={200: list[WorkerOut], **ERROR_RESPONSES})
 @paginate(LimitOffsetPagination)
 def worker_list(
     request, q: str = "", clearance: Clearance | None = None, enterprise_id: int | None = None
@@ -397,7 +397,7 @@ def pass_check(request, payload: PassCheckIn):
 # ----- screening rules -----------------------------------------------------------------------
 
 
-@router.get("/risk-areas", response=list[RiskAreaOut], tags=["screening"])
+@router.get("/risk-areas", response={200: list[RiskAreaOut], **ERROR_RESPONSES}, tags=["screening"])
 def risk_area_list(request):
     return list(screening_selectors.risk_area_list(actor=request.auth))
 
@@ -409,7 +409,7 @@ def risk_area_add(request, payload: RiskAreaIn):
     return Status(201, {"area": area, "run": run})
 
 
-@router.get("/rescreenings", response=list[RunOut], tags=["screening"])
+@router.get("/rescreenings", response={200: list[RunOut], **ERROR_RESPONSES}, tags=["screening"])
 @paginate(LimitOffsetPagination)
 def run_list(request):
     return screening_selectors.run_list(actor=request.auth)

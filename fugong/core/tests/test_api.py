@@ -162,7 +162,11 @@ def test_the_schema_keeps_the_verification_items_and_the_gate_checks_apart(clien
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/enterprises/import", "/api/v1/enterprises/{a}/roster", "/api/v1/notices/1/attachments"],
+    [
+        "/api/v1/enterprises/import",
+        "/api/v1/enterprises/{a}/roster",
+        "/api/v1/notices/1/attachments",
+    ],
 )
 def test_a_multipart_body_without_a_boundary_is_a_json_400(client, park, path):
     # given a body Django cannot parse before any endpoint runs
@@ -185,3 +189,25 @@ def test_every_path_under_api_answers_json(client, path):
     assert response.status_code in (401, 404)
     assert response["Content-Type"].startswith("application/json")
     assert "error" in response.json()
+
+
+def test_every_operation_declares_the_statuses_it_can_answer():
+    """An operation that needs a signed-in caller can answer 401 and 403, one with parameters or
+    a body 422, one with an id in its path 404: each is declared with the error body."""
+    from fugong.api import api
+
+    schema = api.get_openapi_schema()
+    undeclared = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            declared = {str(status) for status in operation["responses"]}
+            needed = set()
+            if operation.get("security"):
+                needed |= {"401", "403"}
+            if operation.get("parameters") or operation.get("requestBody"):
+                needed.add("422")
+            if "{" in path:
+                needed.add("404")
+            if needed - declared:
+                undeclared.append(f"{method.upper()} {path}: {sorted(needed - declared)}")
+    assert undeclared == []
