@@ -54,6 +54,18 @@ def _validate_new_password(password: str, user: User) -> None:
 def user_create(*, actor: User, password: str, **fields: Unpack[UserFields]) -> User:
     """Create a user with a role (and enterprise or district where the role needs one)."""
     require(actor, Action.USERS_MANAGE)
+    return _create(actor=actor, password=password, fields=fields, source="page")
+
+
+@transaction.atomic
+def user_create_on_the_server(*, password: str, **fields: Unpack[UserFields]) -> User:
+    """Create a user from the server's command line (``manage.py create_user``): whoever can
+    run commands there holds the keys already, so no signed-in actor is asked for; this is how
+    an empty installation gets its first command post account. Audited with no actor."""
+    return _create(actor=None, password=password, fields=fields, source="command line")
+
+
+def _create(*, actor: User | None, password: str, fields: UserFields, source: str) -> User:
     user = User(**{key: value for key, value in fields.items() if key in USER_FIELDS})
     user.username = (user.username or "").strip()
     full_clean_or_raise(user, exclude=["password"])
@@ -72,7 +84,7 @@ def user_create(*, actor: User, password: str, **fields: Unpack[UserFields]) -> 
         target=user,
         enterprise=user.enterprise,
         summary=user.username,
-        data={"role": user.role},
+        data={"role": user.role, "source": source},
     )
     return user
 
