@@ -29,6 +29,7 @@ urlpatterns = [
     path("inspections/", include("fugong.inspections.urls")),
     path("bulletins/", include("fugong.bulletins.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
+    path("retention/", include("fugong.retention.urls")),
     path("", include("fugong.overview.urls")),
 ]
 

@@ -69,6 +69,8 @@ class AuditAction(models.TextChoices):
     GATE_DEVICE_REVOKED = "gate.device_revoked", _("Gate device token revoked")
     GATE_OPERATOR_POSTED = "gate.operator_posted", _("Gate operator posted at a gate")
     GATE_OPERATOR_REMOVED = "gate.operator_removed", _("Gate operator taken off a gate")
+    RETENTION_POLICY_SAVED = "retention.policy_saved", _("Retention periods saved")
+    RETENTION_APPLIED = "retention.applied", _("Personal data past its retention period removed")
     GATE_EVENT_RAISED = "gate.event_raised", _("Abnormal event at a gate")
     GATE_EVENT_STEP = "gate.event_step", _("Abnormal event followed up")
     HEADCOUNT_DECLARED = "reports.headcount_declared", _("Workers on duty declared")

@@ -39,10 +39,11 @@ NAVIGATION = (
     ("guide:version_list", _("Prevention guide"), Action.GUIDE_VIEW),
     ("accounts:user_list", _("Users"), Action.USERS_MANAGE),
     ("audit:event_list", _("Audit trail"), Action.AUDIT_VIEW),
+    ("retention:policy", _("Retention"), Action.RETENTION_MANAGE),
 )
 # Entries shown in the account menu rather than the bar: the bar holds the daily work, and with
 # fifteen entries for the command post it would take two lines.
-ACCOUNT_MENU = {"accounts:user_list", "audit:event_list"}
+ACCOUNT_MENU = {"accounts:user_list", "audit:event_list", "retention:policy"}
 
 
 def navigation(request: HttpRequest) -> dict[str, list[NavigationEntry]]:

@@ -26,6 +26,7 @@ class Role(models.TextChoices):
 class Action(models.TextChoices):
     USERS_MANAGE = "users.manage", _("manage users")
     AUDIT_VIEW = "audit.view", _("read the audit trail")
+    RETENTION_MANAGE = "retention.manage", _("set how long personal data is kept")
     ENTERPRISES_VIEW = "enterprises.view", _("view enterprises")
     ENTERPRISES_MANAGE = "enterprises.manage", _("register and edit enterprises")
     ENTERPRISES_IMPORT = "enterprises.import", _("import enterprises")
@@ -69,6 +70,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         {
             Action.USERS_MANAGE,
             Action.AUDIT_VIEW,
+            Action.RETENTION_MANAGE,
             Action.ENTERPRISES_VIEW,
             Action.ENTERPRISES_MANAGE,
             Action.ENTERPRISES_IMPORT,

@@ -98,6 +98,9 @@ class Visitor(BaseModel):
         help_text=_("In the last 14 days, as the visitor declares it."),
     )
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="visitors")
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("visitor")

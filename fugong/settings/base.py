@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "fugong.screening",
     "fugong.handover",
     "fugong.gate",
+    "fugong.retention",
     "fugong.reports",
     "fugong.inspections",
     "fugong.bulletins",

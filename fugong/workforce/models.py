@@ -120,6 +120,13 @@ class Worker(BaseModel):
     )
     clearance_reasons = models.JSONField(_("reasons"), default=list, blank=True, editable=False)
     clearance_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Under the retention policy, a while after the worker left."),
+    )
 
     class Meta:
         verbose_name = _("worker")

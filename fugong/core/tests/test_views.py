@@ -20,6 +20,7 @@ ALL = [
     "防控指南",
     "用户管理",
     "操作日志",
+    "保存期限",
 ]
 NAVIGATION = {
     "command": [label for label in ALL if label != "卡口检查"],
