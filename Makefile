@@ -1,6 +1,9 @@
 # Fugong: the two commands a fresh clone needs are `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest Python from 3.13 down to 3.11 that runs here: Debian 13 ships 3.13, Debian 12 3.11.
+# Each candidate is asked to run, not only looked up, because pyenv keeps shims of versions that
+# are installed but not selected.
+PYTHON ?= $(firstword $(foreach version,3.13 3.12 3.11,$(shell python$(version) -c "" >/dev/null 2>&1 && command -v python$(version))) $(shell command -v python3))
 VENV := .venv
 BIN := $(VENV)/bin
 # A developer's checkout gets the runtime lock and the tools (tests, lint, benchmarks, audit);
@@ -11,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | sha1sum | cut 
 .PHONY: run test test-fast lint format messages bench audit install clean
 
 $(STAMP): $(LOCKS) pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Fugong needs Python 3.11")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "Fugong needs Python 3.11, 3.12 or 3.13")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(LOCKS))
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
