@@ -142,3 +142,21 @@ def badge_workers(*, actor: User, enterprise_id: int) -> QuerySet[Worker]:
         .order_by("department", "full_name")
         .distinct()
     )
+
+
+def audited_worker_ids(*, actor: User, query: str) -> QuerySet[Worker, str]:
+    """The ids, as the audit trail writes them (text), of the workers a query names: the last
+    one to four characters of the document number (what the masked number shows: ``1230``,
+    ``123X``), or part of the name, normalised like the stored names. Every worker, those who
+    have left included: it serves the audit trail, which only the command post reads."""
+    require(actor, Action.AUDIT_VIEW)
+    name = normalize_name(query)
+    workers = Worker.objects.all()
+    digits = name.upper()
+    if digits and len(digits) <= 4 and all(c.isdigit() or c == "X" for c in digits):
+        workers = workers.filter(document_masked__endswith=digits)
+    elif name:
+        workers = workers.filter(full_name__icontains=name)
+    else:
+        workers = workers.none()
+    return workers.annotate(id_text=Cast("pk", CharField())).values_list("id_text", flat=True)
