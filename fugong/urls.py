@@ -4,12 +4,14 @@ from django.urls import include, path, re_path
 
 from .api import api
 from .core.api import unknown_endpoint
+from .core.views import favicon
 from .enterprises.urls import urlpatterns as enterprise_pages
 from .overview.urls import audit_urlpatterns
 from .overview.urls import enterprise_urlpatterns as enterprise_overview_pages
 from .workforce.urls import pass_urlpatterns
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     # [\s\S]: a path with a line break in it is still an API path, and answers JSON.

@@ -87,6 +87,7 @@ class AuditAction(models.TextChoices):
     BULLETIN_PUBLISHED = "bulletin.published", _("Supervision bulletin published")
     NOTICE_ISSUED = "notice.issued", _("Notice issued")
     NOTICE_ACKNOWLEDGED = "notice.acknowledged", _("Notice acknowledged")
+    AUDIT_TRAIL_EXPORTED = "audit.exported", _("Audit trail exported")
 
 
 class AuditEvent(models.Model):

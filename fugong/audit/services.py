@@ -8,7 +8,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from fugong.core.types import AnyActor
+from fugong.core.roles import Action, require
+from fugong.core.types import Actor, AnyActor
 
 from .models import AuditAction, AuditEvent
 
@@ -36,4 +37,20 @@ def audit_event_record(
         summary=summary[:500],
         data=data or {},
         created_at=at or timezone.now(),
+    )
+
+
+def audit_trail_exported(
+    *, actor: Actor, filters: dict[str, str], rows: int, cut: bool
+) -> AuditEvent:
+    """Record that ``actor`` exported ``rows`` rows of the trail under ``filters`` (``cut``: the
+    export stopped at its limit). Only the command post reads the trail, so only it exports."""
+    require(actor, Action.AUDIT_VIEW)
+    return AuditEvent.objects.create(
+        actor_id=actor.pk or None,
+        action=AuditAction.AUDIT_TRAIL_EXPORTED,
+        target_type=AuditEvent._meta.label_lower,
+        target_id="",
+        summary=", ".join(f"{key}={value}" for key, value in sorted(filters.items()))[:500],
+        data={"filters": filters, "rows": rows, "cut": cut},
     )

@@ -53,6 +53,21 @@ MANGLED_MESSAGE = _(
 )
 
 
+def possibly_truncated(number: str) -> bool:
+    """True for an 18-digit resident ID ending in 000: a spreadsheet that held the number as a
+    number kept only its first 15 significant digits and wrote zeros after them, and about one
+    such number in eleven still passes the check character. A real number may end in 000 (the
+    sequence 000 does not exist, but 00 plus a check character 0 does), so this is a warning
+    that the officer lifts by checking the ID card, not a refusal."""
+    return len(number) == 18 and number.endswith("000")
+
+
+SUSPICIOUS_MESSAGE = _(
+    "This ID number ends in 000: a spreadsheet may have replaced its last digits with zeros. "
+    "Check it against the ID card, then confirm that you have."
+)
+
+
 def birth_date_of(number: str) -> date:
     """The birth date digits (7th to 14th) as a date, exactly as ``stdnum.cn.ric.get_birth_date``
     reads them (a test holds the two equal) but without its per-call clean-up of the string,

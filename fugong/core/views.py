@@ -3,8 +3,9 @@ Django refuses before any endpoint runs — a body it cannot parse, say — stil
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 
@@ -38,3 +39,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _for_api(request):
         return _api_error(500, "server_error", _("Something went wrong on the server."))
     return render(request, "core/http_error.html", {"status": 500}, status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page's ``<link rel="icon">`` says: send them
+    to the static file (its hashed name in production, hence looked up per request, not when the
+    URLs load), rather than answer 404. Open to everyone, like the static files."""
+    return HttpResponsePermanentRedirect(static("fugong/favicon.ico"))

@@ -21,6 +21,7 @@ from fugong.core.divisions import division_name
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
+from fugong.core.text import normalize_name
 from fugong.screening.engine import areas_in_force, policy_on
 from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import pass_token
@@ -127,15 +128,17 @@ def _gate_workers(gate: Gate) -> QuerySet[Worker]:
 
 def gate_search(*, gate: Gate, query: str) -> list[Worker]:
     """Workers at this gate by name, or by the last digits of the document number (which the
-    masked number shows anyway)."""
-    query = (query or "").strip().upper()
-    if not query:
+    masked number shows anyway). Names are stored normalised (``fugong.core.text``) and the
+    query is normalised the same way, so ``王 芳`` finds ``王芳`` and ``ＳＭＩＴＨ`` ``Smith``."""
+    name = normalize_name(query)
+    if not name:
         return []
     workers = _gate_workers(gate).select_related("enterprise")
-    if len(query) <= 4 and all(character.isdigit() or character == "X" for character in query):
-        workers = workers.filter(document_masked__endswith=query)
+    digits = name.upper()
+    if len(digits) <= 4 and all(character.isdigit() or character == "X" for character in digits):
+        workers = workers.filter(document_masked__endswith=digits)
     else:
-        workers = workers.filter(full_name__icontains=query)
+        workers = workers.filter(full_name__icontains=name)
     return list(workers.order_by("full_name", "id")[:20])
 
 

@@ -16,4 +16,7 @@ enterprise_urlpatterns = [
 ]
 
 # Under /audit/, in the "audit" namespace (the trail's page names what its rows concern).
-audit_urlpatterns = [path("", views.audit_event_list_view, name="event_list")]
+audit_urlpatterns = [
+    path("", views.audit_event_list_view, name="event_list"),
+    path("export.xlsx", views.audit_event_export_view, name="export"),
+]

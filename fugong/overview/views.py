@@ -6,21 +6,28 @@ inspections, bulletins and notices)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.accounts.http import AuthenticatedRequest
 from fugong.accounts.models import ApiToken
-from fugong.audit.models import AuditAction
-from fugong.audit.selectors import audit_event_list, reveal_alert_list
+from fugong.audit.models import AuditAction, AuditEvent
+from fugong.audit.selectors import PERSONAL_DATA_ACTIONS, audit_event_list, reveal_alert_list
+from fugong.audit.services import audit_trail_exported
 from fugong.bulletins.selectors import enterprise_bulletins, enterprise_notices
 from fugong.core.htmx import render_page_or_fragment
-from fugong.core.roles import Action, Role, user_can
+from fugong.core.roles import Action, Role, require, user_can
+from fugong.core.tabular import xlsx_bytes
 from fugong.enterprises.forms import EnterpriseFilterForm
 from fugong.enterprises.models import Enterprise
 from fugong.enterprises.selectors import enterprise_get, enterprise_list
@@ -41,7 +48,12 @@ from fugong.resumption.selectors import (
     suspension_list,
     with_status,
 )
-from fugong.workforce.selectors import worker_scope
+from fugong.workforce.selectors import audited_worker_ids, worker_scope
+
+from .forms import PERSONAL_DATA, AuditFilterForm
+
+# How the trail names a worker its row is about (``target_type``; ``target_id`` is the id).
+WORKER_TARGET = "workforce.worker"
 
 
 @login_required
@@ -179,30 +191,150 @@ def _workforce_summary(user, enterprise) -> dict | None:
     }
 
 
-@login_required
-def audit_event_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    """The command post's audit trail, whole or one enterprise's, filtered by action."""
-    action = request.GET.get("action", "")
-    if action not in AuditAction.values:
-        action = ""
+# An export stops at this many rows (the newest), and says so.
+AUDIT_EXPORT_MAX_ROWS = 50_000
+
+
+@dataclass
+class _AuditQuery:
+    form: AuditFilterForm
+    events: QuerySet[AuditEvent]
+    filters: dict[str, str]  # the filters applied, as given (for the export's own audit row)
+    enterprise: Enterprise | None
+
+
+def _audit_query(request: AuthenticatedRequest) -> _AuditQuery:
+    """The trail under the page's filters. Every filter combines with the others; one that does
+    not validate is shown with its error on the form and left out."""
+    require(request.user, Action.AUDIT_VIEW)  # before anything is looked up
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    cleaned = form.cleaned_data
+    filters: dict[str, str] = {}
     # One enterprise's trail (the link on its page): the rows that concern it.
     enterprise_text = request.GET.get("enterprise", "")
     enterprise_id = int(enterprise_text) if enterprise_text.isdigit() else None
-    events = audit_event_list(actor=request.user, action=action, enterprise_id=enterprise_id)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
+    if enterprise_id:
+        filters["enterprise"] = str(enterprise_id)
+    arguments: dict[str, Any] = {"enterprise_id": enterprise_id}
+    action = cleaned.get("action") or ""
+    if action == PERSONAL_DATA:
+        arguments["actions"] = PERSONAL_DATA_ACTIONS
+    elif action:
+        arguments["action"] = action
+    person = (cleaned.get("person") or "").strip()
+    if person:
+        arguments["target_type"] = WORKER_TARGET
+        arguments["target_ids"] = audited_worker_ids(actor=request.user, query=person)
+    actor_query = (cleaned.get("actor") or "").strip()
+    if actor_query:
+        arguments["actor_query"] = actor_query
+    zone = timezone.get_default_timezone()  # Asia/Shanghai: the dates are the park's
+    since, until = cleaned.get("since"), cleaned.get("until")
+    if since and until and until < since:
+        since = until = None  # refused by the form
+    if since:
+        arguments["since"] = datetime.combine(since, time.min, tzinfo=zone)
+    if until:
+        arguments["until"] = datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
+    for key in ("action", "person", "actor"):
+        if cleaned.get(key):
+            filters[key] = str(cleaned[key]).strip()
+    for key, day in (("since", since), ("until", until)):
+        if day:
+            filters[key] = day.isoformat()
+    events = audit_event_list(actor=request.user, **arguments)
+    return _AuditQuery(form=form, events=events, filters=filters, enterprise=enterprise)
+
+
+@login_required
+def audit_event_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The command post's audit trail, whole or one enterprise's, filtered by the person
+    concerned, the actor, the action and the dates; and the link to export it."""
+    query = _audit_query(request)
+    page = Paginator(query.events, 100).get_page(request.GET.get("page"))
     _name_references(page.object_list)
+    export_parameters = request.GET.copy()
+    export_parameters.pop("page", None)
     return render(
         request,
         "overview/audit_event_list.html",
         {
             "page": page,
-            "action": action,
-            "actions": AuditAction.choices,
-            "enterprise": Enterprise.objects.filter(pk=enterprise_id).first()
-            if enterprise_id
-            else None,
+            "form": query.form,
+            "enterprise": query.enterprise,
+            "export_query": export_parameters.urlencode(),
+            "export_limit": AUDIT_EXPORT_MAX_ROWS,
+            "export_cut": page.paginator.count > AUDIT_EXPORT_MAX_ROWS,
         },
     )
+
+
+@login_required
+def audit_event_export_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The rows the page's filters select, as xlsx, newest first, at most
+    ``AUDIT_EXPORT_MAX_ROWS`` of them (the file then says it was cut). The export is itself a
+    row of the trail, with the filters it used."""
+    query = _audit_query(request)
+    events = list(query.events[: AUDIT_EXPORT_MAX_ROWS + 1])
+    cut = len(events) > AUDIT_EXPORT_MAX_ROWS
+    events = events[:AUDIT_EXPORT_MAX_ROWS]
+    _name_references(events)
+    labels = dict(AuditAction.choices)
+    rows: list[list[object]] = [
+        [
+            timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            str(event.actor) if event.actor else str(_("system")),
+            str(labels.get(event.action, event.action)),
+            event.action,
+            event.target_type,
+            event.target_id,
+            str(getattr(event, "enterprise", None) or ""),  # named by _name_references
+            event.summary,
+            json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else "",
+            event.client_address or "",
+            event.api_token_id or "",
+            event.gate_device_id or "",
+        ]
+        for event in events
+    ]
+    if cut:
+        rows.append(
+            [
+                _(
+                    "Only the newest %(count)s rows are exported: narrow the filters "
+                    "(dates, person, action) to export the others."
+                )
+                % {"count": f"{AUDIT_EXPORT_MAX_ROWS:,}"}
+            ]
+        )
+    content = xlsx_bytes(
+        str(_("Audit trail")),
+        [
+            _("Time"),
+            _("Who"),
+            _("What"),
+            _("Action code"),
+            _("Object type"),
+            _("Object id"),
+            _("Enterprise"),
+            _("Summary"),
+            _("Recorded details"),
+            _("Client address"),
+            _("API token"),
+            _("Gate device"),
+        ],
+        rows,
+    )
+    audit_trail_exported(actor=request.user, filters=query.filters, rows=len(events), cut=cut)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _name_references(events) -> None:

@@ -59,6 +59,9 @@ class WorkerIn(WorkerFieldsIn):
     residence_code: str = Field(max_length=6)
     document_type: DocumentType = DocumentType.RESIDENT_ID
     document_number: str = Field(max_length=40)
+    # A resident ID ending in 000 may have been cut by a spreadsheet: it is refused unless this
+    # says the number was checked against the ID card.
+    confirm_suspicious_number: bool = False
 
 
 class WorkerMoveIn(InputSchema):
@@ -118,6 +121,9 @@ class WorkerImportOut(Schema):
     unchanged: int
     clearance_changed: int
     errors: list[RosterImportErrorOut]
+    checked_numbers: list[int] = Field(
+        description="rows whose resident ID ends in 000, taken because numbers_checked was true"
+    )
 
 
 class WorkerImportRejectedOut(Schema):
@@ -252,7 +258,14 @@ def worker_create(request, payload: WorkerIn):
     require(request.auth, Action.WORKERS_MANAGE)
     enterprise = enterprise_get(actor=request.auth, enterprise_id=payload.enterprise_id)
     fields = payload.model_dump(
-        exclude={"enterprise_id", "document_type", "document_number", "phone", "travel"},
+        exclude={
+            "enterprise_id",
+            "document_type",
+            "document_number",
+            "confirm_suspicious_number",
+            "phone",
+            "travel",
+        },
         exclude_none=True,
     )
     worker = services.worker_register(
@@ -260,6 +273,7 @@ def worker_create(request, payload: WorkerIn):
         enterprise=enterprise,
         document_type=payload.document_type,
         document_number=payload.document_number,
+        confirm_suspicious_number=payload.confirm_suspicious_number,
         phone=payload.phone or "",
         travel=_travel(payload) or [],
         **fields,
@@ -318,11 +332,15 @@ def worker_clearance(request, worker_id: int):
         **ERROR_RESPONSES_BUT_400,
     },
 )
-def roster_import(request, enterprise_id: int, file: File[UploadedFile]):
+def roster_import(
+    request, enterprise_id: int, file: File[UploadedFile], numbers_checked: bool = False
+):
     """Import a roster (xlsx or csv). Every row is written, or none: then 400 with the error
     body and a ``report`` listing every bad row."""
     enterprise = enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
-    report = worker_import(actor=request.auth, enterprise=enterprise, upload=file)
+    report = worker_import(
+        actor=request.auth, enterprise=enterprise, upload=file, numbers_checked=numbers_checked
+    )
     if report.ok:
         return report.as_dict()
     message = _("Nothing was imported: %(bad)s of %(total)s rows have problems.") % {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.core.divisions import county_choices
 from fugong.core.forms import DateInput, DivisionField, Form
+from fugong.core.identity import normalize_identity_number, possibly_truncated
 from fugong.enterprises.models import Enterprise
 
 from .models import Clearance, DocumentType, HealthCode
@@ -23,6 +24,11 @@ class WorkerForm(Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Stored encrypted; shown masked."),
+    )
+    # Shown only when the number ends in 000 (see ``asks_number_confirmation``).
+    confirm_suspicious_number = forms.BooleanField(
+        label=_("I have checked this number against the ID card"),
+        required=False,
     )
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -75,6 +81,7 @@ class WorkerForm(Form):
         if editing:
             del self.fields["document_type"]
             del self.fields["document_number"]
+            del self.fields["confirm_suspicious_number"]
             self.fields["phone"].help_text = _("Leave empty to keep the stored number.")
 
     def clean_travel(self):
@@ -90,6 +97,14 @@ class WorkerForm(Form):
             return _parse_travel(text, parser)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+    @property
+    def asks_number_confirmation(self) -> bool:
+        """Whether the number typed is a resident ID ending in 000, which the officer must confirm
+        was checked against the ID card (fugong.core.identity.possibly_truncated)."""
+        if not self.is_bound or "document_number" not in self.fields:
+            return False
+        return possibly_truncated(normalize_identity_number(self.data.get("document_number", "")))
 
     def worker_fields(self) -> dict:
         keys = WORKER_FIELDS
@@ -138,6 +153,14 @@ class NumberSearchForm(Form):
 
 class RosterImportForm(Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    numbers_checked = forms.BooleanField(
+        label=_("Numbers ending in 000 have been checked"),
+        required=False,
+        help_text=_(
+            "Tick only after checking, against the ID cards, every ID number in the file that "
+            "ends in 000 (a spreadsheet may have replaced the last digits with zeros)."
+        ),
+    )
     file = forms.FileField(
         label=_("File (xlsx or csv)"),
         help_text=_(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from fugong.accounts.models import User
@@ -13,6 +14,7 @@ from fugong.core.errors import NotFoundError
 from fugong.core.identity import normalize_identity_number
 from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
+from fugong.core.text import normalize_name
 from fugong.core.validators import normalize_phone
 from fugong.screening.models import ClearanceChange
 
@@ -36,6 +38,9 @@ def worker_list(
     """Workers in scope. ``clearance`` is as of today (an observation that ended counts as
     cleared); ``number`` is a full ID, passport or phone number, matched by digest."""
     workers = worker_scope(actor).select_related("enterprise")
+    # Names are stored normalised (fugong.core.text): the query is normalised the same way, so
+    # ``王 芳`` finds ``王芳`` and ``ＳＭＩＴＨ`` finds ``Smith``.
+    query = normalize_name(query)
     if query:
         workers = workers.filter(Q(full_name__icontains=query) | Q(department__icontains=query))
     if enterprise_id:
@@ -137,3 +142,21 @@ def badge_workers(*, actor: User, enterprise_id: int) -> QuerySet[Worker]:
         .order_by("department", "full_name")
         .distinct()
     )
+
+
+def audited_worker_ids(*, actor: User, query: str) -> QuerySet[Worker, str]:
+    """The ids, as the audit trail writes them (text), of the workers a query names: the last
+    one to four characters of the document number (what the masked number shows: ``1230``,
+    ``123X``), or part of the name, normalised like the stored names. Every worker, those who
+    have left included: it serves the audit trail, which only the command post reads."""
+    require(actor, Action.AUDIT_VIEW)
+    name = normalize_name(query)
+    workers = Worker.objects.all()
+    digits = name.upper()
+    if digits and len(digits) <= 4 and all(c.isdigit() or c == "X" for c in digits):
+        workers = workers.filter(document_masked__endswith=digits)
+    elif name:
+        workers = workers.filter(full_name__icontains=name)
+    else:
+        workers = workers.none()
+    return workers.annotate(id_text=Cast("pk", CharField())).values_list("id_text", flat=True)

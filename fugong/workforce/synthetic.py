@@ -73,7 +73,13 @@ def resident_id(rng: random.Random, county: str, birth: date, sex: str | None = 
     if sex == "F" and sequence % 2 == 1:
         sequence = (sequence + 1) % 1000
     body = f"{county}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    number = body + ric.calc_check_digit(body + "0")
+    if number.endswith("000"):
+        # Real, but what a spreadsheet's damage looks like: an import asks for a confirmation
+        # (fugong.core.identity.possibly_truncated). The next number of the same sex instead.
+        body = f"{county}{birth:%Y%m%d}{sequence + 2:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+    return number
 
 
 def birth_county(rng: random.Random, residence: str) -> str:

@@ -130,6 +130,7 @@ def worker_create_view(request: AuthenticatedRequest) -> HttpResponse:
                     enterprise=enterprise,
                     document_type=form.cleaned_data["document_type"],
                     document_number=form.cleaned_data["document_number"],
+                    confirm_suspicious_number=form.cleaned_data["confirm_suspicious_number"],
                     phone=form.cleaned_data["phone"],
                     travel=form.cleaned_data["travel"],
                     **form.worker_fields(),
@@ -249,7 +250,10 @@ def roster_import_view(request: AuthenticatedRequest) -> HttpResponse:
             )
             try:
                 report = worker_import(
-                    actor=request.user, enterprise=enterprise, upload=form.cleaned_data["file"]
+                    actor=request.user,
+                    enterprise=enterprise,
+                    upload=form.cleaned_data["file"],
+                    numbers_checked=form.cleaned_data["numbers_checked"],
                 )
             except ApplicationError as error:
                 add_application_error(form, error)

@@ -93,3 +93,13 @@ def test_spreadsheet_mangled():
     assert spreadsheet_mangled("4.30602E+17")
     assert not spreadsheet_mangled("430602198001011234")
     assert not spreadsheet_mangled(True)
+
+
+def test_a_number_ending_in_000_is_flagged_as_possibly_cut_by_a_spreadsheet():
+    from fugong.core.identity import parse_resident_id, possibly_truncated
+
+    number = "430603198001154000"  # a valid number: check character 0, real county and date
+    assert parse_resident_id(number).number == number
+    assert possibly_truncated(number)
+    assert not possibly_truncated("430603198001154001")
+    assert not possibly_truncated("E1234000")

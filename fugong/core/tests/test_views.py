@@ -80,3 +80,15 @@ def test_unknown_page_is_a_translated_404(client, park):
     client.force_login(park.officer)
     response = client.get("/no/such/page/")
     assert response.status_code == 404
+
+
+def test_the_browsers_favicon_request_is_sent_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".ico")
+    assert "fugong/favicon" in response["Location"]
+
+
+def test_every_page_declares_the_icon(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page and "fugong/favicon" in page

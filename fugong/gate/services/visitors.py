@@ -14,6 +14,7 @@ from fugong.core.crypto import encrypt
 from fugong.core.divisions import division_get
 from fugong.core.errors import ApplicationError
 from fugong.core.privacy import mask_phone
+from fugong.core.text import normalize_name
 from fugong.workforce.personal import parse_document, parse_phone
 
 from .. import rules
@@ -28,7 +29,7 @@ def _visitor(
     gate: Gate, data: VisitorInput, day: date, days: _Days
 ) -> tuple[Visitor, rules.Person]:
     errors: dict[str, list[str]] = {}
-    name = " ".join((data.full_name or "").split())
+    name = normalize_name(data.full_name)
     if not name:
         errors["visitor.full_name"] = [_("Enter the visitor's name.")]
     try:

@@ -228,3 +228,22 @@ def test_the_gate_list_counts_today(park, gate, token):
         "denied": 0,
         "disputed": 0,
     }
+
+
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("王　芳", "王芳"),
+        ("王芳", "王 芳"),
+        ("ＳＭＩＴＨ　Ｊｏｈｎ", "smith"),
+        ("Smith John", "ＳＭＩＴＨ　john"),
+    ],
+)
+def test_the_gate_search_finds_names_however_wide_spaced_or_cased(park, gate, name, query):
+    found = make_worker(
+        actor=park.officer,
+        enterprise=park.a,
+        document_number=resident_id(sequence=91),
+        full_name=name,
+    )
+    assert selectors.gate_search(gate=gate, query=query) == [found]

@@ -419,3 +419,19 @@ def test_someone_who_left_is_unknown_by_pass_too(park, gate, worker, token):
     worker_leave(actor=park.officer, worker=worker)
     (result,) = record(gate, check(pass_token=token))
     assert (result.check.reasons, result.check.worker) == ([rules.PASS_UNKNOWN], None)
+
+
+def test_a_visitors_name_is_stored_normalised(park, gate):
+    visitor = services.VisitorInput(
+        full_name="王　芳",
+        document_type="resident_id",
+        document_number=resident_id(sequence=84),
+        phone="",
+        origin="长沙市",
+        employer="",
+        purpose="送货",
+        host="仓储部",
+        contact_history="",
+    )
+    record(gate, check(visitor=visitor))
+    assert Visitor.objects.get().full_name == "王芳"

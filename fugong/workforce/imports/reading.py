@@ -28,12 +28,16 @@ from .rows import ParsedRow, RowError, WorkerImportReport, _on_other_rosters, _R
 from .writing import _write
 
 
-def worker_import(*, actor: User, enterprise: Enterprise, upload: Upload) -> WorkerImportReport:
-    """Check every row of the file; write all of them, or none."""
+def worker_import(
+    *, actor: User, enterprise: Enterprise, upload: Upload, numbers_checked: bool = False
+) -> WorkerImportReport:
+    """Check every row of the file; write all of them, or none. A resident ID ending in 000
+    (perhaps cut by a spreadsheet) refuses its row unless ``numbers_checked`` confirms, for the
+    whole file, that such numbers were checked against the ID cards; the report lists them."""
     require(actor, Action.WORKERS_MANAGE)
     _scope_enterprise(actor, enterprise)
     with collector_paused():
-        return _import(actor, enterprise, upload)
+        return _import(actor, enterprise, upload, numbers_checked)
 
 
 @contextmanager
@@ -50,11 +54,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import(actor: User, enterprise: Enterprise, upload: Upload) -> WorkerImportReport:
+def _import(
+    actor: User, enterprise: Enterprise, upload: Upload, numbers_checked: bool
+) -> WorkerImportReport:
     sheet = read_sheet(upload, COLUMNS, max_bytes=settings.FUGONG_IMPORT_MAX_BYTES)
     today = timezone.localdate()
     report = WorkerImportReport(total=len(sheet.rows))
-    parser = _RowParser({column.key for column in sheet.columns}, today, report)
+    parser = _RowParser(
+        {column.key for column in sheet.columns}, today, report, numbers_checked=numbers_checked
+    )
     parsed: list[ParsedRow] = []
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:

@@ -14,9 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fugong.core.divisions import division_code_from_text, division_get
+from fugong.core.identity import possibly_truncated
 from fugong.core.tabular import cell_text
+from fugong.core.text import normalize_name
 from fugong.enterprises.models import Enterprise
 from fugong.screening.engine import Stay
 
@@ -58,6 +61,11 @@ _STAY = re.compile(
 )
 _STAY_SEPARATORS = re.compile(r"[;；、,，\n]+")
 EXCEL_EPOCH = date(1899, 12, 30)
+_SUSPICIOUS_IN_FILE = gettext_lazy(
+    "This ID number ends in 000: a spreadsheet may have replaced its last digits with zeros. "
+    "Check it against the ID card; if it is right, tick “Numbers ending in 000 have been "
+    "checked” and upload the file again."
+)
 
 
 @dataclass
@@ -76,6 +84,9 @@ class WorkerImportReport:
     unchanged: int = 0
     clearance_changed: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows whose resident ID ends in 000, taken because the importer confirmed for the file that
+    # such numbers were checked against the ID cards (refused otherwise).
+    checked_numbers: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +106,7 @@ class WorkerImportReport:
             "unchanged": self.unchanged,
             "clearance_changed": self.clearance_changed,
             "errors": [error.__dict__ for error in self.errors],
+            "checked_numbers": self.checked_numbers,
         }
 
 
@@ -139,8 +151,16 @@ class _RowParser:
     """Parses the rows of one file. Places and dates repeat across a roster, so their parsing
     is cached; columns absent from the file are known once, not looked up on every row."""
 
-    def __init__(self, present: set[str], today: date, report: WorkerImportReport) -> None:
+    def __init__(
+        self,
+        present: set[str],
+        today: date,
+        report: WorkerImportReport,
+        *,
+        numbers_checked: bool = False,
+    ) -> None:
         self.present = present
+        self.numbers_checked = numbers_checked
         self.today = today
         self.report = report
         self.prefix = settings.FUGONG_PARK_CITY_PREFIX
@@ -177,9 +197,7 @@ class _RowParser:
 
         present = self.present
         values: dict[str, Any] = {}
-        name = cell_text(cells["full_name"])
-        if " " in name or "\t" in name:
-            name = " ".join(name.split())
+        name = normalize_name(cell_text(cells["full_name"]))
         if not name:
             fail("full_name", _("Enter the worker's name."))
         elif len(name) > 100:
@@ -205,6 +223,12 @@ class _RowParser:
                 document = parse_document(document_type, raw, today=self.today)
             except ValidationError as error:
                 fail("document_number", error.messages[0])
+            else:
+                if document.number[-3:] == "000" and possibly_truncated(document.number):
+                    if self.numbers_checked:
+                        self.report.checked_numbers.append(number)
+                    else:
+                        fail("document_number", str(_SUSPICIOUS_IN_FILE))
 
         phone: str | None = None
         if "phone" in present:

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fugong.core.divisions import division_exists, division_get
+from fugong.core.text import normalize_name
 from fugong.screening.engine import Stay
 
 from ..models import HealthCode
@@ -74,7 +75,7 @@ def check_worker_fields(fields: dict[str, Any], *, today: date) -> dict[str, lis
             fields[key] = (fields[key] or "").strip()
 
     if "full_name" in fields:
-        name = " ".join((fields["full_name"] or "").split())
+        name = normalize_name(fields["full_name"])
         fields["full_name"] = name
         if not name:
             fail("full_name", _("Enter the worker's name."))

@@ -18,6 +18,7 @@ from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError
+from fugong.core.identity import SUSPICIOUS_MESSAGE, possibly_truncated
 from fugong.core.roles import Action, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
@@ -90,10 +91,14 @@ def worker_register(
     phone: str = "",
     travel: Sequence[Stay] = (),
     started_on: date | None = None,
+    confirm_suspicious_number: bool = False,
     **fields: Any,
 ) -> Worker:
     """Register a worker with the enterprise. A person on another enterprise's roster is refused
-    (409 ``on_another_roster``); one who has left keeps their one record and starts clean here."""
+    (409 ``on_another_roster``); one who has left keeps their one record and starts clean here.
+    A resident ID ending in 000, perhaps cut by a spreadsheet, is refused (``suspicious_number``
+    on ``document_number``) unless ``confirm_suspicious_number`` says it was checked against the
+    ID card."""
     require(actor, Action.WORKERS_MANAGE)
     _scope_enterprise(actor, enterprise)
     today = timezone.localdate()
@@ -104,6 +109,13 @@ def worker_register(
     except ValidationError as error:
         errors.setdefault("document_number", []).extend(error.messages)
         document = None
+    if (
+        document is not None
+        and document.document_type == DocumentType.RESIDENT_ID
+        and possibly_truncated(document.number)
+        and not confirm_suspicious_number
+    ):
+        errors.setdefault("document_number", []).append(str(SUSPICIOUS_MESSAGE))
     try:
         phone = parse_phone(phone)
     except ValidationError as error:

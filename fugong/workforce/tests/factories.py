@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from stdnum.cn import ric
 
@@ -20,9 +20,30 @@ def with_check(body: str) -> str:
 def resident_id(
     county: str = "430603", birth: date = date(1985, 6, 15), sequence: int | None = None
 ) -> str:
-    sequence = next(_sequence) % 1000 if sequence is None else sequence
+    """A valid invented resident ID, never one ending in 000, which registering asks to confirm
+    (see ``suspicious_id``): such a number is made the day before instead."""
+    if sequence is None:
+        sequence = next(_sequence) % 1000
+    number = _number(county, birth, sequence)
+    if number.endswith("000"):
+        number = _number(county, birth - timedelta(days=1), sequence)
+    return number
+
+
+def _number(county: str, birth: date, sequence: int) -> str:
     body = f"{county}{birth:%Y%m%d}{sequence:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def suspicious_id(county: str = "430603", year: int = 1985) -> str:
+    """A valid resident ID (check character, birth date, county) that ends in 000, like one a
+    spreadsheet cut to 15 digits (about one body in eleven ending in 00 gets the check 0)."""
+    for day in range(1, 29):
+        for hundred in range(0, 1000, 100):
+            number = _number(county, date(year, 3, day), hundred)
+            if number.endswith("000"):
+                return number
+    raise AssertionError("no such number for this county and year")
 
 
 def phone_number() -> str:

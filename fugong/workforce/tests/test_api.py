@@ -6,8 +6,8 @@ from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_cou
 from fugong.workforce import services
 from fugong.workforce.models import Worker
 
-from .factories import make_worker, resident_id
-from .test_imports import good_rows, upload
+from .factories import make_worker, resident_id, suspicious_id
+from .test_imports import good_rows, row, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +304,36 @@ def test_the_new_employer_reads_none_of_the_old_data_over_the_api(client, park, 
     clearance = client.get(f"/api/v1/workers/{theirs.pk}/clearance").json()
     assert clearance["clearance"] == "cleared" and clearance["reasons"] == []
     assert client.post(f"/api/v1/workers/{theirs.pk}/reveal/phone").json() == {"value": ""}
+
+
+def test_a_number_ending_in_000_is_registered_over_the_api_only_when_confirmed(client, park):
+    client.force_login(park.officer)
+    body = {
+        "enterprise_id": park.a.pk,
+        "full_name": "接口工人",
+        "document_number": suspicious_id(),
+        "residence_code": "430603",
+    }
+    before = database_counts()
+    refused = client.post("/api/v1/workers", body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "document_number" in refused.json()["error"]["fields"]
+    assert_nothing_written(before)
+    body["confirm_suspicious_number"] = True
+    created = client.post("/api/v1/workers", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+
+
+def test_roster_rows_ending_in_000_need_the_files_confirmation_over_the_api(client, park):
+    client.force_login(park.officer)
+    rows = [*good_rows(), row(suspicious_id(), name="零号")]
+    before = database_counts()
+    refused = client.post(f"/api/v1/enterprises/{park.a.pk}/roster", {"file": upload(rows)})
+    assert refused.status_code == 400
+    assert [error["row"] for error in refused.json()["report"]["errors"]] == [5]
+    assert_nothing_written(before)
+    taken = client.post(
+        f"/api/v1/enterprises/{park.a.pk}/roster?numbers_checked=true", {"file": upload(rows)}
+    )
+    assert taken.status_code == 200, taken.content
+    assert taken.json()["created"] == 4 and taken.json()["checked_numbers"] == [5]

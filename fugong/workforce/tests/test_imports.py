@@ -14,7 +14,7 @@ from fugong.screening.models import ScreeningRun
 from fugong.workforce.imports import COLUMNS, worker_import, worker_import_template
 from fugong.workforce.models import Clearance, Employment, TravelRecord, Worker
 
-from .factories import resident_id, with_check
+from .factories import resident_id, suspicious_id, with_check
 
 pytestmark = pytest.mark.django_db
 HEADER = [column.header for column in COLUMNS]
@@ -353,3 +353,51 @@ def test_the_documented_template_is_the_one_the_code_reads(park):
         upload=SimpleUploadedFile("t.xlsx", documented.read_bytes()),
     )
     assert report.ok, report.errors
+
+
+def test_rows_with_numbers_ending_in_000_need_the_importers_confirmation(park):
+    # Given a roster with one valid number ending in 000 (perhaps cut by a spreadsheet)
+    number = suspicious_id()
+    rows = [*good_rows(), row(number, name="零号")]
+    before = database_counts()
+    # When imported without the confirmation: refused by row, nothing written
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    assert [(error.row, error.column) for error in report.errors] == [(5, "证件号码")]
+    assert "000" in report.errors[0].message
+    assert_nothing_written(before)
+    # When the importer confirms the file's numbers ending in 000 were checked: taken, listed
+    report = worker_import(
+        actor=park.officer, enterprise=park.a, upload=upload(rows), numbers_checked=True
+    )
+    assert report.ok and report.created == 4
+    assert report.checked_numbers == [5]
+    assert Worker.objects.filter(document_masked__endswith=number[-4:], full_name="零号").exists()
+
+
+def test_imported_names_are_normalised(park):
+    rows = [
+        row(resident_id(sequence=1), name="王　芳"),
+        row(resident_id(sequence=2), name="ＳＭＩＴＨ  Ｊｏｈｎ"),
+    ]
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(rows))
+    assert report.ok, report.errors
+    assert set(Worker.objects.values_list("full_name", flat=True)) == {"王芳", "SMITH John"}
+
+
+def test_the_command_takes_numbers_ending_in_000_only_with_its_flag(park, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(upload([row(suspicious_id(), name="零号")]).read())
+    before = database_counts()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_workers", str(path), enterprise=park.a.credit_code, stderr=io.StringIO()
+        )
+    assert_nothing_written(before)
+    out = io.StringIO()
+    call_command(
+        "import_workers", str(path), enterprise=park.a.credit_code, numbers_checked=True, stdout=out
+    )
+    assert "rows 2" in out.getvalue()
+    assert Worker.objects.filter(full_name="零号").exists()

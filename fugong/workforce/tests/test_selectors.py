@@ -64,3 +64,11 @@ def test_a_rehire_at_the_same_enterprise_starts_a_new_history(park):
     assert list(selectors.clearance_history(actor=park.officer, worker=rehired)) == []
     assert len(selectors.worker_employments(actor=park.command, worker=rehired)) == 2
     assert len(selectors.worker_employments(actor=park.officer, worker=rehired)) == 1
+
+
+@pytest.mark.parametrize("query", ["王芳", "王 芳", "王　芳", "smith", "ＳＭＩＴＨ", "Smith John"])
+def test_the_worker_search_normalises_the_query_like_the_names(park, query):
+    wang = make_worker(actor=park.officer, enterprise=park.a, full_name="王　芳")
+    smith = make_worker(actor=park.officer, enterprise=park.a, full_name="ＳＭＩＴＨ　Ｊｏｈｎ")
+    found = set(selectors.worker_list(actor=park.officer, query=query))
+    assert found == ({wang} if "芳" in query else {smith})

@@ -10,7 +10,7 @@ from fugong.core.testing import assert_nothing_written, database_counts
 from fugong.workforce import services
 from fugong.workforce.models import Clearance, Employment, Worker, WorkerPass
 
-from .factories import make_worker, resident_id
+from .factories import make_worker, resident_id, suspicious_id
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +365,43 @@ def test_a_medical_hold_survives_a_move_without_its_details(park):
     moved.refresh_from_db()
     assert moved.medical_hold == ""
     assert "medical_hold" not in [reason["code"] for reason in moved.clearance_reasons]
+
+
+def test_a_resident_id_ending_in_000_needs_the_officers_confirmation(park):
+    # Given a valid number (check character, birth date, county) that ends in 000
+    number = suspicious_id()
+    before = database_counts()
+    # When it is registered without the confirmation, it is refused on the number, nothing written
+    with pytest.raises(ApplicationError) as refused:
+        make_worker(actor=park.officer, enterprise=park.a, document_number=number)
+    assert "000" in refused.value.fields["document_number"][0]
+    assert_nothing_written(before)
+    # When the officer confirms they checked it against the ID card, it is stored
+    worker = make_worker(
+        actor=park.officer,
+        enterprise=park.a,
+        document_number=number,
+        confirm_suspicious_number=True,
+    )
+    assert worker.document_masked == "*" * 14 + number[-4:]
+
+
+def test_names_are_stored_normalised(park):
+    worker = make_worker(actor=park.officer, enterprise=park.a, full_name="王　芳")
+    assert worker.full_name == "王芳"
+    worker = services.worker_update(
+        actor=park.officer, worker=worker, full_name="ＳＭＩＴＨ　Ｊｏｈｎ"
+    )
+    assert worker.full_name == "SMITH John"
+
+
+def test_the_migration_normalises_the_names_already_stored(park):
+    import importlib
+
+    migration = importlib.import_module("fugong.workforce.migrations.0004_normalise_names")
+    worker = make_worker(actor=park.officer, enterprise=park.a)
+    clean = make_worker(actor=park.officer, enterprise=park.a, full_name="李四")
+    Worker.objects.filter(pk=worker.pk).update(full_name="王　芳")  # as stored before
+    migration.normalise(Worker)
+    assert Worker.objects.get(pk=worker.pk).full_name == "王芳"
+    assert Worker.objects.get(pk=clean.pk).full_name == "李四"

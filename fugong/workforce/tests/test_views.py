@@ -11,8 +11,8 @@ from fugong.core.testing import PARK_ROLES, assert_nothing_written, changed_tabl
 from fugong.workforce import services
 from fugong.workforce.models import Worker
 
-from .factories import make_worker, resident_id
-from .test_imports import good_rows, upload
+from .factories import make_worker, resident_id, suspicious_id
+from .test_imports import good_rows, row, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -413,3 +413,44 @@ def test_both_enterprises_trails_record_it_and_a_third_does_not(client, park, th
         actions = {event.action for event in response.context["page"]}
         worker_rows = actions & {old_side, new_side}
         assert worker_rows == ({expected} if expected else set())
+
+
+def test_the_page_asks_to_confirm_a_number_ending_in_000(client, park):
+    client.force_login(park.officer)
+    data = {
+        "full_name": "王　芳",
+        "document_type": "resident_id",
+        "document_number": suspicious_id(),
+        "residence_code": "430603",
+    }
+    assert (
+        "confirm_suspicious_number" not in client.get(reverse("workforce:create")).content.decode()
+    )
+    before = database_counts()
+    refused = client.post(reverse("workforce:create"), data)
+    assert refused.status_code == 400
+    assert "document_number" in refused.context["form"].errors
+    assert 'name="confirm_suspicious_number"' in refused.content.decode()
+    assert_nothing_written(before)
+    confirmed = client.post(
+        reverse("workforce:create"), {**data, "confirm_suspicious_number": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert Worker.objects.get(full_name="王芳")
+
+
+def test_the_import_page_takes_numbers_ending_in_000_when_the_box_is_ticked(client, park):
+    client.force_login(park.officer)
+    rows = [*good_rows(), row(suspicious_id(), name="零号")]
+    before = database_counts()
+    refused = client.post(
+        reverse("workforce:import"), {"enterprise": park.a.pk, "file": upload(rows)}
+    )
+    assert not refused.context["report"].ok
+    assert_nothing_written(before)
+    taken = client.post(
+        reverse("workforce:import"),
+        {"enterprise": park.a.pk, "file": upload(rows), "numbers_checked": "on"},
+    )
+    assert taken.context["report"].created == 4
+    assert 'id="roster-checked-numbers"' in taken.content.decode()

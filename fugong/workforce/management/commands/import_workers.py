@@ -26,8 +26,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="The command post user to record (default: the first active one)."
         )
+        parser.add_argument(
+            "--numbers-checked",
+            action="store_true",
+            help="Resident IDs ending in 000 (perhaps cut by a spreadsheet) were checked against "
+            "the ID cards: take them (refused otherwise).",
+        )
 
-    def handle(self, *args, file: Path, enterprise: str, user: str | None = None, **options):
+    def handle(
+        self,
+        *args,
+        file: Path,
+        enterprise: str,
+        user: str | None = None,
+        numbers_checked: bool = False,
+        **options,
+    ):
         users = User.objects.filter(role=Role.COMMAND, is_active=True)
         actor = users.filter(username=user).first() if user else users.order_by("pk").first()
         if actor is None:
@@ -42,7 +56,10 @@ class Command(BaseCommand):
         with file.open("rb") as handle:
             try:
                 report = worker_import(
-                    actor=actor, enterprise=target, upload=File(handle, name=file.name)
+                    actor=actor,
+                    enterprise=target,
+                    upload=File(handle, name=file.name),
+                    numbers_checked=numbers_checked,
                 )
             except ApplicationError as error:
                 raise CommandError(error.message) from error
@@ -59,3 +76,6 @@ class Command(BaseCommand):
                 f"{report.clearance_changed} clearances changed."
             )
         )
+        if report.checked_numbers:
+            rows = ", ".join(str(number) for number in report.checked_numbers)
+            self.stdout.write(f"Taken as checked (ID numbers ending in 000): rows {rows}.")
