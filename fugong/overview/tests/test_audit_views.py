@@ -197,7 +197,7 @@ def test_the_export_is_cut_at_its_limit_and_says_so(client, park, trail, monkeyp
     response = client.get(reverse("audit:export"))
     table = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(table) == 1 + 2 + 1  # the header, two rows, the note
-    assert "narrow the filters" in table[-1][0]
+    assert "请缩小筛选范围" in table[-1][0]
     exported = AuditEvent.objects.get(action=AuditAction.AUDIT_TRAIL_EXPORTED)
     assert exported.data["rows"] == 2 and exported.data["cut"] is True
 

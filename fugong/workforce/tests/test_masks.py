@@ -101,6 +101,8 @@ def seen_for(park, number: str) -> dict[str, str]:
             enterprise=park.a,
             full_name="孪生测试",
             document_number=number,
+            # (A number ending in 000 asks the officer to confirm it: the generator makes some.)
+            confirm_suspicious_number=True,
             phone="13912345678",
             residence_code=park.district.district_code,
             # A contact a few days ago: under observation, so the handover list names them.

@@ -398,7 +398,7 @@ def test_names_are_stored_normalised(park):
 def test_the_migration_normalises_the_names_already_stored(park):
     import importlib
 
-    migration = importlib.import_module("fugong.workforce.migrations.0004_normalise_names")
+    migration = importlib.import_module("fugong.workforce.migrations.0005_normalise_names")
     worker = make_worker(actor=park.officer, enterprise=park.a)
     clean = make_worker(actor=park.officer, enterprise=park.a, full_name="李四")
     Worker.objects.filter(pk=worker.pk).update(full_name="王　芳")  # as stored before

@@ -25,6 +25,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workforce", "0003_birth_year_and_masks")]
+    dependencies = [("workforce", "0004_worker_personal_data_removed_at")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
