@@ -95,3 +95,12 @@ class PasswordChangeForm(PasswordForm):
 
 class ApiTokenForm(Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class TwoFactorCodeForm(Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

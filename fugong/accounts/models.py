@@ -48,6 +48,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("A member of the park's leadership; key enterprises need one as liaison."),
     )
+    # Kept by the two-factor services (fugong.accounts.services) in step with a confirmed TOTP
+    # device, so that the middleware knows without a query whether to ask for a code.
+    two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False, editable=False)
 
     # ``objects`` is AbstractUser's UserManager, inherited.
     REQUIRED_FIELDS = ["full_name", "role"]

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
@@ -17,6 +19,7 @@ from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_ra
 from fugong.core.roles import Action, require
 
 from .models import ApiToken, User
+from .two_factor import two_factor_required
 
 USER_FIELDS = (
     "username",
@@ -243,3 +246,148 @@ def api_token_resolve(secret: str) -> ApiToken | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# Two-factor sign-in (TOTP, django-otp). One TOTP device per user, named "default"; its recovery
+# codes are django-otp's static device: ten single-use codes, shown once, regenerable. A wrong code
+# raises ``400 wrong_code`` and writes nothing; the page records it with
+# ``two_factor_failure_record`` and counts it towards the sign-in lockout (django-axes).
+RECOVERY_CODE_COUNT = 10
+TWO_FACTOR_DEVICE_NAME = "default"
+
+
+def _wrong_code() -> ApplicationError:
+    message = _("That code is not correct.")
+    return ApplicationError(message, code="wrong_code", fields={"code": [message]})
+
+
+def _clean_code(token: str) -> str:
+    return "".join((token or "").split()).lower()
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=TWO_FACTOR_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _index in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, actor: User) -> TOTPDevice:
+    """Make the actor a new, unconfirmed TOTP device (its secret is shown as a QR code); an
+    earlier unfinished enrolment is replaced. Someone already enrolled disables first."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.two_factor_enabled:
+        raise ConflictError(_("Two-factor sign-in is already set up."))
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice(user=user, name=TWO_FACTOR_DEVICE_NAME, confirmed=False)
+    device.save()
+    return device
+
+
+@transaction.atomic
+def two_factor_enrolment_confirm(*, actor: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the pending device with a code from the app: two-factor sign-in is on, and the
+    recovery codes are returned (to be shown once). Audited."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.two_factor_enabled:
+        raise ConflictError(_("Two-factor sign-in is already set up."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ConflictError(_("Start the set-up again: there is no pending authenticator."))
+    if not device.verify_token(_clean_code(code)):
+        raise _wrong_code()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes_replace(user)
+    user.two_factor_enabled = True
+    user.save(update_fields=["two_factor_enabled"])
+    actor.two_factor_enabled = True
+    audit_event_record(
+        actor=actor, action=AuditAction.TWO_FACTOR_ENABLED, target=user, summary=user.username
+    )
+    return device, codes
+
+
+@transaction.atomic
+def two_factor_verify(*, actor: User, code: str) -> TOTPDevice | StaticDevice:
+    """The second step of signing in: a code from the app or one recovery code (which is then
+    used up). Returns the device that matched, for ``django_otp.login``."""
+    code = _clean_code(code)
+    if code:
+        for device in TOTPDevice.objects.filter(user_id=actor.pk, confirmed=True):
+            if code.isdigit() and device.verify_token(code):
+                return device
+        for static in StaticDevice.objects.filter(user_id=actor.pk, confirmed=True):
+            if static.verify_token(code):  # deletes the recovery code it matched
+                audit_event_record(
+                    actor=actor,
+                    action=AuditAction.TWO_FACTOR_RECOVERY_CODE_USED,
+                    target=actor,
+                    summary=actor.username,
+                    data={"left": static.token_set.count()},
+                )
+                return static
+    raise _wrong_code()
+
+
+@transaction.atomic
+def two_factor_recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """New recovery codes for the actor (the old ones stop working). Audited."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if not user.two_factor_enabled:
+        raise ConflictError(_("Set up two-factor sign-in first."))
+    codes = _recovery_codes_replace(user)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.TWO_FACTOR_RECOVERY_REGENERATED,
+        target=user,
+        summary=user.username,
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_disable(*, actor: User, user: User, code: str = "") -> User:
+    """Turn two-factor sign-in off: one's own, with a current code (and only where the role does
+    not require it); or another user's, by the command post (a lost phone: the user enrols again
+    at the next sign-in where the role requires it). Audited."""
+    if user.pk == actor.pk:
+        if two_factor_required(actor):
+            raise ConflictError(
+                _("Your role requires two-factor sign-in; it cannot be turned off.")
+            )
+        if not any(
+            device.verify_token(_clean_code(code))
+            for device in TOTPDevice.objects.filter(user_id=actor.pk, confirmed=True)
+        ):
+            raise _wrong_code()
+    else:
+        require(actor, Action.USERS_MANAGE)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.two_factor_enabled:
+        raise ConflictError(_("Two-factor sign-in is not set up."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    user.two_factor_enabled = False
+    user.save(update_fields=["two_factor_enabled"])
+    audit_event_record(
+        actor=actor, action=AuditAction.TWO_FACTOR_DISABLED, target=user, summary=user.username
+    )
+    return user
+
+
+@transaction.atomic
+def two_factor_failure_record(*, actor: User, stage: str) -> None:
+    """Audit a wrong second-factor code (``stage``: "sign_in", "enrolment" or "disable"). The page
+    also counts it towards the django-axes lockout."""
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.TWO_FACTOR_FAILED,
+        target=actor,
+        summary=actor.username,
+        data={"stage": stage},
+    )

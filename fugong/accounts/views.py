@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -15,16 +16,29 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, Role, require
 
 from . import selectors, services
-from .forms import ApiTokenForm, LoginForm, PasswordChangeForm, PasswordForm, UserForm
+from .forms import (
+    ApiTokenForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordForm,
+    TwoFactorCodeForm,
+    UserForm,
+)
 from .http import AuthenticatedRequest
+from .two_factor import two_factor_required
 
 
 class LoginView(auth_views.LoginView):
@@ -37,17 +51,31 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def _account_context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
+    """The account page: profile, password, two-factor sign-in, API tokens."""
+    user = request.user
+    pending = None
+    if not user.two_factor_enabled:
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    context: dict[str, Any] = {
+        "password_form": PasswordChangeForm(),
+        "token_form": ApiTokenForm(),
+        "tokens": selectors.api_token_list(actor=user),
+        "two_factor_form": TwoFactorCodeForm(),
+        "two_factor_required": two_factor_required(user),
+        "pending_device": pending,
+        "pending_secret": b32encode(pending.bin_key).decode() if pending else "",
+        "recovery_codes_left": (
+            StaticToken.objects.filter(device__user=user).count() if user.two_factor_enabled else 0
+        ),
+    }
+    context.update(extra)
+    return context
+
+
 @login_required
 def my_account(request: AuthenticatedRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/my_account.html",
-        {
-            "password_form": PasswordChangeForm(),
-            "token_form": ApiTokenForm(),
-            "tokens": selectors.api_token_list(actor=request.user),
-        },
-    )
+    return render(request, "accounts/my_account.html", _account_context(request))
 
 
 @login_required
@@ -94,11 +122,7 @@ def my_password(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/my_account.html",
-        {
-            "password_form": form,
-            "token_form": ApiTokenForm(),
-            "tokens": selectors.api_token_list(actor=request.user),
-        },
+        _account_context(request, password_form=form),
         status=status,
     )
 
@@ -121,12 +145,7 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/my_account.html",
-        {
-            "password_form": PasswordChangeForm(),
-            "token_form": form,
-            "tokens": selectors.api_token_list(actor=request.user),
-            "new_token": secret,
-        },
+        _account_context(request, token_form=form, new_token=secret),
         status=status,
     )
 
@@ -257,3 +276,161 @@ def user_active_view(request: AuthenticatedRequest, user_id: int) -> HttpRespons
     else:
         messages.success(request, _("User “%(name)s” deactivated.") % {"name": user.username})
     return redirect("accounts:user_list")
+
+
+def _wrong_code_counted(
+    request: AuthenticatedRequest, form: TwoFactorCodeForm, error: ApplicationError, stage: str
+) -> HttpResponse | None:
+    """A wrong second-factor code: put the error on the form, audit it, and count it as a failed
+    sign-in for django-axes (this user name from this address). At the limit the session ends and
+    the lockout page (429) answers; otherwise None."""
+    add_application_error(form, error)
+    if error.code != "wrong_code":
+        return None
+    services.two_factor_failure_record(actor=request.user, stage=stage)
+    credentials = {"username": request.user.username}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(
+        request, credentials
+    ):
+        logout(request)
+        return get_lockout_response(request, None, credentials)
+    return None
+
+
+def _locked(request: AuthenticatedRequest) -> HttpResponse | None:
+    credentials = {"username": request.user.username}
+    if AxesProxyHandler.is_locked(request, credentials):
+        logout(request)
+        return get_lockout_response(request, None, credentials)
+    return None
+
+
+@login_required
+def two_factor_verify_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The second step of signing in: a code from the app or a recovery code."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or str(settings.LOGIN_REDIRECT_URL)
+    if _session_verified(request) or not request.user.two_factor_enabled:
+        return redirect(next_url)
+    form = TwoFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if (locked := _locked(request)) is not None:
+            return locked
+        status = 400
+        if form.is_valid():
+            try:
+                device = services.two_factor_verify(
+                    actor=request.user, code=form.cleaned_data["code"]
+                )
+            except ApplicationError as error:
+                if (locked := _wrong_code_counted(request, form, error, "sign_in")) is not None:
+                    return locked
+            else:
+                otp_login(request, device)
+                return redirect(next_url)
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=status
+    )
+
+
+@login_required
+@require_POST
+def two_factor_enrol_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Start (or restart) the set-up: a new secret, shown as a QR code on the account page."""
+    services.two_factor_enrolment_start(actor=request.user)
+    return redirect(reverse("accounts:my_account") + "#two-factor")
+
+
+@login_required
+@require_POST
+def two_factor_confirm_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Finish the set-up with a code from the app; the recovery codes are shown once."""
+    if (locked := _locked(request)) is not None:
+        return locked
+    form = TwoFactorCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            device, codes = services.two_factor_enrolment_confirm(
+                actor=request.user, code=form.cleaned_data["code"]
+            )
+        except ApplicationError as error:
+            if (locked := _wrong_code_counted(request, form, error, "enrolment")) is not None:
+                return locked
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is on."))
+            return render(
+                request,
+                "accounts/my_account.html",
+                _account_context(request, recovery_codes=codes),
+            )
+    return render(
+        request,
+        "accounts/my_account.html",
+        _account_context(request, two_factor_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def two_factor_recovery_view(request: AuthenticatedRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working), shown once."""
+    codes = services.two_factor_recovery_codes_regenerate(actor=request.user)
+    messages.success(request, _("New recovery codes made; the old ones no longer work."))
+    return render(
+        request, "accounts/my_account.html", _account_context(request, recovery_codes=codes)
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Turn one's own two-factor sign-in off, with a current code (where the role allows)."""
+    if (locked := _locked(request)) is not None:
+        return locked
+    form = TwoFactorCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.two_factor_disable(
+                actor=request.user, user=request.user, code=form.cleaned_data["code"]
+            )
+        except ApplicationError as error:
+            if (locked := _wrong_code_counted(request, form, error, "disable")) is not None:
+                return locked
+        else:
+            messages.success(request, _("Two-factor sign-in is off."))
+            return redirect("accounts:my_account")
+    return render(
+        request,
+        "accounts/my_account.html",
+        _account_context(request, two_factor_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def user_two_factor_reset_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+    """The command post turns off another user's two-factor sign-in (a lost phone)."""
+    require(request.user, Action.USERS_MANAGE)
+    user = selectors.user_get(actor=request.user, user_id=user_id)
+    services.two_factor_disable(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("Two-factor sign-in of “%(name)s” has been reset; they set it up again.")
+        % {"name": user.username},
+    )
+    return redirect("accounts:user_edit", user_id=user.pk)
+
+
+def _session_verified(request: AuthenticatedRequest) -> bool:
+    """Whether this session passed its second factor (django-otp's ``OTPMiddleware``)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False

@@ -15,6 +15,14 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_CHANGED = "user.password_changed", _("Own password changed")
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
     USER_ACTIVATED = "user.activated", _("User reactivated")
+    TWO_FACTOR_ENABLED = "two_factor.enabled", _("Two-factor sign-in turned on")
+    TWO_FACTOR_DISABLED = "two_factor.disabled", _("Two-factor sign-in turned off")
+    TWO_FACTOR_RECOVERY_REGENERATED = (
+        "two_factor.recovery_regenerated",
+        _("Two-factor recovery codes regenerated"),
+    )
+    TWO_FACTOR_RECOVERY_CODE_USED = "two_factor.recovery_code_used", _("Recovery code used")
+    TWO_FACTOR_FAILED = "two_factor.failed", _("Wrong two-factor code")
     API_TOKEN_CREATED = "api_token.created", _("API token created")
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     ENTERPRISE_CREATED = "enterprise.created", _("Enterprise registered")

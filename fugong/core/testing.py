@@ -29,6 +29,8 @@ OUR_APPS = (
     "reports",
     "inspections",
     "bulletins",
+    "otp_totp",  # two-factor devices (django-otp)
+    "otp_static",  # and their recovery codes
 )
 
 

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fugong.core",
     "fugong.accounts",
     "fugong.audit",
@@ -57,6 +60,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ``request.user.is_verified()``: whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends a signed-in session to the code page or the enrolment until it may go on.
+    "fugong.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,6 +185,12 @@ FUGONG_TRUSTED_PROXIES = trusted_proxy_count(os.environ.get("FUGONG_BEHIND_PROXY
 # lock a user out everywhere (each address gets its five tries, and the password rules make five
 # tries worthless); nor the address alone: colleagues behind one office NAT must not lock each
 # other out. Wrong current passwords on "Change password" count as failures too.
+# Two-factor sign-in (TOTP, django-otp): required in production for the command post and for every
+# role that can reveal or export full ID or phone numbers (fugong.accounts.two_factor); optional in
+# development and the tests, so that `make run`'s demo logins sign in with a password alone.
+FUGONG_REQUIRE_TWO_FACTOR = True
+OTP_TOTP_ISSUER = "Fugong"
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

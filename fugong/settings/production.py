@@ -46,6 +46,8 @@ def refuse_published_keys(name: str, value: str) -> str:
 
 
 DEBUG = False
+# Two-factor sign-in for the command post and the roles that see full numbers (see base).
+FUGONG_REQUIRE_TWO_FACTOR = True
 SECRET_KEY = required_environment("FUGONG_SECRET_KEY")
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
     raise ImproperlyConfigured(
