@@ -1,4 +1,5 @@
-"""Abstract base model shared by every domain model. Core itself holds no domain models."""
+"""Abstract base model shared by every domain model. Core itself holds no domain models, only
+the rate limits' counter table (``RateCounter``, infrastructure like a cache)."""
 
 from django.db import models
 from django.utils import timezone

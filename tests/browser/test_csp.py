@@ -1,12 +1,14 @@
 """The Content-Security-Policy in Chromium: every role's main pages, the dashboard's charts with
-a tooltip, the gate kiosk and a worker's pass page run without one violation (no inline script
-or style is refused), and behaviour that was inline (the language menu) still works."""
+a tooltip, the gate kiosk, the API documentation and a worker's pass page run without one
+violation (no inline script or style is refused), and behaviour that was inline (the language
+menu) still works."""
 
 import pytest
 from django.urls import reverse
 
 from fugong.gate.models import GateOperator
 from fugong.gate.tests.factories import make_gate
+from fugong.workforce.models import Worker
 from fugong.workforce.services import pass_issue, pass_token
 from fugong.workforce.tests.factories import make_worker, resident_id
 
@@ -100,6 +102,11 @@ def test_no_page_violates_the_content_security_policy(page, park, kiosk_and_pass
     page.wait_for_selector("#person-name:has-text('赵一')")
     violations.collect("kiosk scan")
 
+    # The API's interactive documentation (django-ninja's Swagger UI, served from static files).
+    violations.visit("/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    violations.collect("API docs")
+
     # The pass page a worker opens on a phone (no sign-in).
     page.context.clear_cookies()
     violations.visit(f"/passes/{kiosk_and_pass}/")
@@ -114,4 +121,29 @@ def test_the_language_menu_switches_without_an_inline_handler(page, park):
     page.select_option("#language-select", "en")
     page.wait_for_selector("html[lang=en]")
     violations.collect("language switch")
+    assert violations.found == []
+
+
+def test_a_confirmation_asks_first_without_an_inline_handler(page, park, kiosk_and_pass):
+    worker = Worker.objects.get(full_name="赵一")
+    violations = Violations(page)
+    login(page, "officer")
+    violations.visit(reverse("workforce:detail", args=[worker.pk]))
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="登记离职").click()
+    page.wait_for_timeout(300)
+    worker.refresh_from_db()
+    assert len(questions) == 1 and worker.enterprise_id == park.a.pk  # "Cancel": nothing sent
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="登记离职").click()
+    page.wait_for_load_state("networkidle")
+    worker.refresh_from_db()
+    assert len(questions) == 2 and worker.enterprise_id is None
+    violations.collect("worker left")
     assert violations.found == []
