@@ -24,8 +24,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fugong.core.errors import ApplicationError
+from fugong.core.errors import ApplicationError, RateLimitedError
 from fugong.core.forms import add_application_error
+from fugong.core.ratelimit import rate_limit_hit
 from fugong.core.roles import Action, Role, require
 
 from . import selectors, services
@@ -83,11 +84,23 @@ def my_account(request: AuthenticatedRequest) -> HttpResponse:
 def my_password(request: AuthenticatedRequest) -> HttpResponse:
     """Change one's own password, the current one first. A wrong current password counts as a
     failed sign-in for django-axes (this user name from this address): after five, changing the
-    password and signing in are locked from this address for 30 minutes, and this session ends."""
+    password and signing in are locked from this address for 30 minutes, and this session ends.
+    Tries of one user are also limited (``FUGONG_RATE_LIMITS["password_change"]``): over the
+    limit, ``429`` with ``Retry-After`` and nothing changed."""
     form = PasswordChangeForm(request.POST)
     credentials = {"username": request.user.username}
     status = 400
-    if AxesProxyHandler.is_locked(request, credentials):
+    retry_after: int | None = None
+    try:
+        rate_limit_hit("password_change", str(request.user.pk))
+    except RateLimitedError as limited:
+        retry_after = limited.retry_after
+        form.is_valid()  # a bound, cleaned form takes the error
+        form.add_error(None, limited.message)
+        status = 429
+    if retry_after is not None:
+        pass  # over the limit: nothing is tried, not even the current password
+    elif AxesProxyHandler.is_locked(request, credentials):
         form.is_valid()  # a bound, cleaned form takes the error
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         form.add_error(
@@ -119,12 +132,15 @@ def my_password(request: AuthenticatedRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:my_account")
-    return render(
+    response = render(
         request,
         "accounts/my_account.html",
         _account_context(request, password_form=form),
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

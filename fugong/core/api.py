@@ -53,7 +53,8 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
+# 429: every signed-in request can be over a rate limit (per API token, per gate device).
+ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409, 413, 422, 429), ErrorOut)
 ERROR_RESPONSES_BUT_400 = {
     status: schema for status, schema in ERROR_RESPONSES.items() if status != 400
 }

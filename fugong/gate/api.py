@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from fugong.audit.context import note_gate_device
 from fugong.core.api import ERROR_RESPONSES, ActiveSessionAuth, InputSchema
 from fugong.core.errors import PermissionDeniedError
+from fugong.core.ratelimit import rate_limit_hit
 from fugong.core.roles import Action, require
 
 from . import selectors, services
@@ -28,11 +29,13 @@ router = Router(tags=["gate"])
 
 
 class GateDeviceAuth(HttpBearer):
-    """A gate terminal's token: good for its one gate only."""
+    """A gate terminal's token: good for its one gate only, at most
+    ``FUGONG_RATE_LIMITS["gate_device"]`` requests a minute (a batch is one request)."""
 
     def authenticate(self, request: HttpRequest, token: str):
         device = services.gate_device_authenticate(token)
         if device is not None:
+            rate_limit_hit("gate_device", str(device.pk))
             note_gate_device(device.pk)  # audit rows written by this request name the device
         return device
 

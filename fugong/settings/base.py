@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "axes",
     "ninja",
     "django_otp",
@@ -66,6 +67,9 @@ MIDDLEWARE = [
     "fugong.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy: see "Security headers" below.
+    "csp.middleware.CSPMiddleware",
+    "fugong.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fugong.core.middleware.ApplicationErrorMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
@@ -270,6 +274,52 @@ FUGONG_LOOKUP_KEY = os.environ.get("FUGONG_LOOKUP_KEY", "")
 # through the handover export, which is audited on its own. A script harvesting numbers gets 30
 # per 10 minutes and 200 a day at most, and sets off the alert below within the first hour.
 # Each entry: (period, most looks in it).
+# Security headers. No inline script or style anywhere (scripts and styles are static files,
+# behaviour hangs on data attributes in fugong/static/fugong/app.js), so the policy needs no
+# 'unsafe-inline'. QR codes are inline SVG elements, charts draw on canvas.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# The browser features pages may use: the camera for this site only (the gate kiosk scans QR
+# codes with it), nothing else.
+FUGONG_PERMISSIONS_POLICY = {
+    "camera": ["self"],
+    "geolocation": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+}
+
+# Rate limits, as (requests, seconds) per key in a fixed window, counted in the database so
+# that they hold across server processes (fugong.core.ratelimit). Over a limit: 429 with
+# Retry-After.
+FUGONG_RATE_LIMITS = {
+    # Per API token: ten a second on average is more than any script of ours needs.
+    "api_token": (600, 60),
+    # Per gate device: a gate rush is about 1,000 checks in 30 minutes, in bursts; a batch
+    # counts once. Ten times the rush's average rate.
+    "gate_device": (300, 60),
+    # Per user, the "My account" password form (wrong current passwords also count for axes).
+    "password_change": (10, 3600),
+    # Per client address, the pass page (/passes/<token>/): a worker shows it a few times a
+    # day; many workers may share one address (a factory's Wi-Fi), so generous.
+    "pass_page": (120, 60),
+}
+
 FUGONG_REVEAL_LIMITS = [(timedelta(minutes=10), 30), (timedelta(days=1), 200)]
 # Within the limits, this many looks by one user in one period is unusual enough for the command
 # post to ask why: an alert on its home page (and in the audit trail) and a warning in the log.

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fugong.accounts.http import AuthenticatedRequest
-from fugong.core.errors import ApplicationError, NotFoundError
+from fugong.core.addresses import client_address
+from fugong.core.errors import ApplicationError, NotFoundError, RateLimitedError
 from fugong.core.forms import add_application_error
 from fugong.core.htmx import render_page_or_fragment
+from fugong.core.ratelimit import rate_limit_hit
 from fugong.core.roles import Action, Role, require, user_can
 from fugong.enterprises.selectors import enterprise_get, enterprise_list
 
@@ -353,19 +355,27 @@ def badge_sheet_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def pass_page_view(request: HttpRequest, token: str) -> HttpResponse:
     """The pass as a worker shows it on a phone. The link is the pass itself (it is what the QR
-    code carries), so it needs no login; it shows the name, enterprise and validity only."""
-    error = None
+    code carries), so it needs no login; it shows the name, enterprise and validity only.
+    Looks from one client address are limited (``FUGONG_RATE_LIMITS["pass_page"]``), so that
+    nobody can try tokens in bulk: over the limit, ``429`` with ``Retry-After``."""
+    error: ApplicationError | None = None
     worker_pass = None
+    status = 404
     try:
+        rate_limit_hit("pass_page", client_address(request) or "unknown")
         worker_pass = services.pass_resolve(token)
+        status = 200
     except ApplicationError as refused:
         error = refused
+        status = refused.status if isinstance(refused, RateLimitedError) else 404
     response = render(
         request,
         "workforce/pass_page.html",
         {"worker_pass": worker_pass, "token": token, "error": error},
-        status=200 if worker_pass else 404,
+        status=status,
     )
+    if isinstance(error, RateLimitedError):
+        response["Retry-After"] = str(error.retry_after)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

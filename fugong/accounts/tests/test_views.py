@@ -283,3 +283,23 @@ def test_behind_a_proxy_the_lockout_follows_the_client_not_the_proxy(client, par
     # ... while the user, at another address behind the same proxy, signs in.
     response = sign_in(client, "officer", HTTP_X_FORWARDED_FOR="198.51.100.2", **via_nginx)
     assert response.status_code == 302
+
+
+def test_password_changes_are_limited_per_user(client, park, settings):
+    settings.FUGONG_RATE_LIMITS = {**settings.FUGONG_RATE_LIMITS, "password_change": (2, 3600)}
+    client.force_login(park.officer)
+    mismatch = {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": "x"}
+    for _ in range(2):
+        assert client.post(reverse("accounts:my_password"), mismatch).status_code == 400
+    before = database_counts()
+    # Over the limit even the right passwords change nothing.
+    response = change_password(client, PASSWORD)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert "Too many requests" in response.content.decode()
+    assert_nothing_written(before)
+    park.officer.refresh_from_db()
+    assert park.officer.check_password(PASSWORD)
+    # Another user has their own count.
+    client.force_login(park.liaison)
+    assert change_password(client, PASSWORD).status_code == 302

@@ -192,7 +192,8 @@ def test_every_path_under_api_answers_json(client, path):
 
 
 def test_every_operation_declares_the_statuses_it_can_answer():
-    """An operation that needs a signed-in caller can answer 401 and 403, one with parameters or
+    """An operation that needs a signed-in caller can answer 401 and 403 (and 429 over a rate
+    limit of its API token or gate device), one with parameters or
     a body 422, one with an id in its path 404: each is declared with the error body."""
     from fugong.api import api
 
@@ -203,7 +204,7 @@ def test_every_operation_declares_the_statuses_it_can_answer():
             declared = {str(status) for status in operation["responses"]}
             needed = set()
             if operation.get("security"):
-                needed |= {"401", "403"}
+                needed |= {"401", "403", "429"}
             if operation.get("parameters") or operation.get("requestBody"):
                 needed.add("422")
             if "{" in path:

@@ -331,3 +331,30 @@ def test_an_online_check_is_never_disputed(client, park, gate, token):
     client.force_login(park.gate)
     data = post(client, f"/api/v1/gates/{gate.pk}/checks", body(pass_token=token)).json()
     assert (data["disputed"], data["server_verdict"], data["snapshot_at"]) == (False, "", None)
+
+
+# ----- rate limit per device -------------------------------------------------------------------
+
+
+def test_a_device_over_its_limit_is_refused_and_a_batch_counts_once(
+    client, park, gate, token, device_token, settings
+):
+    settings.FUGONG_RATE_LIMITS = {**settings.FUGONG_RATE_LIMITS, "gate_device": (2, 60)}
+    batch = {"checks": [body(pass_token=token) for _ in range(3)]}
+    assert (
+        post(client, f"/api/v1/gates/{gate.pk}/checks/batch", batch, device_token).json()["created"]
+        == 3
+    )
+    response = post(client, f"/api/v1/gates/{gate.pk}/checks", body(pass_token=token), device_token)
+    assert response.status_code == 201
+    before = database_counts()
+    refused = post(client, f"/api/v1/gates/{gate.pk}/checks", body(pass_token=token), device_token)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert_nothing_written(before)
+    assert GateCheck.objects.count() == 4
+    # The gate's operator, signed in at the kiosk, is not held back by the device's count.
+    client.force_login(park.gate)
+    response = post(client, f"/api/v1/gates/{gate.pk}/checks", body(pass_token=token))
+    assert response.status_code == 201

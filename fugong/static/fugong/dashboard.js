@@ -10,7 +10,9 @@
     chart.setOption(Object.assign({
       animation: false,
       grid: { left: 48, right: 12, top: 16, bottom: 28 },
-      tooltip: { trigger: "axis" },
+      // Drawn on the canvas: the HTML tooltip writes style attributes through innerHTML,
+      // which the Content-Security-Policy (no 'unsafe-inline' styles) refuses.
+      tooltip: { trigger: "axis", renderMode: "richText" },
       xAxis: { type: "category", data: days },
       yAxis: { type: "value", minInterval: 1 },
       series: [{ name: name, type: type, data: values, connectNulls: false }],

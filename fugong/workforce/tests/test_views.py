@@ -454,3 +454,23 @@ def test_the_import_page_takes_numbers_ending_in_000_when_the_box_is_ticked(clie
     )
     assert taken.context["report"].created == 4
     assert 'id="roster-checked-numbers"' in taken.content.decode()
+
+
+def test_the_pass_page_is_limited_per_client_address(client, park, worker, settings):
+    settings.FUGONG_RATE_LIMITS = {**settings.FUGONG_RATE_LIMITS, "pass_page": (2, 60)}
+    token = services.pass_token(services.pass_issue(actor=park.officer, worker=worker))
+    url = reverse("pass_page", args=[token])
+    assert client.get(url, REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert (
+        client.get(reverse("pass_page", args=["garbage"]), REMOTE_ADDR="10.0.0.1").status_code
+        == 404
+    )
+    before = database_counts()
+    response = client.get(url, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    body = response.content.decode()
+    assert "Too many requests" in body and worker.full_name not in body and "<svg" not in body
+    assert_nothing_written(before)
+    # Another address is not held back.
+    assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
