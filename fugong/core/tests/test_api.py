@@ -211,3 +211,24 @@ def test_every_operation_declares_the_statuses_it_can_answer():
             if needed - declared:
                 undeclared.append(f"{method.upper()} {path}: {sorted(needed - declared)}")
     assert undeclared == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/enterprises",
+        "/api/v1/applications",
+        "/api/v1/workers",
+        "/api/v1/inspections",
+        "/api/v1/findings",
+        "/api/v1/bulletins",
+        "/api/v1/notices",
+    ],
+)
+def test_an_offset_beyond_the_databases_integers_is_a_422_not_a_500(client, park, path):
+    """Found by the fuzz run: ``offset=75231587167591396329643835392`` overflowed the SQL OFFSET."""
+    client.force_login(park.command)
+    response = client.get(path, {"offset": 75231587167591396329643835392})
+    assert response.status_code == 422
+    assert "offset" in response.json()["error"]["fields"]
+    assert client.get(path, {"offset": 1_000_000_000}).status_code == 200
