@@ -2,7 +2,12 @@ import pytest
 from django.utils import timezone
 
 from fugong.core.crypto import decrypt
-from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.core.testing import (
+    PARK_ROLES,
+    assert_nothing_written,
+    changed_tables,
+    database_counts,
+)
 from fugong.workforce import services
 from fugong.workforce.models import Worker
 
@@ -304,3 +309,61 @@ def test_the_new_employer_reads_none_of_the_old_data_over_the_api(client, park, 
     clearance = client.get(f"/api/v1/workers/{theirs.pk}/clearance").json()
     assert clearance["clearance"] == "cleared" and clearance["reasons"] == []
     assert client.post(f"/api/v1/workers/{theirs.pk}/reveal/phone").json() == {"value": ""}
+
+
+# Out of scope (enterprise ``b``'s officer, the other liaison) is a 404; a role without the
+# action a 403. Each case runs on a fresh worker with a valid pass.
+WORKER_ACTIONS = [
+    (
+        "reveal document",
+        lambda w, p: f"/api/v1/workers/{w.pk}/reveal/document",
+        {},
+        {"command": 200, "officer": 200, "other_liaison": 404, "other_officer": 404},
+    ),
+    (
+        "reveal phone",
+        lambda w, p: f"/api/v1/workers/{w.pk}/reveal/phone",
+        {},
+        {
+            "command": 200,
+            "liaison": 200,
+            "officer": 200,
+            "other_liaison": 404,
+            "other_officer": 404,
+        },
+    ),
+    (
+        "issue pass",
+        lambda w, p: f"/api/v1/workers/{w.pk}/pass",
+        {"valid_days": 5},
+        {"command": 201, "officer": 201, "other_liaison": 404, "other_officer": 404},
+    ),
+    (
+        "revoke pass",
+        lambda w, p: f"/api/v1/workers/{w.pk}/pass/{p.pk}/revoke",
+        {"reason": "丢失"},
+        {"command": 200, "officer": 200, "other_liaison": 404, "other_officer": 404},
+    ),
+    (
+        "leave",
+        lambda w, p: f"/api/v1/workers/{w.pk}/leave",
+        {},
+        {"command": 200, "officer": 200, "other_liaison": 404, "other_officer": 404},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+@pytest.mark.parametrize("case", WORKER_ACTIONS, ids=[case[0] for case in WORKER_ACTIONS])
+def test_worker_actions_by_role(client, park, worker, case, role):
+    _name, path, body, allowed = case
+    worker_pass = services.pass_issue(actor=park.officer, worker=worker)
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(path(worker, worker_pass), body, content_type="application/json")
+    expected = allowed.get(role, 403)
+    assert response.status_code == expected, response.content[:200]
+    if expected >= 400:
+        assert_nothing_written(before)
+    else:
+        assert changed_tables(before)
