@@ -3,7 +3,7 @@
 import pytest
 
 from fugong.accounts.services import api_token_create
-from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,11 @@ def test_an_offset_beyond_the_databases_integers_is_a_422_not_a_500(client, park
     assert response.status_code == 422
     assert "offset" in response.json()["error"]["fields"]
     assert client.get(path, {"offset": 1_000_000_000}).status_code == 200
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_me_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    response = client.get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json()["username"] == park.users()[role].username

@@ -367,3 +367,22 @@ def test_worker_actions_by_role(client, park, worker, case, role):
         assert_nothing_written(before)
     else:
         assert changed_tables(before)
+
+
+# The screening rules and the re-screenings are read by the command post, the liaisons and the
+# enterprises' officers (each within their scope); the others get a 403.
+SCREENING_READS = {
+    "command": 200,
+    "liaison": 200,
+    "other_liaison": 200,
+    "officer": 200,
+    "other_officer": 200,
+}
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_screening_reads_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    expected = SCREENING_READS.get(role, 403)
+    assert client.get("/api/v1/risk-areas").status_code == expected
+    assert client.get("/api/v1/rescreenings").status_code == expected
