@@ -223,6 +223,7 @@ OPERATIONS: dict[str, dict[str, str]] = {
     },
     "fugong/workforce/tests/test_api.py": {
         "GET /api/v1/risk-areas": "test_screening_reads_by_role",
+        "POST /api/v1/risk-areas": "test_declaring_a_risk_area_by_role",
         "GET /api/v1/rescreenings": "test_screening_reads_by_role",
         "GET /api/v1/workers": "test_reads_by_role",
         "POST /api/v1/workers": "test_writes_by_role",
@@ -259,7 +260,6 @@ NOT_YET_COVERED: set[str] = {
     "POST /api/v1/applications/{application_id}/attachments",
     "POST /api/v1/workers/search",
     "POST /api/v1/passes/check",
-    "POST /api/v1/risk-areas",
     "POST /api/v1/gates/{gate_id}/identify",
     "POST /api/v1/gates/{gate_id}/search",
     "GET /api/v1/bulletins/{bulletin_id}/docx",

@@ -386,3 +386,21 @@ def test_screening_reads_by_role(client, park, role):
     expected = SCREENING_READS.get(role, 403)
     assert client.get("/api/v1/risk-areas").status_code == expected
     assert client.get("/api/v1/rescreenings").status_code == expected
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_declaring_a_risk_area_by_role(client, park, role):
+    """Only the command post declares risk areas; anyone else writes nothing."""
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(
+        "/api/v1/risk-areas",
+        {"division_code": "420100", "level": "high", "starts_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
+    if role == "command":
+        assert response.status_code == 201
+        assert changed_tables(before)
+    else:
+        assert response.status_code == 403
+        assert_nothing_written(before)
