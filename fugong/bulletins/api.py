@@ -6,10 +6,10 @@ from typing import Literal
 
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel, Field
 
-from fugong.core.api import ERROR_RESPONSES, InputSchema, fields_as_in_body
+from fugong.core.api import ERROR_RESPONSES, InputSchema, Pagination, fields_as_in_body
 from fugong.core.roles import Role
 from fugong.resumption.views import attachment_file_response
 
@@ -87,7 +87,7 @@ class BulletinPatchIn(InputSchema):
 
 
 @router.get("/bulletins", response={200: list[BulletinSummaryOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def bulletin_list(
     request, year: int | None = None, status: Literal["draft", "published"] | None = None
 ):
@@ -236,7 +236,7 @@ def _notice_out(request, notice) -> dict:
 
 
 @router.get("/notices", response={200: list[NoticeSummaryOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def notice_list(request):
     """Notices sent to the enterprises in your scope (all for the command post), newest first;
     ``recipients`` and ``acknowledged`` count the recipients in your scope."""

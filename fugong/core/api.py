@@ -8,9 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import SessionAuth
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ApplicationError, RateLimitedError
 from .types import Actor, AnyActor
@@ -39,6 +41,21 @@ def fields_as_in_body(names: Mapping[str, str]) -> Iterator[None]:
     except ApplicationError as error:
         error.fields = {names.get(key, key): value for key, value in error.fields.items()}
         raise
+
+
+# The largest ``offset`` a list accepts: a larger one would overflow the database's 64-bit
+# OFFSET (a 500 instead of an empty page); no list of the park comes near it.
+MAX_OFFSET = 1_000_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    """ninja's ``limit``/``offset`` pagination with a bounded offset: a 422 beyond it."""
+
+    class Input(Schema):
+        limit: int = Field(
+            ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ErrorDetail(Schema):

@@ -11,10 +11,10 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel, Field
 
-from fugong.core.api import ERROR_RESPONSES, InputSchema, fields_as_in_body
+from fugong.core.api import ERROR_RESPONSES, InputSchema, Pagination, fields_as_in_body
 from fugong.core.errors import ApplicationError
 from fugong.core.files import check_attachment
 from fugong.core.roles import Action, require
@@ -247,7 +247,7 @@ def _inspection_out(request, inspection_id: int) -> dict:
 
 
 @router.get("/inspections", response={200: list[InspectionSummaryOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def inspection_list(
     request,
     enterprise_id: int | None = None,
@@ -354,7 +354,7 @@ def finding_add(request, inspection_id: int, payload: FindingIn):
 
 
 @router.get("/findings", response={200: list[FindingSummaryOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def finding_list(
     request,
     status: FindingStatus | None = None,

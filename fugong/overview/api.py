@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from fugong.core.api import (
@@ -19,6 +19,7 @@ from fugong.core.api import (
     ErrorDetail,
     ErrorOut,
     InputSchema,
+    Pagination,
 )
 from fugong.core.errors import ApplicationError
 from fugong.core.privacy import mask_phone
@@ -190,7 +191,7 @@ def _annotated(actor, enterprise_id: int) -> Enterprise:
 
 
 @router.get("", response={200: list[EnterpriseOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def enterprise_list(
     request,
     q: str = "",

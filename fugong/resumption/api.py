@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from fugong.core.api import ERROR_RESPONSES, InputSchema
+from fugong.core.api import ERROR_RESPONSES, InputSchema, Pagination
 from fugong.core.errors import NotFoundError
 from fugong.core.files import check_attachment
 from fugong.core.roles import Action, require
@@ -220,7 +220,7 @@ def _get(request, application_id: int):
 
 
 @router.get("", response={200: list[ApplicationSummaryOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def application_list(request, status: ApplicationStatus | None = None, q: str = ""):
     """Applications in your scope, most recently changed first."""
     return selectors.application_list(actor=request.auth, status=status or "", query=q)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from fugong.core.api import (
@@ -14,6 +14,7 @@ from fugong.core.api import (
     ErrorDetail,
     ErrorOut,
     InputSchema,
+    Pagination,
 )
 from fugong.core.errors import NotFoundError
 from fugong.core.roles import Action, require
@@ -223,7 +224,7 @@ def _travel(payload) -> list[tuple] | None:
 
 
 @router.get("/workers", response={200: list[WorkerOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def worker_list(
     request, q: str = "", clearance: Clearance | None = None, enterprise_id: int | None = None
 ):
@@ -428,6 +429,6 @@ def risk_area_add(request, payload: RiskAreaIn):
 
 
 @router.get("/rescreenings", response={200: list[RunOut], **ERROR_RESPONSES}, tags=["screening"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def run_list(request):
     return screening_selectors.run_list(actor=request.auth)

@@ -3,7 +3,7 @@
 import pytest
 
 from fugong.accounts.services import api_token_create
-from fugong.core.testing import assert_nothing_written, database_counts
+from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,32 @@ def test_every_operation_declares_the_statuses_it_can_answer():
             if needed - declared:
                 undeclared.append(f"{method.upper()} {path}: {sorted(needed - declared)}")
     assert undeclared == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/enterprises",
+        "/api/v1/applications",
+        "/api/v1/workers",
+        "/api/v1/inspections",
+        "/api/v1/findings",
+        "/api/v1/bulletins",
+        "/api/v1/notices",
+    ],
+)
+def test_an_offset_beyond_the_databases_integers_is_a_422_not_a_500(client, park, path):
+    """Found by the fuzz run: ``offset=75231587167591396329643835392`` overflowed the SQL OFFSET."""
+    client.force_login(park.command)
+    response = client.get(path, {"offset": 75231587167591396329643835392})
+    assert response.status_code == 422
+    assert "offset" in response.json()["error"]["fields"]
+    assert client.get(path, {"offset": 1_000_000_000}).status_code == 200
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_me_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    response = client.get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json()["username"] == park.users()[role].username

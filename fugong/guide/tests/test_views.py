@@ -25,6 +25,7 @@ def test_reading_the_guide(client, park, guide, role, status):
     assert response.status_code == status
     if status == 200:
         assert len(response.json()["items"]) == 18
+    assert client.get(f"/api/v1/guide/versions/{guide.pk}").status_code == status
 
 
 @pytest.mark.parametrize("role", ["liaison", "inspector", "officer", "gate", "district"])

@@ -137,3 +137,15 @@ def test_declaration_bad_input_writes_nothing(client, park, payload):
     )
     assert 400 <= response.status_code < 500
     assert_nothing_written(before)
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_report_reads_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    daily = client.get("/api/v1/reports/daily")
+    declarations = client.get("/api/v1/headcount-declarations")
+    assert daily.status_code == (403 if role in ("inspector", "gate", "district") else 200)
+    # Declared headcounts: the command post's and the enterprises' officers' (their own).
+    assert declarations.status_code == (
+        200 if role in ("command", "officer", "other_officer") else 403
+    )

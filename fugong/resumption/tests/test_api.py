@@ -272,3 +272,16 @@ def test_token_auth_acts_as_its_user(client, park):
         f"/api/v1/applications/{application.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_the_list_by_role(client, park, role):
+    """Everyone who deals with applications lists them (scoped); the gate and the district
+    liaison do not."""
+    make_application(officer=park.officer, state="submitted")
+    client.force_login(park.users()[role])
+    response = client.get("/api/v1/applications")
+    assert response.status_code == (403 if role in ("gate", "district") else 200)
+    if response.status_code == 200:
+        visible = response.json()["count"]
+        assert visible == (0 if role in ("other_liaison", "other_officer") else 1)

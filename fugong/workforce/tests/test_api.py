@@ -2,7 +2,12 @@ import pytest
 from django.utils import timezone
 
 from fugong.core.crypto import decrypt
-from fugong.core.testing import PARK_ROLES, assert_nothing_written, database_counts
+from fugong.core.testing import (
+    PARK_ROLES,
+    assert_nothing_written,
+    changed_tables,
+    database_counts,
+)
 from fugong.workforce import services
 from fugong.workforce.models import Worker
 
@@ -337,3 +342,98 @@ def test_roster_rows_ending_in_000_need_the_files_confirmation_over_the_api(clie
     )
     assert taken.status_code == 200, taken.content
     assert taken.json()["created"] == 4 and taken.json()["checked_numbers"] == [5]
+
+
+# Out of scope (enterprise ``b``'s officer, the other liaison) is a 404; a role without the
+# action a 403. Each case runs on a fresh worker with a valid pass.
+WORKER_ACTIONS = [
+    (
+        "reveal document",
+        lambda w, p: f"/api/v1/workers/{w.pk}/reveal/document",
+        {},
+        {"command": 200, "officer": 200, "other_liaison": 404, "other_officer": 404},
+    ),
+    (
+        "reveal phone",
+        lambda w, p: f"/api/v1/workers/{w.pk}/reveal/phone",
+        {},
+        {
+            "command": 200,
+            "liaison": 200,
+            "officer": 200,
+            "other_liaison": 404,
+            "other_officer": 404,
+        },
+    ),
+    (
+        "issue pass",
+        lambda w, p: f"/api/v1/workers/{w.pk}/pass",
+        {"valid_days": 5},
+        {"command": 201, "officer": 201, "other_liaison": 404, "other_officer": 404},
+    ),
+    (
+        "revoke pass",
+        lambda w, p: f"/api/v1/workers/{w.pk}/pass/{p.pk}/revoke",
+        {"reason": "丢失"},
+        {"command": 200, "officer": 200, "other_liaison": 404, "other_officer": 404},
+    ),
+    (
+        "leave",
+        lambda w, p: f"/api/v1/workers/{w.pk}/leave",
+        {},
+        {"command": 200, "officer": 200, "other_liaison": 404, "other_officer": 404},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+@pytest.mark.parametrize("case", WORKER_ACTIONS, ids=[case[0] for case in WORKER_ACTIONS])
+def test_worker_actions_by_role(client, park, worker, case, role):
+    _name, path, body, allowed = case
+    worker_pass = services.pass_issue(actor=park.officer, worker=worker)
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(path(worker, worker_pass), body, content_type="application/json")
+    expected = allowed.get(role, 403)
+    assert response.status_code == expected, response.content[:200]
+    if expected >= 400:
+        assert_nothing_written(before)
+    else:
+        assert changed_tables(before)
+
+
+# The screening rules and the re-screenings are read by the command post, the liaisons and the
+# enterprises' officers (each within their scope); the others get a 403.
+SCREENING_READS = {
+    "command": 200,
+    "liaison": 200,
+    "other_liaison": 200,
+    "officer": 200,
+    "other_officer": 200,
+}
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_screening_reads_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    expected = SCREENING_READS.get(role, 403)
+    assert client.get("/api/v1/risk-areas").status_code == expected
+    assert client.get("/api/v1/rescreenings").status_code == expected
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_declaring_a_risk_area_by_role(client, park, role):
+    """Only the command post declares risk areas; anyone else writes nothing."""
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(
+        "/api/v1/risk-areas",
+        {"division_code": "420100", "level": "high", "starts_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
+    if role == "command":
+        assert response.status_code == 201
+        assert changed_tables(before)
+    else:
+        assert response.status_code == 403
+        assert_nothing_written(before)

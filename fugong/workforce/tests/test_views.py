@@ -474,3 +474,64 @@ def test_the_pass_page_is_limited_per_client_address(client, park, worker, setti
     assert_nothing_written(before)
     # Another address is not held back.
     assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+# Registering and importing are the command post's and each enterprise's officer's; the badge
+# sheet of enterprise ``a`` is outside the other officer's scope.
+MANAGE_PAGES = {"command": 200, "officer": 200, "other_officer": 200}
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+@pytest.mark.parametrize(
+    "name", ["workforce:create", "workforce:import", "workforce:import_template"]
+)
+def test_registration_and_import_pages_by_role(client, park, role, name):
+    client.force_login(park.users()[role])
+    # The command post names the enterprise (without it, the page has none to register for).
+    response = client.get(reverse(name), {"enterprise": park.a.pk})
+    assert response.status_code == MANAGE_PAGES.get(role, 403)
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_the_badge_sheet_by_role(client, park, role):
+    client.force_login(park.users()[role])
+    response = client.get(reverse("workforce:badges"), {"enterprise": park.a.pk})
+    assert response.status_code == {"command": 200, "officer": 200, "other_officer": 404}.get(
+        role, 403
+    )
+
+
+# Out of scope (enterprise ``b``'s officer, the other liaison) is a 404, as for the worker.
+PASS_WRITES = {"command": 302, "officer": 302, "other_officer": 404, "other_liaison": 404}
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_revoking_a_pass_by_role(client, park, worker, role):
+    worker_pass = services.pass_issue(actor=park.officer, worker=worker)
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(
+        reverse("workforce:pass_revoke", args=[worker.pk, worker_pass.pk]), {"reason": "丢失"}
+    )
+    expected = PASS_WRITES.get(role, 403)
+    assert response.status_code == expected
+    if expected >= 400:
+        assert_nothing_written(before)
+    else:
+        worker_pass.refresh_from_db()
+        assert worker_pass.revoked_at is not None
+
+
+@pytest.mark.parametrize("role", PARK_ROLES)
+def test_issuing_the_missing_passes_by_role(client, park, worker, role):
+    client.force_login(park.users()[role])
+    before = database_counts()
+    response = client.post(
+        reverse("workforce:passes_issue_missing"), {"enterprise": park.a.pk, "valid_days": 10}
+    )
+    expected = PASS_WRITES.get(role, 403)
+    assert response.status_code == expected
+    if expected >= 400:
+        assert_nothing_written(before)
+    else:
+        assert worker.passes.count() == 1
