@@ -33,6 +33,7 @@ PUBLIC = {
     "api-v1:openapi-json": "the OpenAPI schema",
     "api-v1:openapi-view": "the API's documentation page",
     "GET /api/v1/health": "the health check",
+    "favicon": "a redirect to the static icon",
 }
 
 PAGES: dict[str, dict[str, str]] = {
@@ -105,6 +106,13 @@ PAGES: dict[str, dict[str, str]] = {
     },
     "fugong/overview/tests/test_audit_views.py": {
         "audit:event_list": "test_only_the_command_post_reads_the_audit_trail",
+        "audit:export": "test_only_the_command_post_filters_and_exports_the_trail",
+    },
+    "fugong/accounts/tests/test_views_two_factor.py": {
+        "accounts:user_two_factor_reset": "test_only_the_command_post_resets_anothers_two_factor",
+    },
+    "fugong/retention/tests/test_views.py": {
+        "retention:policy": "test_the_page_by_role",
     },
     "fugong/overview/tests/test_enterprise_views.py": {
         "enterprises:list": "test_list_and_detail_by_role",
@@ -239,6 +247,12 @@ OPERATIONS: dict[str, dict[str, str]] = {
     },
 }
 NOT_YET_COVERED: set[str] = {
+    # A signed-in user's own two-factor pages (any role, their own account only).
+    "accounts:two_factor_verify",
+    "accounts:two_factor_enrol",
+    "accounts:two_factor_confirm",
+    "accounts:two_factor_recovery",
+    "accounts:two_factor_disable",
     "accounts:logout",
     "accounts:my_password",
     "accounts:token_create",
