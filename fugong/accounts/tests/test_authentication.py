@@ -37,7 +37,7 @@ def test_a_token_over_its_limit_is_refused_with_retry_after(client, park):
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert refused.json()["error"]["code"] == "rate_limited"
-    assert "seconds" in refused.json()["error"]["message"]
+    assert "秒后重试" in refused.json()["error"]["message"]  # "try again in N seconds"
     assert_nothing_written(before)
     assert ApiToken.objects.count() == 1
 

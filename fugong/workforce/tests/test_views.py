@@ -470,7 +470,7 @@ def test_the_pass_page_is_limited_per_client_address(client, park, worker, setti
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     body = response.content.decode()
-    assert "Too many requests" in body and worker.full_name not in body and "<svg" not in body
+    assert "请求过于频繁" in body and worker.full_name not in body and "<svg" not in body
     assert_nothing_written(before)
     # Another address is not held back.
     assert client.get(url, REMOTE_ADDR="10.0.0.2").status_code == 200
