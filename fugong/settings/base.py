@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "fugong.core",
     "fugong.accounts",
     "fugong.audit",
@@ -329,6 +331,11 @@ FUGONG_REVEAL_ALERT = (timedelta(hours=1), 50)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Background jobs (imports, exports, re-screening): Django's tasks interface with its database
+# backend, so SQLite needs no other server; `fugong db_worker` runs a worker (`make run` starts
+# one, production runs them as systemd units: docs/deployment.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,
