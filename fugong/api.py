@@ -31,6 +31,7 @@ def health(request):
 
 from fugong.accounts.api import router as accounts_router  # noqa: E402
 from fugong.bulletins.api import router as bulletins_router  # noqa: E402
+from fugong.enterprises.api import router as user_import_router  # noqa: E402
 from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
 from fugong.inspections.api import router as inspections_router  # noqa: E402
@@ -41,6 +42,7 @@ from fugong.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/users", user_import_router)
 api.add_router("/guide", guide_router)
 api.add_router("/applications", resumption_router)
 api.add_router("/", workforce_router)

@@ -2,10 +2,12 @@
 
 from django.urls import include, path, re_path
 
+from .accounts.urls import urlpatterns as account_pages
 from .api import api
 from .core.api import unknown_endpoint
 from .core.views import favicon
 from .enterprises.urls import urlpatterns as enterprise_pages
+from .enterprises.urls import user_import_urlpatterns as user_import_pages
 from .overview.urls import audit_urlpatterns
 from .overview.urls import enterprise_urlpatterns as enterprise_overview_pages
 from .workforce.urls import pass_urlpatterns
@@ -16,7 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # [\s\S]: a path with a line break in it is still an API path, and answers JSON.
     re_path(r"^api/(?P<path>[\s\S]*)$", unknown_endpoint),
-    path("accounts/", include("fugong.accounts.urls")),
+    # The accounts' pages and, under Users, the import of accounts (which reads enterprises).
+    path("accounts/", include((account_pages + user_import_pages, "accounts"))),
     # One namespace for the enterprise pages of two apps: the list and the enterprise's page
     # compose several domains (overview), registration, edits and import are the enterprises'.
     path("enterprises/", include((enterprise_overview_pages + enterprise_pages, "enterprises"))),

@@ -51,6 +51,12 @@ class User(AbstractUser):
     # Kept by the two-factor services (fugong.accounts.services) in step with a confirmed TOTP
     # device, so that the middleware knows without a query whether to ask for a code.
     two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False, editable=False)
+    # Set when someone else chose the password (an import's generated one, create_user's, the
+    # command post's on creation or reset); cleared when the user sets their own. Until then the
+    # session reaches only the change-password page (fugong.accounts.middleware).
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False, editable=False
+    )
 
     # ``objects`` is AbstractUser's UserManager, inherited.
     REQUIRED_FIELDS = ["full_name", "role"]

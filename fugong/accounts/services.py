@@ -57,23 +57,43 @@ def _validate_new_password(password: str, user: User) -> None:
 def user_create(*, actor: User, password: str, **fields: Unpack[UserFields]) -> User:
     """Create a user with a role (and enterprise or district where the role needs one)."""
     require(actor, Action.USERS_MANAGE)
-    return _create(actor=actor, password=password, fields=fields, source="page")
+    # The command post chose this password: the user sets their own at the first sign-in.
+    return _create(
+        actor=actor, password=password, fields=fields, source="page", must_change_password=True
+    )
 
 
 @transaction.atomic
-def user_create_on_the_server(*, password: str, **fields: Unpack[UserFields]) -> User:
+def user_create_on_the_server(
+    *, password: str, must_change_password: bool = False, **fields: Unpack[UserFields]
+) -> User:
     """Create a user from the server's command line (``manage.py create_user``): whoever can
     run commands there holds the keys already, so no signed-in actor is asked for; this is how
-    an empty installation gets its first command post account. Audited with no actor."""
-    return _create(actor=None, password=password, fields=fields, source="command line")
+    an empty installation gets its first command post account. Audited with no actor.
+    ``must_change_password``: the password was generated for the user (not typed by them)."""
+    return _create(
+        actor=None,
+        password=password,
+        fields=fields,
+        source="command line",
+        must_change_password=must_change_password,
+    )
 
 
-def _create(*, actor: User | None, password: str, fields: UserFields, source: str) -> User:
+def _create(
+    *,
+    actor: User | None,
+    password: str,
+    fields: UserFields,
+    source: str,
+    must_change_password: bool,
+) -> User:
     user = User(**{key: value for key, value in fields.items() if key in USER_FIELDS})
     user.username = (user.username or "").strip()
     full_clean_or_raise(user, exclude=["password"])
     _validate_new_password(password, user)
     user.set_password(password)
+    user.must_change_password = must_change_password
     try:
         with transaction.atomic():
             user.save()
@@ -129,8 +149,8 @@ def user_update(*, actor: User, user: User, **fields: Unpack[UserFields]) -> Use
 def user_set_password(*, actor: User, user: User, password: str) -> User:
     """The command post resets another user's password (a forgotten one): no current password is
     asked, the reset is audited, and the user's sessions end (Django checks a session against the
-    password hash). Nobody resets their own password this way: ``user_password_change`` asks for
-    the current one."""
+    password hash); the user sets their own at the next sign-in. Nobody resets their own password
+    this way: ``user_password_change`` asks for the current one."""
     require(actor, Action.USERS_MANAGE)
     if actor.pk == user.pk:
         raise ConflictError(
@@ -138,7 +158,8 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
         )
     _validate_new_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     audit_event_record(
         actor=actor, action=AuditAction.USER_PASSWORD_SET, target=user, summary=user.username
     )
@@ -161,7 +182,9 @@ def user_password_change(*, actor: User, current_password: str, password: str) -
         raise ApplicationError(message, code="same_password", fields={"password": [message]})
     _validate_new_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    actor.must_change_password = False
     audit_event_record(
         actor=actor, action=AuditAction.USER_PASSWORD_CHANGED, target=user, summary=user.username
     )

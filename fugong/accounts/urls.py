@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.my_account, name="my_account"),
     path("me/password/", views.my_password, name="my_password"),
+    path("me/password/new/", views.password_required_view, name="password_required"),
     path("me/tokens/", views.token_create, name="token_create"),
     path("me/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("login/code/", views.two_factor_verify_view, name="two_factor_verify"),

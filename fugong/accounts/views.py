@@ -79,28 +79,25 @@ def my_account(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/my_account.html", _account_context(request))
 
 
-@login_required
-@require_POST
-def my_password(request: AuthenticatedRequest) -> HttpResponse:
-    """Change one's own password, the current one first. A wrong current password counts as a
-    failed sign-in for django-axes (this user name from this address): after five, changing the
-    password and signing in are locked from this address for 30 minutes, and this session ends.
-    Tries of one user are also limited (``FUGONG_RATE_LIMITS["password_change"]``): over the
-    limit, ``429`` with ``Retry-After`` and nothing changed."""
-    form = PasswordChangeForm(request.POST)
+def _password_change_tried(
+    request: AuthenticatedRequest, form: PasswordChangeForm
+) -> tuple[HttpResponse | None, int, int | None]:
+    """Try the change of one's own password that ``form`` holds: (a response that ends the
+    request — the lockout page — or None, the status of the form's page, Retry-After). A change
+    that succeeded answers (None, 200, None). A wrong current password counts as a failed sign-in
+    for django-axes (this user name from this address): after five, changing the password and
+    signing in are locked from this address for 30 minutes, and this session ends. Tries of one
+    user are also limited (``FUGONG_RATE_LIMITS["password_change"]``): over the limit, ``429``
+    with ``Retry-After`` and nothing changed."""
     credentials = {"username": request.user.username}
-    status = 400
-    retry_after: int | None = None
     try:
         rate_limit_hit("password_change", str(request.user.pk))
     except RateLimitedError as limited:
-        retry_after = limited.retry_after
         form.is_valid()  # a bound, cleaned form takes the error
         form.add_error(None, limited.message)
-        status = 429
-    if retry_after is not None:
-        pass  # over the limit: nothing is tried, not even the current password
-    elif AxesProxyHandler.is_locked(request, credentials):
+        # Over the limit: nothing is tried, not even the current password.
+        return None, 429, limited.retry_after
+    if AxesProxyHandler.is_locked(request, credentials):
         form.is_valid()  # a bound, cleaned form takes the error
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         form.add_error(
@@ -111,31 +108,81 @@ def my_password(request: AuthenticatedRequest) -> HttpResponse:
             )
             % {"minutes": minutes},
         )
-        status = 429
-    elif form.is_valid():
-        try:
-            user = services.user_password_change(
-                actor=request.user,
-                current_password=form.cleaned_data["current_password"],
-                password=form.cleaned_data["password"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-            if error.code == "wrong_password":
-                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-                if getattr(request, "axes_locked_out", False):
-                    # Someone guessing the password in an open session: end the session too,
-                    # and answer with the lockout page (429).
-                    logout(request)
-                    return get_lockout_response(request, None, credentials)
-        else:
-            update_session_auth_hash(request, user)
-            messages.success(request, _("Your password has been changed."))
-            return redirect("accounts:my_account")
+        return None, 429, None
+    if not form.is_valid():
+        return None, 400, None
+    try:
+        user = services.user_password_change(
+            actor=request.user,
+            current_password=form.cleaned_data["current_password"],
+            password=form.cleaned_data["password"],
+        )
+    except ApplicationError as error:
+        add_application_error(form, error)
+        if error.code == "wrong_password":
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                # Someone guessing the password in an open session: end the session too, and
+                # answer with the lockout page (429).
+                logout(request)
+                return get_lockout_response(request, None, credentials), 429, None
+        return None, 400, None
+    update_session_auth_hash(request, user)
+    return None, 200, None
+
+
+@login_required
+@require_POST
+def my_password(request: AuthenticatedRequest) -> HttpResponse:
+    """Change one's own password, the current one first (see ``_password_change_tried``)."""
+    form = PasswordChangeForm(request.POST)
+    ended, status, retry_after = _password_change_tried(request, form)
+    if ended is not None:
+        return ended
+    if status == 200:
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:my_account")
     response = render(
         request,
         "accounts/my_account.html",
         _account_context(request, password_form=form),
+        status=status,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _safe_next(request: AuthenticatedRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    return next_url or str(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+def password_required_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The only page a user whose password someone else chose may reach
+    (``PasswordChangeRequiredMiddleware``): they set their own, the initial one first. Then they
+    go on (to the two-factor set-up first where the role requires it)."""
+    next_url = _safe_next(request)
+    if not request.user.must_change_password:
+        return redirect(next_url)
+    form = PasswordChangeForm(request.POST or None)
+    status, retry_after = 200, None
+    if request.method == "POST":
+        ended, status, retry_after = _password_change_tried(request, form)
+        if ended is not None:
+            return ended
+        if status == 200:
+            messages.success(request, _("Your password has been changed."))
+            return redirect(next_url)
+    response = render(
+        request,
+        "accounts/password_required.html",
+        {"form": form, "next": next_url},
         status=status,
     )
     if retry_after is not None:
@@ -325,12 +372,7 @@ def _locked(request: AuthenticatedRequest) -> HttpResponse | None:
 @login_required
 def two_factor_verify_view(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in: a code from the app or a recovery code."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
-    next_url = next_url or str(settings.LOGIN_REDIRECT_URL)
+    next_url = _safe_next(request)
     if _session_verified(request) or not request.user.two_factor_enabled:
         return redirect(next_url)
     form = TwoFactorCodeForm(request.POST or None)

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_CHANGED = "user.password_changed", _("Own password changed")
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
     USER_ACTIVATED = "user.activated", _("User reactivated")
+    USERS_IMPORTED = "user.imported", _("Users imported")
     TWO_FACTOR_ENABLED = "two_factor.enabled", _("Two-factor sign-in turned on")
     TWO_FACTOR_DISABLED = "two_factor.disabled", _("Two-factor sign-in turned off")
     TWO_FACTOR_RECOVERY_REGENERATED = (

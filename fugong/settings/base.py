@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Sends a signed-in session to the code page or the enrolment until it may go on.
     "fugong.accounts.middleware.TwoFactorMiddleware",
+    # Sends a session whose password someone else chose to the change-password page.
+    "fugong.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy: see "Security headers" below.
@@ -254,6 +256,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # The city the park is in (division code prefix): returning workers from outside it need a
 # return date before they can be cleared.
+# The address people open the system at, printed on the login letters of new accounts
+# (``https://fugong.example.gov.cn/``). Empty: the address the command post's request came in by.
+FUGONG_SITE_URL = os.environ.get("FUGONG_SITE_URL", "")
 FUGONG_PARK_CITY_PREFIX = os.environ.get("FUGONG_PARK_CITY_PREFIX", "4306")
 
 # The gate kiosk's offline verdicts are trusted when its offline copy (the snapshot, refreshed

@@ -7,30 +7,24 @@ account of an empty installation, or any other.
     fugong create_user --username cai --full-name 蔡烨 --role district_liaison --district 430603
     fugong create_user --interactive
 
-Without ``--password-stdin`` a password is generated and printed once; the command never takes a
-password as an argument (it would stay in the shell's history and the process list).
+Without ``--password-stdin`` a password is generated and printed once (the user must change it at
+the first sign-in); the command never takes a password as an argument (it would stay in the
+shell's history and the process list).
 """
 
 from __future__ import annotations
 
 import getpass
-import secrets
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fugong.accounts.models import User
+from fugong.accounts.passwords import initial_password_generate
 from fugong.accounts.services import user_create_on_the_server
 from fugong.core.errors import ApplicationError
 from fugong.core.roles import Role
-
-
-def generated_password() -> str:
-    """Sixteen characters from an alphabet without look-alikes (no 0/O, 1/l/I): easy to type from
-    a printed sheet, about 90 bits."""
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
 class Command(BaseCommand):
@@ -74,10 +68,11 @@ class Command(BaseCommand):
         elif options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
         else:
-            password = generated_password()
+            password = initial_password_generate()
         try:
             user = user_create_on_the_server(
                 password=password,
+                must_change_password=generated,
                 username=options["username"],
                 full_name=options["full_name"],
                 role=options["role"],
@@ -95,7 +90,8 @@ class Command(BaseCommand):
             ) from error
         self.stdout.write(f"Created {user.username} ({Role(user.role).label}).")
         if generated:
-            # Printed once and never stored in plain text: hand it over and have it changed.
+            # Printed once and never stored in plain text: hand it over; the user must change it
+            # at the first sign-in.
             self.stdout.write(f"Initial password (shown once): {password}")
 
     def _ask(self, options: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 TEMPLATES = [
     ("enterprises.xlsx", "fugong.enterprises.imports:enterprise_import_template"),
     ("roster.xlsx", "fugong.workforce.imports:worker_import_template"),
+    ("users.xlsx", "fugong.enterprises.user_import:users_import_template"),
 ]
 
 
