@@ -45,6 +45,11 @@ PAGES: dict[str, dict[str, str]] = {
         "accounts:user_password": "test_user_management_is_for_the_command_post",
         "accounts:user_active": "test_user_management_is_for_the_command_post",
     },
+    "fugong/accounts/tests/test_user_import_views.py": {
+        "accounts:user_import": "test_the_import_page_by_role",
+        "accounts:user_import_template": "test_the_import_page_by_role",
+        "accounts:password_required": "test_the_password_required_page_by_role",
+    },
     "fugong/bulletins/tests/test_views.py": {
         "bulletins:list": "test_bulletin_pages_by_role",
         "bulletins:detail": "test_bulletin_pages_by_role",
@@ -164,6 +169,9 @@ PAGES: dict[str, dict[str, str]] = {
 OPERATIONS: dict[str, dict[str, str]] = {
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
+    },
+    "fugong/accounts/tests/test_user_import_views.py": {
+        "POST /api/v1/users/import": "test_the_import_api_by_role",
     },
     "fugong/bulletins/tests/test_api.py": {
         "GET /api/v1/bulletins": "test_bulletin_reads_by_role",
