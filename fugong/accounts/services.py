@@ -54,12 +54,23 @@ def _validate_new_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor: User, password: str, **fields: Unpack[UserFields]) -> User:
-    """Create a user with a role (and enterprise or district where the role needs one)."""
+def user_create(
+    *,
+    actor: User,
+    password: str,
+    must_change_password: bool = True,
+    **fields: Unpack[UserFields],
+) -> User:
+    """Create a user with a role (and enterprise or district where the role needs one). The
+    command post chose this password, so by default the user sets their own at the first sign-in
+    (the demo park's published logins pass False)."""
     require(actor, Action.USERS_MANAGE)
-    # The command post chose this password: the user sets their own at the first sign-in.
     return _create(
-        actor=actor, password=password, fields=fields, source="page", must_change_password=True
+        actor=actor,
+        password=password,
+        fields=fields,
+        source="page",
+        must_change_password=must_change_password,
     )
 
 

@@ -62,6 +62,7 @@ def make_gates(*, command: User, plans, logins: dict, password: str, today: date
     operator_gate = gates[operator.enterprise_id]
     gate_services.gate_operator_assign(actor=command, gate=operator_gate, user=operator)
     wharf_operator = user_create(
+        must_change_password=False,
         actor=command,
         password=password,
         username=WHARF_OPERATOR[0],

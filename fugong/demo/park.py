@@ -159,6 +159,7 @@ class DemoPark:
         rng = self.rng
         liaisons = [
             user_create(
+                must_change_password=False,
                 actor=self.command,
                 password=DEMO_PASSWORD,
                 username="liaison",
@@ -172,6 +173,7 @@ class DemoPark:
         for index, name in enumerate(LIAISON_NAMES, start=2):
             liaisons.append(
                 user_create(
+                    must_change_password=False,
                     actor=self.command,
                     password=DEMO_PASSWORD,
                     username=f"liaison{index:02d}",
@@ -186,6 +188,7 @@ class DemoPark:
     def _make_role_logins(self, plans: list[Plan]) -> None:
         rng = self.rng
         self.logins["inspector"] = user_create(
+            must_change_password=False,
             actor=self.command,
             password=DEMO_PASSWORD,
             username="inspector",
@@ -205,6 +208,7 @@ class DemoPark:
             name=officer_plan.enterprise.name
         )
         self.logins["officer"] = user_create(
+            must_change_password=False,
             actor=self.command,
             password=DEMO_PASSWORD,
             username="officer",
@@ -224,6 +228,7 @@ class DemoPark:
             key=lambda plan: plan.enterprise.liaison_id != self.logins["liaison"].pk,
         )[0]
         self.logins["gate"] = user_create(
+            must_change_password=False,
             actor=self.command,
             password=DEMO_PASSWORD,
             username="gate",
@@ -233,6 +238,7 @@ class DemoPark:
             phone=mobile(rng),
         )
         self.logins["district"] = user_create(
+            must_change_password=False,
             actor=self.command,
             password=DEMO_PASSWORD,
             username="district",
@@ -242,6 +248,7 @@ class DemoPark:
             phone=mobile(rng),
         )
         user_create(
+            must_change_password=False,
             actor=self.command,
             password=DEMO_PASSWORD,
             username="district2",
