@@ -1,8 +1,13 @@
 """The JSON API, version 1: ``/api/v1/``, OpenAPI at ``/api/v1/openapi.json``."""
 
-from ninja import NinjaAPI, Schema
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema, Status
 
 from fugong.accounts.authentication import BearerTokenAuth
+from fugong.core import health as health_checks
 from fugong.core.api import ActiveSessionAuth, install_error_handlers
 
 api = NinjaAPI(
@@ -19,14 +24,34 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 
+class DatabaseHealthOut(Schema):
+    status: Literal["ok", "unavailable"]
+    vendor: str
+    latency_ms: float | None
+
+
+class JobsHealthOut(Schema):
+    status: Literal["ok", "degraded", "unknown"]
+    queued: int | None
+    running: int | None
+    oldest_queued_seconds: float | None
+    last_finished_at: datetime | None
+
+
 class HealthOut(Schema):
-    status: str
+    status: Literal["ok", "degraded", "unavailable"]
+    database: DatabaseHealthOut
+    jobs: JobsHealthOut
 
 
-@api.get("/health", auth=None, response=HealthOut, tags=["system"])
-def health(request):
-    """A trivial endpoint: the baseline the benchmarks compare against."""
-    return {"status": "ok"}
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["system"])
+def health(request: HttpRequest) -> Status:
+    """Readiness: 200 when the database answers (``ok``, or ``degraded`` when the job queue
+    looks stuck or cannot be read), 503 ``unavailable`` when the database does not answer.
+    Open to everyone and without personal data (for nginx, a load balancer, the monitoring).
+    The benchmarks' floor: one ``SELECT 1`` and the queue's counts."""
+    result = health_checks.readiness()
+    return Status(503 if result["status"] == "unavailable" else 200, result)
 
 
 from fugong.accounts.api import router as accounts_router  # noqa: E402

@@ -72,7 +72,9 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from fugong.core.addresses import client_address
 
-        token = _origin.set(RequestOrigin(address=client_address(request)))
+        origin = RequestOrigin(address=client_address(request))
+        request.audit_origin = origin  # type: ignore[attr-defined]  # for the access log
+        token = _origin.set(origin)
         try:
             return self.get_response(request)
         finally:

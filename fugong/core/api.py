@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import SessionAuth
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import ApplicationError, RateLimitedError
+from .errors import ApplicationError, RateLimitedError, error_body
 from .types import Actor, AnyActor
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ class ErrorDetail(Schema):
     code: str
     message: str
     fields: dict[str, list[str]]
+    request_id: str | None = Field(
+        None, description="The request's id (X-Request-ID): quote it when reporting a problem."
+    )
 
 
 class ErrorOut(Schema):
@@ -95,8 +98,7 @@ def error_response(
     message: "str | StrPromise",
     fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
-    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, error_body(code, message, fields), status=status)
 
 
 # Pydantic's messages are English only; these are the ones a client is likely to meet.
@@ -149,8 +151,7 @@ def unknown_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
     """Paths under /api/ that no endpoint serves answer in the API's error shape, not HTML."""
     from django.http import JsonResponse
 
-    body = {"error": {"code": "not_found", "message": _("No such API endpoint."), "fields": {}}}
-    return JsonResponse(body, status=404)
+    return JsonResponse(error_body("not_found", _("No such API endpoint.")), status=404)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -22,6 +22,8 @@ class ErrorDetailBody(TypedDict):
     code: str
     message: str
     fields: dict[str, list[str]]
+    # The request's id (X-Request-ID), for the user to quote to IT; None outside a request.
+    request_id: str | None
 
 
 class ErrorBody(TypedDict):
@@ -54,7 +56,23 @@ class ApplicationError(Exception):
         super().__init__(self.message)
 
     def as_dict(self) -> ErrorBody:
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+        return error_body(self.code, self.message, self.fields)
+
+
+def error_body(
+    code: str, message: str | StrPromise, fields: dict[str, list[str]] | None = None
+) -> ErrorBody:
+    """The error body, with the id of the request being served."""
+    from .requestlog import current_request_id
+
+    return {
+        "error": {
+            "code": code,
+            "message": str(message),
+            "fields": fields or {},
+            "request_id": current_request_id(),
+        }
+    }
 
 
 class PermissionDeniedError(ApplicationError):

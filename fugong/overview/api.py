@@ -21,7 +21,7 @@ from fugong.core.api import (
     InputSchema,
     Pagination,
 )
-from fugong.core.errors import ApplicationError
+from fugong.core.errors import ApplicationError, error_body
 from fugong.core.privacy import mask_phone
 from fugong.core.roles import Action, Role, require
 from fugong.enterprises import selectors, services
@@ -253,10 +253,7 @@ def enterprise_import_endpoint(request, file: File[UploadedFile]):
     }
     return Status(
         400,
-        {
-            "error": {"code": "import_rejected", "message": message, "fields": {}},
-            "report": report.as_dict(),
-        },
+        {**error_body("import_rejected", message), "report": report.as_dict()},
     )
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id (X-Request-ID from nginx, or a new one) and the JSON access log line.
+    "fugong.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The client's address (and, set by the API's authentication, the token) for audit rows.
@@ -342,15 +344,36 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # one, production runs them as systemd units: docs/deployment.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The readiness check (GET /api/v1/health) calls the job queue degraded when the oldest job
+# ready to run has waited longer than this (seconds): no worker is taking jobs.
+FUGONG_HEALTH_QUEUE_MAX_WAIT = int(os.environ.get("FUGONG_HEALTH_QUEUE_MAX_WAIT", 300))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "bare": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # The access log: one JSON object a line on standard output (the journal under systemd).
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "bare",
+            "stream": "ext://sys.stdout",
+        },
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Never log request bodies or query strings: they may carry personal data.
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One JSON line per request (fugong.core.requestlog); FUGONG_ACCESS_LOG=0 turns it off.
+        "fugong.access": {
+            "handlers": ["access"],
+            "level": "INFO" if os.environ.get("FUGONG_ACCESS_LOG", "1") == "1" else "WARNING",
+            "propagate": False,
+        },
     },
 }

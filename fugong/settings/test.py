@@ -15,3 +15,7 @@ STORAGES = {
 # so tests with concurrent writers would fail there for reasons production never sees.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# The access log (one JSON line per request) stays quiet in the tests; the tests of
+# fugong.core.requestlog turn it on where they read it.
+LOGGING["loggers"]["fugong.access"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405

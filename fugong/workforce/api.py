@@ -16,7 +16,7 @@ from fugong.core.api import (
     InputSchema,
     Pagination,
 )
-from fugong.core.errors import NotFoundError
+from fugong.core.errors import NotFoundError, error_body
 from fugong.core.roles import Action, require
 from fugong.enterprises.selectors import enterprise_get
 from fugong.screening import selectors as screening_selectors
@@ -350,10 +350,7 @@ def roster_import(
     }
     return Status(
         400,
-        {
-            "error": {"code": "import_rejected", "message": message, "fields": {}},
-            "report": report.as_dict(),
-        },
+        {**error_body("import_rejected", message), "report": report.as_dict()},
     )
 
 

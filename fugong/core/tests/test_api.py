@@ -26,7 +26,9 @@ def test_openapi_schema_lists_the_endpoints(client):
 
 
 def test_health_needs_no_login(client):
-    assert client.get("/api/v1/health").json() == {"status": "ok"}
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
 
 
 def test_anonymous_gets_401_in_the_error_shape(client):

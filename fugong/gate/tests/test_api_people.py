@@ -108,6 +108,8 @@ def _ask(client, gate, device_token, way, person) -> tuple[int, object]:
             for key, value in data.items()
             if key not in ("client_id", "id", "occurred_at")
         }
+        if isinstance(data.get("error"), dict):  # each request has its own id
+            data["error"] = {k: v for k, v in data["error"].items() if k != "request_id"}
     return response.status_code, data
 
 
