@@ -15,3 +15,8 @@ STORAGES = {
 # so tests with concurrent writers would fail there for reasons production never sees.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Jobs run at once, in the test's own process and transaction (the enqueue waits for the commit:
+# tests use django_capture_on_commit_callbacks(execute=True)); tests of the real worker start
+# `fugong db_worker` on the database backend themselves.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
