@@ -29,7 +29,18 @@ if TYPE_CHECKING:
     from fugong.accounts.models import User
 
 
-class JobContext:
+class Progress:
+    """Where domain code reports progress: this one discards it (an import run inline), a
+    job's ``JobContext`` writes it to the job."""
+
+    def stage(self, text: str | StrPromise, *, total: int | None = None, done: int = 0) -> None:
+        """Enter a new stage ("Checking rows", "Saving")."""
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        """``done`` of ``total`` units of the current stage."""
+
+
+class JobContext(Progress):
     def __init__(self, job: Job) -> None:
         self.job = job
         self.interval: float = settings.FUGONG_JOB_PROGRESS_INTERVAL

@@ -62,6 +62,16 @@ def job_enqueue(
     return job
 
 
+def runs_as_job(upload: Upload) -> bool:
+    """Whether an import of this file runs in the background: larger than
+    ``FUGONG_IMPORT_INLINE_MAX_BYTES`` (a file over the import limit ``FUGONG_IMPORT_MAX_BYTES``
+    stays inline, to be refused at once)."""
+    size = getattr(upload, "size", None)
+    return size is not None and (
+        settings.FUGONG_IMPORT_INLINE_MAX_BYTES < size <= settings.FUGONG_IMPORT_MAX_BYTES
+    )
+
+
 def _enqueue_task(job_id: uuid.UUID) -> None:
     from .tasks import run_job
 
