@@ -237,7 +237,33 @@ def job_recover_stale(*, now: Any = None) -> list[Job]:
         if current.status == JobStatus.FAILED:
             _delete_input(current)
         recovered.append(current)
-    return recovered
+    return recovered + _requeue_lost(limit)
+
+
+def _requeue_lost(limit: Any) -> list[Job]:
+    """Queued jobs whose task will never run them: its enqueue never happened (the process
+    stopped between the commit and it), or its task left the queue without claiming the job (a
+    worker died in between, or failed before). They are queued again."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = list(Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=limit))
+    if not waiting:
+        return []
+    tasks = {
+        str(pk): status
+        for pk, status in DBTaskResult.objects.filter(
+            pk__in=[job.task_id for job in waiting if job.task_id]
+        ).values_list("pk", "status")
+    }
+    lost = [job for job in waiting if tasks.get(job.task_id) != "READY"]
+    for job in lost:
+        # Only if nothing changed it meanwhile; the new task's id replaces the lost one's.
+        if Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED, task_id=job.task_id).update(
+            task_id=""
+        ):
+            _enqueue_task(job.pk)
+            logger.warning("Job %s: its task was lost; queued again", job.pk)
+    return lost
 
 
 def _fail_task(task_id: str) -> None:

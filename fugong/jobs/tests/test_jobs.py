@@ -240,3 +240,27 @@ def test_queue_health(park):
     assert health["queued"] == 1 and health["running"] == 1
     assert 29 <= health["oldest_queued_seconds"] <= 31
     assert 11 <= health["last_worker_activity_seconds"] <= 13
+
+
+def test_a_queued_job_whose_task_was_lost_is_queued_again(
+    park, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old = timezone.now() - timedelta(minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = services.job_enqueue(actor=park.officer, kind="tests.count", parameters={"n": 1})
+        lost = services.job_enqueue(actor=park.officer, kind="tests.count", parameters={"n": 1})
+        never = services.job_enqueue(actor=park.officer, kind="tests.count", parameters={"n": 1})
+    Job.objects.update(created_at=old)
+    lost.refresh_from_db()
+    DBTaskResult.objects.filter(pk=lost.task_id).update(status="FAILED")
+    Job.objects.filter(pk=never.pk).update(task_id="")
+    with django_capture_on_commit_callbacks(execute=True):
+        recovered = services.job_recover_stale()
+    assert {job.pk for job in recovered} == {lost.pk, never.pk}
+    for job in (waiting, lost, never):
+        job.refresh_from_db()
+        assert job.status == JobStatus.QUEUED
+        assert DBTaskResult.objects.get(pk=job.task_id).status == "READY"
