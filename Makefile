@@ -23,12 +23,16 @@ $(STAMP): $(LOCKS) pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, migrate, load the demo park if the database is empty, serve on :8000
+## make run: install, migrate, load the demo park if the database is empty, serve on :8000 with
+## one background worker (imports of large files, exports); Ctrl-C stops both
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/fugong migrate --noinput
 	$(BIN)/fugong load_demo --if-empty
-	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
-	$(BIN)/fugong runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) with a background worker  (Ctrl-C stops both)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(BIN)/fugong db_worker & worker=$$!; \
+	$(BIN)/fugong runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, the apps' layers (import-linter), types (mypy), migrations up to date, and the
 ## whole suite with its coverage (browser tests need Chromium)

@@ -60,6 +60,7 @@ from fugong.enterprises.api import router as user_import_router  # noqa: E402
 from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
 from fugong.inspections.api import router as inspections_router  # noqa: E402
+from fugong.jobs.api import router as jobs_router  # noqa: E402
 from fugong.overview.api import router as enterprises_router  # noqa: E402
 from fugong.reports.api import router as reports_router  # noqa: E402
 from fugong.resumption.api import router as resumption_router  # noqa: E402
@@ -75,3 +76,4 @@ api.add_router("/", gate_router)
 api.add_router("/", reports_router)
 api.add_router("/", inspections_router)
 api.add_router("/", bulletins_router)
+api.add_router("/", jobs_router)

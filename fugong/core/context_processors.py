@@ -40,10 +40,11 @@ NAVIGATION = (
     ("accounts:user_list", _("Users"), Action.USERS_MANAGE),
     ("audit:event_list", _("Audit trail"), Action.AUDIT_VIEW),
     ("retention:policy", _("Retention"), Action.RETENTION_MANAGE),
+    ("jobs:list", _("My jobs"), None),
 )
 # Entries shown in the account menu rather than the bar: the bar holds the daily work, and with
 # fifteen entries for the command post it would take two lines.
-ACCOUNT_MENU = {"accounts:user_list", "audit:event_list", "retention:policy"}
+ACCOUNT_MENU = {"accounts:user_list", "audit:event_list", "retention:policy", "jobs:list"}
 
 
 def navigation(request: HttpRequest) -> dict[str, list[NavigationEntry]]:

@@ -23,6 +23,9 @@ from fugong.core.files import Upload
 from fugong.core.roles import Action, Role, require
 from fugong.core.tabular import Column, cell_bool, cell_text, read_sheet, xlsx_bytes
 from fugong.core.validators import normalize_credit_code, normalize_phone
+from fugong.jobs.models import Job
+from fugong.jobs.progress import Progress
+from fugong.jobs.services import job_enqueue, runs_as_job  # noqa: F401  (re-exported)
 
 from .models import Enterprise, EnterpriseKind
 from .services import ENTERPRISE_FIELDS
@@ -193,11 +196,27 @@ def _validation_messages(error: ValidationError) -> list[tuple[str, str]]:
     return result
 
 
-def enterprise_import(*, actor: User, upload: Upload) -> ImportReport:
-    """Validate every row of the file; write all of them, or none."""
+ENTERPRISE_IMPORT_JOB = "enterprises.import"
+
+
+def enterprise_import_enqueue(*, actor: User, upload: Upload) -> Job:
+    """Start the import as a background job (``enterprises.jobs`` runs it); the permission is
+    checked now and again when it runs. For files that ``runs_as_job`` finds large."""
     require(actor, Action.ENTERPRISES_IMPORT)
+    return job_enqueue(actor=actor, kind=ENTERPRISE_IMPORT_JOB, parameters={}, input_file=upload)
+
+
+def enterprise_import(
+    *, actor: User, upload: Upload, progress: Progress | None = None
+) -> ImportReport:
+    """Validate every row of the file; write all of them, or none. ``progress``: a job's, told
+    the stages and the rows checked (all of it before the write transaction)."""
+    require(actor, Action.ENTERPRISES_IMPORT)
+    progress = progress or Progress()
+    progress.stage(_("Reading the file"))
     sheet = read_sheet(upload, COLUMNS, max_bytes=settings.FUGONG_IMPORT_MAX_BYTES)
     report = ImportReport(total=len(sheet.rows))
+    progress.stage(_("Checking the rows"), total=len(sheet.rows))
     liaisons = {
         user.username: user
         for user in actor.__class__.objects.filter(role=Role.LIAISON, is_active=True)
@@ -206,7 +225,8 @@ def enterprise_import(*, actor: User, upload: Upload) -> ImportReport:
     seen: dict[str, int] = {}
     to_create: list[Enterprise] = []
     to_update: list[tuple[Enterprise, list[str]]] = []
-    for row_number, values in sheet.rows:
+    for checked, (row_number, values) in enumerate(sheet.rows):
+        progress.advance(checked)
         if row_number in sheet.formula_cells:
             report.errors.append(
                 RowError(
@@ -257,6 +277,7 @@ def enterprise_import(*, actor: User, upload: Upload) -> ImportReport:
     if report.errors:
         report.errors.sort(key=lambda error: error.row)
         return report
+    progress.stage(_("Saving"))
     _write(actor, to_create, to_update, report)
     return report
 

@@ -21,7 +21,12 @@ from fugong.core.roles import Action, require
 
 from . import selectors, services
 from .forms import EnterpriseForm, ImportForm
-from .imports import enterprise_import, enterprise_import_template
+from .imports import (
+    enterprise_import,
+    enterprise_import_enqueue,
+    enterprise_import_template,
+    runs_as_job,
+)
 from .user_import import users_import, users_import_template
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,8 +92,13 @@ def enterprise_import_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if runs_as_job(upload):
+                # A large file: checked and written by a worker; its page shows the progress.
+                job = enterprise_import_enqueue(actor=request.user, upload=upload)
+                return redirect("jobs:detail", job_id=job.pk)
             try:
-                report = enterprise_import(actor=request.user, upload=form.cleaned_data["file"])
+                report = enterprise_import(actor=request.user, upload=upload)
             except ApplicationError as error:
                 add_application_error(form, error)
                 status = error.status

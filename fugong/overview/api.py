@@ -25,8 +25,10 @@ from fugong.core.errors import ApplicationError, error_body
 from fugong.core.privacy import mask_phone
 from fugong.core.roles import Action, Role, require
 from fugong.enterprises import selectors, services
-from fugong.enterprises.imports import enterprise_import
+from fugong.enterprises.imports import enterprise_import, enterprise_import_enqueue, runs_as_job
+from fugong.enterprises.jobs import rejected_message
 from fugong.enterprises.models import Enterprise, EnterpriseKind
+from fugong.jobs.api import JobOut, job_out
 from fugong.resumption import services as resumption_services
 from fugong.resumption.selectors import EnterpriseStatus, with_status
 
@@ -239,18 +241,24 @@ def enterprise_update(request, enterprise_id: int, payload: EnterprisePatch):
 
 @router.post(
     "/import",
-    response={200: ImportReportOut, 400: ImportRejectedOut | ErrorOut, **ERROR_RESPONSES_BUT_400},
+    response={
+        200: ImportReportOut,
+        202: JobOut,
+        400: ImportRejectedOut | ErrorOut,
+        **ERROR_RESPONSES_BUT_400,
+    },
 )
 def enterprise_import_endpoint(request, file: File[UploadedFile]):
     """Import an xlsx or csv file. All rows are written, or none: then 400 with the error body
-    and a ``report`` listing every bad row."""
+    and a ``report`` listing every bad row. A file larger than
+    ``FUGONG_IMPORT_INLINE_MAX_BYTES`` (200 kB) is imported by a background worker: ``202``
+    with the job, to poll at ``GET /api/v1/jobs/{id}``; its ``result`` is then this report."""
+    if runs_as_job(file):
+        return Status(202, job_out(enterprise_import_enqueue(actor=request.auth, upload=file)))
     report = enterprise_import(actor=request.auth, upload=file)
     if report.ok:
         return report.as_dict()
-    message = _("Nothing was imported: %(bad)s of %(total)s rows have problems.") % {
-        "bad": report.bad_rows,
-        "total": report.total,
-    }
+    message = rejected_message(report)
     return Status(
         400,
         {**error_body("import_rejected", message), "report": report.as_dict()},

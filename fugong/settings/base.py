@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before django_tasks_db: its ``db_worker`` command replaces django-tasks-db's (recovery of
+    # the jobs of a worker that died). In the layers it sits right above accounts.
+    "fugong.jobs",
     "django_tasks",
     "django_tasks_db",
     "fugong.core",
@@ -343,6 +346,24 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # backend, so SQLite needs no other server; `fugong db_worker` runs a worker (`make run` starts
 # one, production runs them as systemd units: docs/deployment.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# fugong.jobs: results (reports, files) are kept this many days after a job ends, then deleted
+# by the worker (hourly) or `fugong apply_retention`.
+FUGONG_JOB_RESULT_DAYS = int(os.environ.get("FUGONG_JOB_RESULT_DAYS", 7))
+# Progress is written at most this often (seconds) while a job runs.
+FUGONG_JOB_PROGRESS_INTERVAL = 0.5
+# A running job writes a heartbeat this often (seconds, from a thread); one whose heartbeat is
+# older than the stale limit is taken for one whose worker died. The limit allows for a long
+# write transaction on SQLite, during which the heartbeat waits for the lock (a 100,000-row
+# roster writes for about 6 s).
+FUGONG_JOB_HEARTBEAT_SECONDS = 10
+FUGONG_JOB_STALE_SECONDS = int(os.environ.get("FUGONG_JOB_STALE_SECONDS", 120))
+# How often (seconds) a worker looks for stale jobs and expired results, besides at its start.
+FUGONG_JOB_SWEEP_SECONDS = 30
+# A job interrupted by a dead worker runs again until it has been started this many times.
+FUGONG_JOB_MAX_ATTEMPTS = 2
+# Imports of larger files run as background jobs; smaller ones answer at once (bytes: a
+# 2,000-row roster is about 130 kB as xlsx, 200 kB as csv).
+FUGONG_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("FUGONG_IMPORT_INLINE_MAX_BYTES", 200 * 1024))
 
 # The readiness check (GET /api/v1/health) calls the job queue degraded when the oldest job
 # ready to run has waited longer than this (seconds): no worker is taking jobs.

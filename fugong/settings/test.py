@@ -19,3 +19,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The access log (one JSON line per request) stays quiet in the tests; the tests of
 # fugong.core.requestlog turn it on where they read it.
 LOGGING["loggers"]["fugong.access"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
+
+# Jobs run at once, in the test's own process and transaction (the enqueue waits for the commit:
+# tests use django_capture_on_commit_callbacks(execute=True)); tests of the real worker start
+# `fugong db_worker` on the database backend themselves.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

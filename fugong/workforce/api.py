@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -19,13 +18,15 @@ from fugong.core.api import (
 from fugong.core.errors import NotFoundError, error_body
 from fugong.core.roles import Action, require
 from fugong.enterprises.selectors import enterprise_get
+from fugong.jobs.api import JobOut, job_out
 from fugong.screening import selectors as screening_selectors
 from fugong.screening import services as screening_services
 from fugong.screening.display import reasons_text
 from fugong.screening.models import RiskLevel
 
 from . import selectors, services
-from .imports import worker_import
+from .imports import runs_as_job, worker_import, worker_import_enqueue
+from .jobs import rejected_message
 from .models import Clearance, DocumentType, HealthCode
 
 router = Router(tags=["workers"])
@@ -329,6 +330,7 @@ def worker_clearance(request, worker_id: int):
     "/enterprises/{int:enterprise_id}/roster",
     response={
         200: WorkerImportOut,
+        202: JobOut,
         400: WorkerImportRejectedOut | ErrorOut,
         **ERROR_RESPONSES_BUT_400,
     },
@@ -337,17 +339,23 @@ def roster_import(
     request, enterprise_id: int, file: File[UploadedFile], numbers_checked: bool = False
 ):
     """Import a roster (xlsx or csv). Every row is written, or none: then 400 with the error
-    body and a ``report`` listing every bad row."""
+    body and a ``report`` listing every bad row. A file larger than
+    ``FUGONG_IMPORT_INLINE_MAX_BYTES`` (200 kB, about 2,000 rows) is imported by a background
+    worker: ``202`` with the job, to poll at ``GET /api/v1/jobs/{id}`` until it has finished; its
+    ``result`` is then this report (``status`` ``failed`` and ``error.code`` ``import_rejected``
+    when rows have problems)."""
     enterprise = enterprise_get(actor=request.auth, enterprise_id=enterprise_id)
+    if runs_as_job(file):
+        job = worker_import_enqueue(
+            actor=request.auth, enterprise=enterprise, upload=file, numbers_checked=numbers_checked
+        )
+        return Status(202, job_out(job))
     report = worker_import(
         actor=request.auth, enterprise=enterprise, upload=file, numbers_checked=numbers_checked
     )
     if report.ok:
         return report.as_dict()
-    message = _("Nothing was imported: %(bad)s of %(total)s rows have problems.") % {
-        "bad": report.bad_rows,
-        "total": report.total,
-    }
+    message = rejected_message(report)
     return Status(
         400,
         {**error_body("import_rejected", message), "report": report.as_dict()},

@@ -33,7 +33,7 @@ from .forms import (
     WorkerMoveForm,
     travel_text,
 )
-from .imports import worker_import, worker_import_template
+from .imports import runs_as_job, worker_import, worker_import_enqueue, worker_import_template
 from .models import Clearance, WorkerPass
 from .services.fields import WORKER_FIELDS
 
@@ -250,11 +250,21 @@ def roster_import_view(request: AuthenticatedRequest) -> HttpResponse:
             enterprise = enterprise_get(
                 actor=request.user, enterprise_id=form.cleaned_data["enterprise"].pk
             )
+            upload = form.cleaned_data["file"]
+            if runs_as_job(upload):
+                # A large file: checked and written by a worker; its page shows the progress.
+                job = worker_import_enqueue(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    upload=upload,
+                    numbers_checked=form.cleaned_data["numbers_checked"],
+                )
+                return redirect("jobs:detail", job_id=job.pk)
             try:
                 report = worker_import(
                     actor=request.user,
                     enterprise=enterprise,
-                    upload=form.cleaned_data["file"],
+                    upload=upload,
                     numbers_checked=form.cleaned_data["numbers_checked"],
                 )
             except ApplicationError as error:

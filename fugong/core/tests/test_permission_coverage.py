@@ -109,6 +109,11 @@ PAGES: dict[str, dict[str, str]] = {
         "inspections:review": "test_reviewing_by_role",
         "inspections:suspend": "test_suspending_over_a_serious_finding_by_role",
     },
+    "fugong/jobs/tests/test_jobs.py": {
+        "jobs:list": "test_job_pages_by_role",
+        "jobs:detail": "test_job_pages_by_role",
+        "jobs:result": "test_job_pages_by_role",
+    },
     "fugong/overview/tests/test_audit_views.py": {
         "audit:event_list": "test_only_the_command_post_reads_the_audit_trail",
         "audit:export": "test_only_the_command_post_filters_and_exports_the_trail",
@@ -214,6 +219,11 @@ OPERATIONS: dict[str, dict[str, str]] = {
         "POST /api/v1/findings/{finding_id}/rectifications": "test_rectifying_by_role",
         "POST /api/v1/findings/{finding_id}/attachments": "test_rectifying_by_role",
         "GET /api/v1/findings/{finding_id}/attachments/{attachment_id}": "test_downloading_by_role",
+    },
+    "fugong/jobs/tests/test_jobs.py": {
+        "GET /api/v1/jobs": "test_job_api_by_role",
+        "GET /api/v1/jobs/{job_id}": "test_job_api_by_role",
+        "GET /api/v1/jobs/{job_id}/result": "test_job_api_by_role",
     },
     "fugong/overview/tests/test_api.py": {
         "GET /api/v1/enterprises": "test_reads_are_scoped",

@@ -64,7 +64,9 @@ def test_home_and_navigation_by_role(client, park, role, labels):
     response = client.get(reverse("overview:home"))
     assert response.status_code == 200
     shown = response.context["navigation"] + response.context["account_navigation"]
-    assert len(shown) == len(labels)
+    # and "My jobs" (the account menu), which every signed-in user has
+    assert len(shown) == len(labels) + 1
+    assert shown[-1]["url"] == reverse("jobs:list")
     body = response.content.decode()
     for label in ALL:
         assert (f">{label}</a>" in body) == (label in labels), label

@@ -117,7 +117,8 @@ def test_the_command_sets_the_periods_and_runs(park, history, today, capsys):
     )
     assert policy_on(today + timedelta(days=40)).gate_reading_days == 30
     call_command("apply_retention")
-    assert "gate_checks: 0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "gate_checks: 0" in out and "expired_jobs: 0" in out
 
 
 @pytest.mark.parametrize(

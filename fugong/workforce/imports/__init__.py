@@ -19,7 +19,13 @@ from .columns import (
     template_title,
     worker_import_template,
 )
-from .reading import collector_paused, worker_import
+from .reading import (
+    ROSTER_IMPORT_JOB,
+    collector_paused,
+    runs_as_job,
+    worker_import,
+    worker_import_enqueue,
+)
 from .rows import (
     DATE_KEYS,
     DOCUMENT_TYPES,
@@ -44,6 +50,7 @@ __all__ = [
     "FILE_KEYS",
     "HEADER_BY_KEY",
     "HEALTH_CODES",
+    "ROSTER_IMPORT_JOB",
     "TEMPLATE_EXAMPLE",
     "TEXT_LIMITS",
     "WORKER_COLUMNS",
@@ -54,7 +61,9 @@ __all__ = [
     "_parse_travel",
     "collector_paused",
     "parse_date",
+    "runs_as_job",
     "template_title",
     "worker_import",
+    "worker_import_enqueue",
     "worker_import_template",
 ]

@@ -20,6 +20,9 @@ from fugong.core.files import Upload
 from fugong.core.roles import Action, require
 from fugong.core.tabular import read_sheet
 from fugong.enterprises.models import Enterprise
+from fugong.jobs.models import Job
+from fugong.jobs.progress import Progress
+from fugong.jobs.services import job_enqueue, runs_as_job  # noqa: F401  (re-exported)
 
 from ..models import Worker
 from ..services.workers import _scope_enterprise
@@ -27,17 +30,42 @@ from .columns import COLUMNS, HEADER_BY_KEY
 from .rows import ParsedRow, RowError, WorkerImportReport, _on_other_rosters, _RowParser
 from .writing import _write
 
+ROSTER_IMPORT_JOB = "workforce.roster_import"
+
 
 def worker_import(
-    *, actor: User, enterprise: Enterprise, upload: Upload, numbers_checked: bool = False
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    upload: Upload,
+    numbers_checked: bool = False,
+    progress: Progress | None = None,
 ) -> WorkerImportReport:
     """Check every row of the file; write all of them, or none. A resident ID ending in 000
     (perhaps cut by a spreadsheet) refuses its row unless ``numbers_checked`` confirms, for the
-    whole file, that such numbers were checked against the ID cards; the report lists them."""
+    whole file, that such numbers were checked against the ID cards; the report lists them.
+    ``progress`` (a job's): the stages and rows checked are reported to it; reading and checking
+    happen outside the write transaction, so that what it reports is visible meanwhile."""
     require(actor, Action.WORKERS_MANAGE)
     _scope_enterprise(actor, enterprise)
     with collector_paused():
-        return _import(actor, enterprise, upload, numbers_checked)
+        return _import(actor, enterprise, upload, numbers_checked, progress or Progress())
+
+
+def worker_import_enqueue(
+    *, actor: User, enterprise: Enterprise, upload: Upload, numbers_checked: bool = False
+) -> Job:
+    """Start the import as a background job (``workforce.jobs`` runs it): the permission and
+    the enterprise's scope are checked now, and again when it runs."""
+    require(actor, Action.WORKERS_MANAGE)
+    _scope_enterprise(actor, enterprise)
+    return job_enqueue(
+        actor=actor,
+        kind=ROSTER_IMPORT_JOB,
+        parameters={"enterprise_id": enterprise.pk, "numbers_checked": numbers_checked},
+        scope=enterprise.pk,
+        input_file=upload,
+    )
 
 
 @contextmanager
@@ -55,9 +83,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def _import(
-    actor: User, enterprise: Enterprise, upload: Upload, numbers_checked: bool
+    actor: User, enterprise: Enterprise, upload: Upload, numbers_checked: bool, progress: Progress
 ) -> WorkerImportReport:
+    progress.stage(_("Reading the file"))
     sheet = read_sheet(upload, COLUMNS, max_bytes=settings.FUGONG_IMPORT_MAX_BYTES)
+    progress.stage(_("Checking the rows"), total=len(sheet.rows))
     today = timezone.localdate()
     report = WorkerImportReport(total=len(sheet.rows))
     parser = _RowParser(
@@ -65,7 +95,8 @@ def _import(
     )
     parsed: list[ParsedRow] = []
     seen: dict[str, int] = {}
-    for number, cells in sheet.rows:
+    for checked, (number, cells) in enumerate(sheet.rows):
+        progress.advance(checked)
         if number in sheet.formula_cells:
             report.errors.append(
                 RowError(
@@ -96,6 +127,7 @@ def _import(
         parsed.append(row)
     if report.errors:
         if parsed:
+            progress.stage(_("Looking for people on other rosters"))
             # Name the rows of people on another roster too, so that one report lists them all.
             digests = KeySet((row.document.digest for row in parsed), name="import_digests")
             enterprises = dict(
@@ -107,6 +139,7 @@ def _import(
             report.errors.extend(_on_other_rosters(parsed, enterprises, enterprise))
         report.errors.sort(key=lambda error: error.row)
         return report
+    progress.stage(_("Saving"))
     try:
         _write(actor, enterprise, parsed, report, today)
     except IntegrityError as error:
