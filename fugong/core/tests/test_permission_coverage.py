@@ -150,6 +150,10 @@ PAGES: dict[str, dict[str, str]] = {
         "screening:runs": "test_rules_pages_by_role",
         "screening:run": "test_rules_pages_by_role",
     },
+    "fugong/screening/tests/test_rescreen_jobs.py": {
+        "screening:policy_add": "test_policy_and_rescreening_as_jobs_by_role",
+        "screening:rescreen": "test_policy_and_rescreening_as_jobs_by_role",
+    },
     "fugong/workforce/tests/test_views.py": {
         "workforce:list": "test_reading_workers_by_role",
         "workforce:detail": "test_reading_workers_by_role",
@@ -274,8 +278,6 @@ NOT_YET_COVERED: set[str] = {
     "guide:item_remove",
     "pass_page",
     "screening:area_edit",
-    "screening:policy_add",
-    "screening:rescreen",
     "handover:export",
     "POST /api/v1/enterprises/{enterprise_id}/suspend",
     "POST /api/v1/enterprises/{enterprise_id}/reinstate",
