@@ -361,12 +361,12 @@ FUGONG_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("FUGONG_IMPORT_INLINE_MAX_BY
 # Work over these sizes runs as a background job (measured to take over about a second on the
 # reference machine; see docs/architecture.md, "Background jobs"): re-screening more workers than
 # this after a rule change; an xlsx export of more rows (the daily report's enterprises, a
-# handover list's people); a bulletin .docx of more characters of text.
+# handover list's people); a bulletin .docx of more paragraphs (non-empty lines of its text).
 FUGONG_RESCREEN_INLINE_MAX_WORKERS = int(
     os.environ.get("FUGONG_RESCREEN_INLINE_MAX_WORKERS", 20_000)
 )
 FUGONG_EXPORT_INLINE_MAX_ROWS = int(os.environ.get("FUGONG_EXPORT_INLINE_MAX_ROWS", 5_000))
-FUGONG_DOCX_INLINE_MAX_CHARS = int(os.environ.get("FUGONG_DOCX_INLINE_MAX_CHARS", 200_000))
+FUGONG_DOCX_INLINE_MAX_PARAGRAPHS = int(os.environ.get("FUGONG_DOCX_INLINE_MAX_PARAGRAPHS", 1_500))
 
 LOGGING = {
     "version": 1,
