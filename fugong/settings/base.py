@@ -358,10 +358,11 @@ FUGONG_JOB_MAX_ATTEMPTS = 2
 # 2,000-row roster is about 130 kB as xlsx, 200 kB as csv).
 FUGONG_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("FUGONG_IMPORT_INLINE_MAX_BYTES", 200 * 1024))
 
-# Work over these sizes runs as a background job (measured to take over about a second on the
-# reference machine; see docs/architecture.md, "Background jobs"): re-screening more workers than
-# this after a rule change; an xlsx export of more rows (the daily report's enterprises, a
-# handover list's people); a bulletin .docx of more paragraphs (non-empty lines of its text).
+# Work over these sizes runs as a background job (measured to take about a second or more on the
+# reference machine; see docs/architecture.md, "Large exports and re-screenings as background
+# jobs"): re-screening more workers than this after a rule change; an xlsx export of more rows
+# (the daily report's enterprises, a handover list's people); a bulletin .docx of more
+# paragraphs (non-empty lines of its text).
 FUGONG_RESCREEN_INLINE_MAX_WORKERS = int(
     os.environ.get("FUGONG_RESCREEN_INLINE_MAX_WORKERS", 20_000)
 )
