@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 
 from fugong.core.api import ERROR_RESPONSES, InputSchema, Pagination, fields_as_in_body
 from fugong.core.roles import Role
+from fugong.jobs.api import JobOut, job_out
 from fugong.resumption.views import attachment_file_response
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .models import NoticeRecipient
 from .views import docx_response
 
@@ -137,12 +138,18 @@ def bulletin_publish(request, bulletin_id: int):
 
 @router.get(
     "/bulletins/{int:bulletin_id}/docx",
-    response={200: None, **ERROR_RESPONSES},
+    response={200: None, 202: JobOut, **ERROR_RESPONSES},
     openapi_extra={"responses": {200: {"description": "The bulletin as a Word document."}}},
 )
 def bulletin_docx(request, bulletin_id: int):
-    """The bulletin in the official layout as a .docx (a draft is marked （草稿）)."""
-    return docx_response(selectors.bulletin_get(actor=request.auth, bulletin_id=bulletin_id))
+    """The bulletin in the official layout as a .docx (a draft is marked （草稿）). A long one
+    (more paragraphs than the server's ``FUGONG_DOCX_INLINE_MAX_PARAGRAPHS``) is written by a
+    background job: ``202`` with the job; poll its ``url``, then download
+    ``result_file.url``."""
+    bulletin = selectors.bulletin_get(actor=request.auth, bulletin_id=bulletin_id)
+    if jobs.docx_runs_as_job(bulletin):
+        return Status(202, job_out(jobs.docx_enqueue(actor=request.auth, bulletin=bulletin)))
+    return docx_response(bulletin)
 
 
 # ----- notices -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ a two-character first-line indent. The Chinese font names are set as the East As
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from django.utils import timezone
 from docx import Document
@@ -109,8 +110,19 @@ def _setup(document) -> None:
     document.core_properties.language = "zh-CN"
 
 
-def bulletin_docx(bulletin: Bulletin) -> bytes:
-    """The bulletin as a .docx in the official layout, its words in Chinese."""
+def bulletin_paragraphs(bulletin: Bulletin) -> int:
+    """How many paragraphs of text the document has (what its writing time grows with)."""
+    return sum(
+        1
+        for _heading, field in SECTIONS
+        for line in (getattr(bulletin, field) or "").splitlines()
+        if line.strip()
+    )
+
+
+def bulletin_docx(bulletin: Bulletin, *, advance: Callable[[int], object] | None = None) -> bytes:
+    """The bulletin as a .docx in the official layout, its words in Chinese. ``advance(n)``
+    is called after each paragraph of text (a background job's progress)."""
     document = Document()
     _setup(document)
     text_width = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
@@ -163,11 +175,15 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         before=24,
         after=18,
     )
+    written = 0
     for heading, field in SECTIONS:
         _paragraph(document, official(heading), font=HEADING_FONT, bold=True, indent=True)
         for line in (getattr(bulletin, field) or "").splitlines():
             if line.strip():
                 _paragraph(document, line.strip(), indent=True)
+                written += 1
+                if advance is not None:
+                    advance(written)
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,8 @@ from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, Role, require, user_can
 from fugong.resumption.views import attachment_file_response
 
-from . import selectors, services
-from .exports import bulletin_docx, bulletin_file_name
+from . import jobs, selectors, services
+from .exports import bulletin_docx, bulletin_file_name, bulletin_paragraphs
 from .forms import BulletinForm, DraftForm, NoticeForm
 from .models import Bulletin, BulletinStatus
 
@@ -131,7 +132,22 @@ def publish_view(request: AuthenticatedRequest, bulletin_id: int) -> HttpRespons
 
 @login_required
 def docx_view(request: AuthenticatedRequest, bulletin_id: int) -> HttpResponse:
+    """The bulletin as .docx; a long one is offered as a background job (GET), started by
+    POST, and the browser goes to the job's page."""
     bulletin = selectors.bulletin_get(actor=request.user, bulletin_id=bulletin_id)
+    if jobs.docx_runs_as_job(bulletin):
+        if request.method == "POST":
+            job = jobs.docx_enqueue(actor=request.user, bulletin=bulletin)
+            return redirect("jobs:detail", job.pk)
+        return render(
+            request,
+            "core/export_job_offer.html",
+            {
+                "title": bulletin.title,
+                "size": bulletin_paragraphs(bulletin),
+                "back_url": reverse("bulletins:detail", args=[bulletin.pk]),
+            },
+        )
     return docx_response(bulletin)
 
 

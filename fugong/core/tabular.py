@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -276,8 +276,15 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """A one-sheet workbook with a bold header, every text cell escaped against formulas."""
+def xlsx_bytes(
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    advance: Callable[[int], object] | None = None,
+) -> bytes:
+    """A one-sheet workbook with a bold header, every text cell escaped against formulas.
+    ``advance(n)`` is called after each row written (a background job's progress)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -292,8 +299,10 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         sheet.append([safe_cell(value) for value in row])
+        if advance is not None:
+            advance(number)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from fugong.core.crypto import decrypt
@@ -12,7 +14,12 @@ from fugong.screening.display import reasons_text
 from .models import HandoverList, ListKind
 
 
-def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
+def handover_xlsx(
+    handover_list: HandoverList,
+    *,
+    full_phones: bool,
+    advance: Callable[[int], object] | None = None,
+) -> bytes:
     """The list as a workbook. District liaisons get full phone numbers (they call these
     people); the export is recorded in the audit trail by the caller."""
     entries = handover_list.entries.select_related("worker").order_by("full_name", "id")
@@ -68,4 +75,4 @@ def handover_xlsx(handover_list: HandoverList, *, full_phones: bool) -> bytes:
             ]
             for entry in entries
         )
-    return xlsx_bytes(str(handover_list.get_kind_display()), header, rows)
+    return xlsx_bytes(str(handover_list.get_kind_display()), header, rows, advance=advance)

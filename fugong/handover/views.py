@@ -8,16 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fugong.accounts.http import AuthenticatedRequest
-from fugong.audit.models import AuditAction
-from fugong.audit.services import audit_event_record
-from fugong.core.roles import Action, Role, user_can
+from fugong.core.roles import Action, user_can
 
-from . import selectors, services
-from .exports import handover_xlsx
+from . import jobs, selectors, services
 from .services import handover_label
 
 
@@ -77,22 +75,24 @@ def acknowledge_view(request: AuthenticatedRequest, list_id: int) -> HttpRespons
 
 @login_required
 def export_view(request: AuthenticatedRequest, list_id: int) -> HttpResponse:
+    """The list as xlsx; a long one is offered as a background job (GET), started by POST,
+    and the browser goes to the job's page."""
     handover_list = selectors.handover_get(actor=request.user, list_id=list_id)
-    full_phones = request.user.role == Role.DISTRICT_LIAISON and user_can(
-        request.user, Action.WORKERS_REVEAL_PHONE
-    )
-    content = handover_xlsx(handover_list, full_phones=full_phones)
-    audit_event_record(
-        actor=request.user,
-        action=AuditAction.PERSONAL_DATA_EXPORTED,
-        target=handover_list,
-        summary=handover_label(handover_list),
-        data={"entries": handover_list.entry_count, "full_phones": full_phones},
-    )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"handover-{handover_list.district_code}-{handover_list.kind}-{handover_list.as_of}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if jobs.export_runs_as_job(handover_list):
+        if request.method == "POST":
+            job = jobs.export_enqueue(actor=request.user, handover_list=handover_list)
+            return redirect("jobs:detail", job.pk)
+        return render(
+            request,
+            "core/export_job_offer.html",
+            {
+                "title": handover_label(handover_list),
+                "size": handover_list.entry_count,
+                "back_url": reverse("handover:detail", args=[handover_list.pk]),
+            },
+        )
+    content, _full_phones = jobs.handover_export(actor=request.user, handover_list=handover_list)
+    response = HttpResponse(content, content_type=jobs.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{jobs.export_name(handover_list)}"'
     response["Cache-Control"] = "private, no-store"
     return response

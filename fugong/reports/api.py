@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 
 from fugong.core.api import ERROR_RESPONSES, InputSchema
 from fugong.enterprises.selectors import enterprise_get
+from fugong.jobs.api import JobOut, job_out
 
-from . import exports, selectors, services
+from . import exports, jobs, selectors, services
 
 router = Router(tags=["reports"])
 
@@ -77,7 +78,7 @@ class DailyOut(BaseModel):
     enterprises: list[EnterpriseLineOut] | None = None
 
 
-@router.get("/reports/daily", response={200: DailyOut, **ERROR_RESPONSES})
+@router.get("/reports/daily", response={200: DailyOut, 202: JobOut, **ERROR_RESPONSES})
 def daily_report(
     request,
     date: str | None = None,
@@ -88,17 +89,19 @@ def daily_report(
     """The day's figures in your scope (today when no date is given), named plainly; rates are
     fractions (0.485) or null with nothing to divide by. ``format=text`` gives the published
     text, ``format=xlsx`` the table by enterprise; ``enterprises=true`` adds that table to the
-    JSON."""
+    JSON. A large xlsx (more enterprises in your scope than the server's
+    ``FUGONG_EXPORT_INLINE_MAX_ROWS``) is written by a background job: ``202`` with the job; poll
+    its ``url``, then download ``result_file.url``."""
     day = selectors.report_date(date)
+    if format == "xlsx" and jobs.daily_xlsx_runs_as_job(actor=request.auth):
+        return Status(
+            202, job_out(jobs.daily_xlsx_enqueue(actor=request.auth, day=day, language=language))
+        )
     figures = selectors.daily_figures(actor=request.auth, day=day)
     if format == "xlsx":
-        response = HttpResponse(
-            exports.daily_report_xlsx(figures, language),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="daily-report-{day.isoformat()}.xlsx"'
-        )
+        content = exports.daily_report_xlsx(figures, language)
+        response = HttpResponse(content, content_type=jobs.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{jobs.daily_xlsx_name(day)}"'
         return response
     if format == "text":
         text = exports.daily_report_text(figures, language)

@@ -4,6 +4,8 @@ shows, so the report always matches the dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -161,10 +163,15 @@ def enterprise_table(figures: DailyFigures) -> tuple[list[str], list[list[object
     return header, rows
 
 
-def daily_report_xlsx(figures: DailyFigures, language: str = "zh-hans") -> bytes:
+def daily_report_xlsx(
+    figures: DailyFigures,
+    language: str = "zh-hans",
+    *,
+    advance: Callable[[int], object] | None = None,
+) -> bytes:
     with translation.override(language):
         header, rows = enterprise_table(figures)
-        return xlsx_bytes(figures.day.isoformat(), header, rows)
+        return xlsx_bytes(figures.day.isoformat(), header, rows, advance=advance)
 
 
 def daily_report_json(figures: DailyFigures, language: str = "zh-hans", *, enterprises=False):

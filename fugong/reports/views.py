@@ -23,7 +23,7 @@ from fugong.enterprises.selectors import enterprise_list
 from fugong.gate.models import EventOutcome
 from fugong.inspections.selectors import findings_overdue
 
-from . import exports, selectors, services
+from . import exports, jobs, selectors, services
 from .forms import DeclarationForm
 
 PAGE_SIZE = 50
@@ -195,14 +195,26 @@ def daily_report_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def daily_report_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The daily report's table as xlsx; a large one (see ``jobs.daily_xlsx_runs_as_job``) is
+    offered as a background job (GET), started by POST, and the browser goes to its page."""
     require(request.user, Action.REPORTS_VIEW)
     day = _day(request)
+    language = request.LANGUAGE_CODE or "zh-hans"
+    if jobs.daily_xlsx_runs_as_job(actor=request.user):
+        if request.method == "POST":
+            job = jobs.daily_xlsx_enqueue(actor=request.user, day=day, language=language)
+            return redirect("jobs:detail", job.pk)
+        return render(
+            request,
+            "core/export_job_offer.html",
+            {
+                "title": _("Daily report (xlsx)"),
+                "back_url": f"{reverse('reports:daily')}?date={day.isoformat()}",
+            },
+        )
     figures = selectors.daily_figures(actor=request.user, day=day)
-    response = HttpResponse(
-        exports.daily_report_xlsx(figures, request.LANGUAGE_CODE or "zh-hans"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="daily-report-{day.isoformat()}.xlsx"'
+    response = HttpResponse(exports.daily_report_xlsx(figures, language), content_type=jobs.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{jobs.daily_xlsx_name(day)}"'
     return response
 
 

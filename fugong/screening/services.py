@@ -1,4 +1,6 @@
-"""Writes on the screening rules. Every change re-screens the workers it can affect at once."""
+"""Writes on the screening rules. Every change re-screens the workers it can affect: at once
+when they are few, else in a background job (over ``FUGONG_RESCREEN_INLINE_MAX_WORKERS``
+workers) that the rule's page leads to; the rule itself is saved at once either way."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +19,57 @@ from fugong.audit.services import audit_event_record
 from fugong.core.divisions import division_get, division_name
 from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
 from fugong.core.roles import Action, require
+from fugong.jobs.models import Job
+from fugong.jobs.services import job_enqueue
 
 from .models import RiskArea, RiskLevel, ScreeningPolicy, ScreeningRun
-from .rescreening import rescreen_workers
+from .rescreening import rescreen_count, rescreen_workers
+
+RESCREEN_JOB = "screening.rescreen"
+
+
+def rescreen_runs_as_job(*, division_prefix: str | None) -> bool:
+    """Whether re-screening these workers takes long enough to run in the background."""
+    limit: int = settings.FUGONG_RESCREEN_INLINE_MAX_WORKERS
+    return rescreen_count(division_prefix=division_prefix) > limit
+
+
+def _rescreen(
+    *,
+    actor: User,
+    division_prefix: str | None,
+    trigger: str,
+    description: str = "",
+    audit: bool = False,
+) -> ScreeningRun | Job:
+    """Re-screen now (the run) or queue the job that will (the job, started on commit)."""
+    if rescreen_runs_as_job(division_prefix=division_prefix):
+        return job_enqueue(
+            actor=actor,
+            kind=RESCREEN_JOB,
+            parameters={
+                "division_prefix": division_prefix,
+                "trigger": trigger,
+                "description": description,
+                "audit": audit,
+            },
+        )
+    run = rescreen_workers(
+        division_prefix=division_prefix, trigger=trigger, actor=actor, description=description
+    )
+    if audit:
+        audit_rescreened(actor=actor, run=run)
+    return run
+
+
+def audit_rescreened(*, actor: User | None, run: ScreeningRun) -> None:
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.RESCREENED,
+        target=run,
+        summary=f"{run.examined} / {run.changed}",
+        data={"examined": run.examined, "changed": run.changed, "trigger": run.trigger},
+    )
 
 
 def _check_area_fields(
@@ -47,8 +98,9 @@ def risk_area_add(
     starts_on: date,
     ends_on: date | None = None,
     note: str = "",
-) -> tuple[RiskArea, ScreeningRun]:
-    """Declare a risk area (or a new level for one) and re-screen everyone who was there."""
+) -> tuple[RiskArea, ScreeningRun | Job]:
+    """Declare a risk area (or a new level for one) and re-screen everyone who was there (or
+    queue the job that will)."""
     require(actor, Action.SCREENING_MANAGE)
     _check_area_fields(division_code, level, starts_on, ends_on)
     area = RiskArea(
@@ -72,7 +124,7 @@ def risk_area_add(
             "starts_on": starts_on.isoformat(),
         },
     )
-    run = rescreen_workers(
+    run = _rescreen(
         division_prefix=area.prefix,
         trigger=ScreeningRun.Trigger.RISK_AREA,
         actor=actor,
@@ -84,8 +136,9 @@ def risk_area_add(
 @transaction.atomic
 def risk_area_update(
     *, actor: User, area: RiskArea, level: str, ends_on: date | None, note: str = ""
-) -> tuple[RiskArea, ScreeningRun]:
-    """Raise or lower an area's level, or end it; re-screens everyone who was there."""
+) -> tuple[RiskArea, ScreeningRun | Job]:
+    """Raise or lower an area's level, or end it; re-screens everyone who was there (or queues
+    the job that will)."""
     require(actor, Action.SCREENING_MANAGE)
     area = RiskArea.objects.select_for_update().get(pk=area.pk)
     _check_area_fields(area.division_code, level, area.starts_on, ends_on)
@@ -101,7 +154,7 @@ def risk_area_update(
         summary=f"{area.division_code} {area.get_level_display()}",
         data={"level": level, "ends_on": ends_on.isoformat() if ends_on else None},
     )
-    run = rescreen_workers(
+    run = _rescreen(
         division_prefix=area.prefix,
         trigger=ScreeningRun.Trigger.RISK_AREA,
         actor=actor,
@@ -123,7 +176,7 @@ POLICY_FIELDS = (
 
 
 @transaction.atomic
-def policy_add(*, actor: User, **fields: Any) -> tuple[ScreeningPolicy, ScreeningRun | None]:
+def policy_add(*, actor: User, **fields: Any) -> tuple[ScreeningPolicy, ScreeningRun | Job | None]:
     """A new set of numbers from its effective date. Re-screens everyone when it is already in
     force; a policy dated in the future takes effect at the daily re-screening of that day."""
     require(actor, Action.SCREENING_MANAGE)
@@ -153,7 +206,7 @@ def policy_add(*, actor: User, **fields: Any) -> tuple[ScreeningPolicy, Screenin
     )
     run = None
     if policy.effective_from <= timezone.localdate():
-        run = rescreen_workers(
+        run = _rescreen(
             division_prefix=None,
             trigger=ScreeningRun.Trigger.POLICY,
             actor=actor,
@@ -165,15 +218,19 @@ def policy_add(*, actor: User, **fields: Any) -> tuple[ScreeningPolicy, Screenin
 def rescreen_all(
     *, actor: User | None = None, trigger: str = ScreeningRun.Trigger.DAILY
 ) -> ScreeningRun:
-    """Re-screen everyone: the daily run (``manage.py rescreen``), or on demand."""
+    """Re-screen everyone at once: the daily run (``manage.py rescreen``)."""
     if actor is not None:
         require(actor, Action.SCREENING_MANAGE)
     run = rescreen_workers(division_prefix=None, trigger=trigger, actor=actor)
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.RESCREENED,
-        target=run,
-        summary=f"{run.examined} / {run.changed}",
-        data={"examined": run.examined, "changed": run.changed, "trigger": trigger},
-    )
+    audit_rescreened(actor=actor, run=run)
     return run
+
+
+@transaction.atomic
+def rescreen_everyone(*, actor: User) -> ScreeningRun | Job:
+    """Re-screen everyone on request (the rules page): at once, or as a background job when
+    there are many workers."""
+    require(actor, Action.SCREENING_MANAGE)
+    return _rescreen(
+        actor=actor, division_prefix=None, trigger=ScreeningRun.Trigger.MANUAL, audit=True
+    )

@@ -14,10 +14,11 @@ from fugong.accounts.http import AuthenticatedRequest
 from fugong.core.errors import ApplicationError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, user_can
+from fugong.jobs.models import FINISHED, Job
+from fugong.jobs.selectors import job_list
 
 from . import selectors, services
 from .forms import PolicyForm, RiskAreaForm, RiskAreaUpdateForm
-from .models import ScreeningRun
 
 
 def _rules_context(request, **forms) -> dict:
@@ -26,6 +27,10 @@ def _rules_context(request, **forms) -> dict:
         "policies": selectors.policy_list(actor=request.user)[:10],
         "current_policy": selectors.policy_current(),
         "runs": selectors.run_list(actor=request.user)[:10],
+        # The user's re-screenings still running in the background, each linked to its page.
+        "rescreen_jobs": job_list(actor=request.user)
+        .filter(kind=services.RESCREEN_JOB)
+        .exclude(status__in=FINISHED)[:5],
         "can_manage": user_can(request.user, Action.SCREENING_MANAGE),
         "area_form": forms.get("area_form") or RiskAreaForm(),
         "policy_form": forms.get("policy_form") or PolicyForm(),
@@ -41,6 +46,12 @@ def _after_run(request, run) -> HttpResponse:
     if run is None:
         messages.success(request, _("Saved. It takes effect on its date."))
         return redirect("screening:rules")
+    if isinstance(run, Job):
+        messages.success(
+            request,
+            _("The workers are being re-screened in the background; this page shows how far."),
+        )
+        return redirect("jobs:detail", run.pk)
     messages.success(
         request,
         _("Saved. %(examined)s workers re-screened in %(ms)s ms; %(changed)s clearances changed.")
@@ -124,8 +135,7 @@ def policy_add_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rescreen_view(request: AuthenticatedRequest) -> HttpResponse:
-    run = services.rescreen_all(actor=request.user, trigger=ScreeningRun.Trigger.MANUAL)
-    return _after_run(request, run)
+    return _after_run(request, services.rescreen_everyone(actor=request.user))
 
 
 @login_required

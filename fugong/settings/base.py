@@ -369,6 +369,17 @@ FUGONG_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("FUGONG_IMPORT_INLINE_MAX_BY
 # ready to run has waited longer than this (seconds): no worker is taking jobs.
 FUGONG_HEALTH_QUEUE_MAX_WAIT = int(os.environ.get("FUGONG_HEALTH_QUEUE_MAX_WAIT", 300))
 
+# Work over these sizes runs as a background job (measured to take about a second or more on the
+# reference machine; see docs/architecture.md, "Large exports and re-screenings as background
+# jobs"): re-screening more workers than this after a rule change; an xlsx export of more rows
+# (the daily report's enterprises, a handover list's people); a bulletin .docx of more
+# paragraphs (non-empty lines of its text).
+FUGONG_RESCREEN_INLINE_MAX_WORKERS = int(
+    os.environ.get("FUGONG_RESCREEN_INLINE_MAX_WORKERS", 20_000)
+)
+FUGONG_EXPORT_INLINE_MAX_ROWS = int(os.environ.get("FUGONG_EXPORT_INLINE_MAX_ROWS", 5_000))
+FUGONG_DOCX_INLINE_MAX_PARAGRAPHS = int(os.environ.get("FUGONG_DOCX_INLINE_MAX_PARAGRAPHS", 1_500))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,6 +19,7 @@ from fugong.core.errors import NotFoundError, error_body
 from fugong.core.roles import Action, require
 from fugong.enterprises.selectors import enterprise_get
 from fugong.jobs.api import JobOut, job_out
+from fugong.jobs.models import Job
 from fugong.screening import selectors as screening_selectors
 from fugong.screening import services as screening_services
 from fugong.screening.display import reasons_text
@@ -196,8 +197,12 @@ class RunOut(Schema):
 
 
 class RiskAreaSavedOut(Schema):
+    """The area saved, with the re-screening it caused (``201``), or the background job doing
+    it when many workers were concerned (``202``: ``run`` is null; poll ``job.url``)."""
+
     area: RiskAreaOut
-    run: RunOut
+    run: RunOut | None
+    job: JobOut | None = None
 
 
 def _clearance(worker) -> dict:
@@ -426,11 +431,18 @@ def risk_area_list(request):
     return list(screening_selectors.risk_area_list(actor=request.auth))
 
 
-@router.post("/risk-areas", response={201: RiskAreaSavedOut, **ERROR_RESPONSES}, tags=["screening"])
+@router.post(
+    "/risk-areas",
+    response={201: RiskAreaSavedOut, 202: RiskAreaSavedOut, **ERROR_RESPONSES},
+    tags=["screening"],
+)
 def risk_area_add(request, payload: RiskAreaIn):
-    """Declare a risk area; everyone who was there is re-screened at once."""
+    """Declare a risk area; everyone who was there is re-screened at once (``201`` with the
+    run), or, when they are many, in a background job (``202`` with the job to poll)."""
     area, run = screening_services.risk_area_add(actor=request.auth, **payload.model_dump())
-    return Status(201, {"area": area, "run": run})
+    if isinstance(run, Job):
+        return Status(202, {"area": area, "run": None, "job": job_out(run)})
+    return Status(201, {"area": area, "run": run, "job": None})
 
 
 @router.get("/rescreenings", response={200: list[RunOut], **ERROR_RESPONSES}, tags=["screening"])

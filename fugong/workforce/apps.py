@@ -12,6 +12,6 @@ class WorkforceConfig(AppConfig):
         # this function; see fugong.screening.rescreening.
         from fugong.screening import rescreening
 
-        from .clearance import rescreen_for_rules
+        from .clearance import rescreen_count, rescreen_for_rules
 
-        rescreening.register(rescreen_for_rules)
+        rescreening.register(rescreen_for_rules, counter=rescreen_count)
