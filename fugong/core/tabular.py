@@ -196,25 +196,18 @@ def _match_header(
         column.header for column in columns if column.required and column.key not in positions
     ]
     if missing:
-        raise ApplicationError(
-            _(
-                "The header row lacks the required column(s): %(columns)s. "
-                "Use the template's headers (found: %(found)s)."
-            )
-            % {"columns": "、".join(missing), "found": "、".join(h for h in header if h) or "—"},
-            code="missing_columns",
-            fields={"header": missing},
-        )
+        # ``fields`` holds messages, like every error's: a page shows them as they are.
+        message = _(
+            "The header row lacks the required column(s): %(columns)s. "
+            "Use the template's headers (found: %(found)s)."
+        ) % {"columns": "、".join(missing), "found": "、".join(h for h in header if h) or "—"}
+        raise ApplicationError(message, code="missing_columns", fields={"header": [message]})
     if unknown:
-        raise ApplicationError(
-            _(
-                "The header row has column(s) this import does not know: %(columns)s. "
-                "Rename them to the template's headers or delete them."
-            )
-            % {"columns": "、".join(unknown)},
-            code="unknown_columns",
-            fields={"header": unknown},
-        )
+        message = _(
+            "The header row has column(s) this import does not know: %(columns)s. "
+            "Rename them to the template's headers or delete them."
+        ) % {"columns": "、".join(unknown)}
+        raise ApplicationError(message, code="unknown_columns", fields={"header": [message]})
     present = [column for column in columns if column.key in positions]
     keyed = [(column.key, positions[column.key]) for column in present]
     width = max(positions.values()) + 1

@@ -56,6 +56,8 @@ def test_missing_required_column_is_named():
         read_sheet(xlsx([["名称", "编号"], ["甲", "A"]]), COLUMNS, max_bytes=10**6)
     assert "代码" in refused.value.message
     assert refused.value.code == "missing_columns"
+    # The field holds the message itself (a page puts it on the form as it is), not bare names.
+    assert refused.value.fields == {"header": [refused.value.message]}
 
 
 def test_duplicate_header_is_refused():
