@@ -63,6 +63,13 @@ class Action(models.TextChoices):
     NOTICES_VIEW = "notices.view", _("read notices")
     NOTICES_ISSUE = "notices.issue", _("issue notices")
     NOTICES_ACKNOWLEDGE = "notices.acknowledge", _("acknowledge notices")
+    CASES_VIEW = "cases.view", _("view cases and their close contacts")
+    CASES_MANAGE = "cases.manage", _("open and classify cases")
+    CONTACTS_DECIDE = "contacts.decide", _("find, confirm, drop and add close contacts")
+    CONTACT_RULES_MANAGE = "contacts.rules", _("edit the contact rules")
+    CONTAINMENT_MANAGE = "containment.manage", _("close and reopen departments and enterprises")
+    FOLLOW_UPS_VIEW = "follow_ups.view", _("view daily health declarations")
+    FOLLOW_UPS_RECORD = "follow_ups.record", _("enter daily health declarations")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -101,6 +108,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_MANAGE,
             Action.NOTICES_VIEW,
             Action.NOTICES_ISSUE,
+            Action.CASES_VIEW,
+            Action.CASES_MANAGE,
+            Action.CONTACTS_DECIDE,
+            Action.CONTACT_RULES_MANAGE,
+            Action.CONTAINMENT_MANAGE,
+            Action.FOLLOW_UPS_VIEW,
+            Action.FOLLOW_UPS_RECORD,
         }
     ),
     Role.LIAISON: frozenset(
@@ -120,6 +134,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.FINDINGS_REVIEW,
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
+            Action.CASES_VIEW,
+            Action.FOLLOW_UPS_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -155,6 +171,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
             Action.NOTICES_ACKNOWLEDGE,
+            Action.CASES_VIEW,
+            Action.FOLLOW_UPS_VIEW,
+            Action.FOLLOW_UPS_RECORD,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),
