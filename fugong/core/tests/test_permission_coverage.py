@@ -60,6 +60,15 @@ PAGES: dict[str, dict[str, str]] = {
         "bulletins:notice_acknowledge": "test_notice_writes_by_role_write_nothing_when_refused",
         "bulletins:notice_attachment": "test_notice_pages_by_role",
     },
+    "fugong/cases/tests/test_views.py": {
+        "cases:list": "test_case_pages_by_role",
+        "cases:detail": "test_case_pages_by_role",
+        "cases:chain": "test_case_pages_by_role",
+        "cases:export": "test_case_pages_by_role",
+        "cases:open": "test_case_writes_by_role_write_nothing_when_refused",
+        "cases:classify": "test_case_writes_by_role_write_nothing_when_refused",
+        "cases:edit": "test_case_writes_by_role_write_nothing_when_refused",
+    },
     "fugong/core/tests/test_views.py": {
         "overview:home": "test_home_and_navigation_by_role",
     },
