@@ -188,6 +188,16 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/cases/tests/test_api.py": {
+        "GET /api/v1/cases": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}/timeline": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}/chain": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}/export.xlsx": "test_case_reads_by_role",
+        "POST /api/v1/cases": "test_case_writes_by_role",
+        "PATCH /api/v1/cases/{case_id}": "test_case_writes_by_role",
+        "POST /api/v1/cases/{case_id}/classification": "test_case_writes_by_role",
+    },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
     },
