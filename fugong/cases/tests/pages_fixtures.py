@@ -54,6 +54,7 @@ def case(park, worker, today) -> Case:
 def add_contact(case: Case, person, *, status=ContactStatus.CONFIRMED, **fields) -> Contact:
     """A contact as the finder stores one (its services are another part of the work)."""
     values = {
+        **worker_person(person),
         "reasons": [
             {
                 "rule": "same_department_shift",
@@ -65,7 +66,7 @@ def add_contact(case: Case, person, *, status=ContactStatus.CONFIRMED, **fields)
         "observation_until": timezone.localdate() + timedelta(days=13),
     }
     values.update(fields)
-    return Contact.objects.create(case=case, status=status, **worker_person(person), **values)
+    return Contact.objects.create(case=case, status=status, **values)
 
 
 @pytest.fixture
