@@ -82,6 +82,9 @@ def _sex_and_age(person: Case | Contact, today: date) -> tuple[str, str]:
 
 
 RULE_LABELS = {
+    "department_shift": "Same department or workshop and shift",
+    "dormitory_room": "Same dormitory room",
+    "shuttle_route": "Same shuttle-bus route",
     "same_department_shift": "Same department or workshop and shift",
     "same_dormitory_room": "Same dormitory room",
     "same_shuttle_route": "Same shuttle-bus route",
@@ -92,6 +95,8 @@ RULE_LABELS = {
     "by_hand": "Added by hand",
 }
 PLACE_KEYS = ("place", "gate", "gate_name", "room", "dormitory_room", "route", "department")
+# Evidence that says how the contact was found, not what it was: left out of the text.
+HIDDEN_EVIDENCE = ("rule", "level", "via")
 
 
 def _rule_label(rule: str) -> str:
@@ -108,7 +113,7 @@ def reasons_text(contact: Contact) -> str:
         evidence = ", ".join(
             f"{key}: {value}"
             for key, value in reason.items()
-            if key not in ("rule",) and value not in (None, "", [], {})
+            if key not in HIDDEN_EVIDENCE and value not in (None, "", [], {})
         )
         label = _rule_label(str(reason.get("rule", "")))
         lines.append(f"{label} ({evidence})" if evidence else label)

@@ -110,3 +110,14 @@ def test_gates_and_their_mornings(demo):
     assert GateCheck.objects.filter(operator=operator).exists()
     if timezone.localtime().hour >= 8:
         assert AbnormalEvent.objects.filter(gate=operator_gate, status="open").exists()
+
+
+def test_the_demo_has_cases_and_no_confirmed_one(demo):
+    from fugong.cases.models import Case, Classification
+    from fugong.reports.selectors import daily_figures
+
+    assert Case.objects.filter(is_drill=False, classification=Classification.EXCLUDED).count() == 1
+    drill = Case.objects.get(is_drill=True)
+    assert drill.contacts.count() >= 3
+    figures = daily_figures(actor=User.objects.get(username="command"), day=timezone.localdate())
+    assert (figures.confirmed, figures.suspected, figures.contacts_under_observation) == (0, 0, 0)
