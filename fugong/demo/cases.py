@@ -83,6 +83,8 @@ def _drill(command: User, enterprise_id: int | None, today: date) -> Case | None
     """A drill: a confirmed case in a workshop of ``enterprise_id`` (the demo gate's), three
     colleagues of the same shift found as contacts (two confirmed, one dropped), and a
     colleague's roommate as a contact of a contact."""
+    if enterprise_id is None:
+        return None
     workers = Worker.objects.filter(enterprise_id=enterprise_id).exclude(department="")
     first = workers.order_by("pk").first()
     if first is None:
