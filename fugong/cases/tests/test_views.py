@@ -132,7 +132,7 @@ def test_a_future_onset_is_a_form_error_and_nothing_is_written(client, park, wor
         },
     )
     assert response.status_code == 400
-    assert "该日期不能晚于今天" in response.content.decode()
+    assert "invalid-feedback" in response.content.decode()
     assert_nothing_written(before)
 
 
