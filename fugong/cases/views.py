@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fugong.accounts.http import AuthenticatedRequest
-from fugong.core.errors import ApplicationError
+from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.htmx import render_page_or_fragment
 from fugong.core.roles import Action, require, user_can
@@ -40,6 +40,16 @@ from .services import OUTCOME_CLASSIFICATION
 
 PAGE_SIZE = 50
 WORKER_RESULTS = 20
+
+
+def _id_param(value: str | None) -> int | None:
+    """An id from the query or the form: a 404 for anything but a plausible one (a huge number
+    would overflow the database's integers)."""
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise NotFoundError()
+    return int(value)
 
 
 @login_required
@@ -82,8 +92,8 @@ def case_open_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.CASES_MANAGE)
     data = request.POST if request.method == "POST" else None
     context: dict[str, Any] = {"today": timezone.localdate()}
-    event_id = request.POST.get("event") or request.GET.get("event")
-    worker_id = request.POST.get("worker") or request.GET.get("worker")
+    event_id = _id_param(request.POST.get("event") or request.GET.get("event"))
+    worker_id = _id_param(request.POST.get("worker") or request.GET.get("worker"))
     form: Any
     if event_id:
         event = event_get(actor=request.user, event_id=event_id)

@@ -267,3 +267,11 @@ def test_the_chain_follows_contacts_and_the_cases_opened_from_them(
     assert {"source": f"case-{case.pk}", "target": f"case-{second.pk}"} in back["links"]
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="case-chain"' in page and "case_chain.js" in page and "<script>" not in page
+
+
+@pytest.mark.parametrize(
+    "query", [{"event": "x"}, {"worker": "99999999999999999999999"}, {"event": "123456"}]
+)
+def test_odd_ids_in_the_open_form_are_not_found(client, park, query):
+    client.force_login(park.command)
+    assert client.get(reverse("cases:open"), query).status_code == 404
