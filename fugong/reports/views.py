@@ -24,6 +24,7 @@ from fugong.gate.models import EventOutcome
 from fugong.inspections.selectors import findings_overdue
 
 from . import exports, jobs, selectors, services
+from .exports import percent_number
 from .forms import DeclarationForm
 
 PAGE_SIZE = 50
@@ -59,9 +60,7 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     trend = selectors.trends(actor=request.user, day=day, facts=facts)
     chart = {
         "days": [when.isoformat() for when in trend.days],
-        "resumption_rate": [
-            None if value is None else round(value * 100, 1) for value in trend.resumption_rate
-        ],
+        "resumption_rate": [percent_number(value) for value in trend.resumption_rate],
         "on_duty": trend.on_duty,
         "abnormal_events": trend.abnormal_events,
         "labels": {
