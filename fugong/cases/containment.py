@@ -25,7 +25,7 @@ from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 from fugong.resumption.services import enterprise_suspend
 from fugong.workforce.models import DepartmentClosure
-from fugong.workforce.services import closure_label, closure_open, closure_reopen
+from fugong.workforce.services import closure_open, closure_reopen
 
 from .models import Case, CaseEntryKind
 from .services import case_entry_add
@@ -91,6 +91,17 @@ def closable_departments(enterprise: Enterprise) -> list[str]:
     )
 
 
+def _what_happened(closure: DepartmentClosure, enterprise: str, *, closed: bool) -> str:
+    values = {"department": closure.department, "enterprise": enterprise}
+    if closure.department:
+        if closed:
+            return _("%(department)s of %(enterprise)s closed") % values
+        return _("%(department)s of %(enterprise)s reopened") % values
+    if closed:
+        return _("%(enterprise)s closed as a whole") % values
+    return _("%(enterprise)s reopened") % values
+
+
 # ----- writes --------------------------------------------------------------------------------
 
 
@@ -135,11 +146,7 @@ def containment_close(
             audit_data={"case": case.pk, "closure": closure.pk},
         )
         suspension_id = suspension.pk
-    summary = _("%(what)s of %(enterprise)s closed: %(reason)s") % {
-        "what": closure_label(closure),
-        "enterprise": enterprise.name,
-        "reason": reason,
-    }
+    summary = _what_happened(closure, enterprise.name, closed=True) + ": " + reason
     if suspend_enterprise:
         summary += " (" + _("enterprise suspended") + ")"
     case_entry_add(
@@ -170,8 +177,7 @@ def containment_reopen(*, actor: User, closure_id: int | str) -> DepartmentClosu
             case=case,
             kind=CaseEntryKind.CONTAINMENT,
             actor=actor,
-            summary=_("%(what)s of %(enterprise)s reopened")
-            % {"what": closure_label(closure), "enterprise": closure.enterprise.name},
+            summary=_what_happened(closure, closure.enterprise.name, closed=False),
             data={"closure": closure.pk, "action": "reopened"},
         )
     return closure
