@@ -16,6 +16,9 @@
   entry is about a worker of the park; the district follows these people through the case's
   export (流调表), which lists every contact with their district of residence.
 
+A contact of a **drill** case gets the observation date only: a drill never puts a real worker
+under observation, denies them at the gate or sends them to a district.
+
 A failure anywhere raises and the caller's transaction writes nothing.
 """
 
@@ -48,7 +51,7 @@ def contact_confirmed_consequences(*, actor: User, contact: Contact) -> None:
     last: date = contact.last_contact_on or today
     days = policy_on(today).observation_days
     until = last + timedelta(days=days)
-    if contact.worker_id is not None:
+    if contact.worker_id is not None and not contact.case.is_drill:
         worker = Worker.objects.get(pk=contact.worker_id)
         worker = worker_contact_record(
             actor=actor, worker=worker, contact_on=last, reason=contact_reason(contact)

@@ -7,6 +7,8 @@ the blocking reason ``closed``: they are not cleared, so the gate and the offlin
 deny anyone not cleared) deny them, with no change to the gate's rules. Closing and reopening
 re-screen those workers at once.
 
+A drill case closes nothing: its workers would really be denied at the gate.
+
 Suspending the enterprise goes through the resumption app's ``enterprise_suspend`` (its reason
 names the case) together with a closure of the whole enterprise; reopening lifts the closure
 only: the suspension ends through the enterprise's reinstatement, as any other.
@@ -33,8 +35,7 @@ from .services import case_entry_add
 
 def case_reference(case: Case) -> str:
     """How a closure names its case (workforce keeps it as text)."""
-    label = f"#{case.pk}"
-    return f"{label} ({_('drill')})" if case.is_drill else label
+    return f"#{case.pk}"
 
 
 # ----- reads ---------------------------------------------------------------------------------
@@ -119,6 +120,10 @@ def containment_close(
     enterprise) over ``case``; with ``suspend_enterprise``, suspend the enterprise too (the
     whole enterprise only). The case's timeline and the audit trail record it."""
     require(actor, Action.CONTAINMENT_MANAGE)
+    if case.is_drill:
+        raise ApplicationError(
+            _("A drill case closes no real department or enterprise."), code="drill"
+        )
     try:
         enterprise = Enterprise.objects.filter(enterprise_scope_q(actor)).get(pk=int(enterprise_id))
     except (Enterprise.DoesNotExist, ValueError, TypeError) as error:

@@ -226,3 +226,18 @@ def test_the_officer_and_liaison_see_why_on_the_worker_page(client, park, case, 
         page = client.get(reverse("workforce:detail", args=[worker.pk]))
         assert page.status_code == 200
         assert f"#{case.pk}" in page.content.decode()
+
+
+def test_a_drill_contact_gets_the_observation_date_only(park, worker, today):
+    drill = make_case(
+        park,
+        make_worker(actor=park.command, enterprise=park.a, full_name="演练病例"),
+        is_drill=True,
+    )
+    contact = make_contact(drill, worker=worker, last_contact_on=today)
+    contact_confirmed_consequences(actor=park.command, contact=contact)
+    contact.refresh_from_db()
+    worker.refresh_from_db()
+    assert contact.observation_until == today + timedelta(days=14)
+    assert (worker.contact_on, worker.clearance) == (None, Clearance.CLEARED)
+    assert not HandoverList.objects.exists()

@@ -259,3 +259,25 @@ def test_who_sees_which_closures(park, case, workshop_worker):
         containment.closure_get(actor=park.officer, closure_id=theirs.pk)
     with pytest.raises(PermissionDeniedError):
         containment.closure_list(actor=park.district)
+
+
+def test_the_daily_re_screening_keeps_a_closure(park, case, workshop_worker):
+    from fugong.workforce.clearance import rescreen_for_rules
+
+    containment.containment_close(
+        actor=park.command, case=case, enterprise_id=park.a.pk, department="一车间", reason="x"
+    )
+    rescreen_for_rules(division_prefix=None, trigger="daily")
+    workshop_worker.refresh_from_db()
+    assert workshop_worker.clearance == Clearance.NOT_CLEARED
+
+
+def test_a_drill_case_closes_nothing(park, workshop_worker):
+    drill = make_case(park, make_worker(actor=park.command, enterprise=park.a), is_drill=True)
+    before = database_counts()
+    with pytest.raises(ApplicationError) as refused:
+        containment.containment_close(
+            actor=park.command, case=drill, enterprise_id=park.a.pk, department="一车间", reason="x"
+        )
+    assert refused.value.code == "drill" and refused.value.status == 400
+    assert_nothing_written(before)
