@@ -281,3 +281,17 @@ def test_a_drill_case_closes_nothing(park, workshop_worker):
         )
     assert refused.value.code == "drill" and refused.value.status == 400
     assert_nothing_written(before)
+
+
+def test_a_roster_imported_into_a_closed_workshop_is_not_cleared(park, case, workshop_worker):
+    from fugong.workforce.imports import worker_import
+    from fugong.workforce.tests.test_imports import good_rows, upload
+
+    containment.containment_close(
+        actor=park.command, case=case, enterprise_id=park.a.pk, department="一车间", reason="x"
+    )
+    report = worker_import(actor=park.officer, enterprise=park.a, upload=upload(good_rows()))
+    assert report.ok and report.total == 3
+    imported = Worker.objects.filter(full_name__in=["张一", "李二", "王三"])
+    assert {worker.clearance for worker in imported} == {Clearance.NOT_CLEARED}
+    assert all(worker.clearance_reasons[0]["code"] == "closed" for worker in imported)
