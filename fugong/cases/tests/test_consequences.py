@@ -241,3 +241,15 @@ def test_a_drill_contact_gets_the_observation_date_only(park, worker, today):
     assert contact.observation_until == today + timedelta(days=14)
     assert (worker.contact_on, worker.clearance) == (None, Clearance.CLEARED)
     assert not HandoverList.objects.exists()
+
+
+def test_a_worker_who_has_left_is_followed_too(park, case, worker, today):
+    from fugong.workforce.services import worker_leave
+
+    worker_leave(actor=park.officer, worker=worker)
+    contact = make_contact(case, worker=worker, last_contact_on=today)
+    contact_confirmed_consequences(actor=park.command, contact=contact)
+    worker.refresh_from_db()
+    assert worker.contact_on == today and worker.clearance == Clearance.OBSERVATION
+    (entry,) = _lists("430602").get().entries.all()
+    assert entry.worker == worker and entry.enterprise is None and entry.enterprise_name == ""

@@ -16,14 +16,20 @@ from django.utils.translation import gettext as _
 from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.errors import ApplicationError, ConflictError, full_clean_or_raise
+from fugong.core.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    full_clean_or_raise,
+)
 from fugong.core.roles import Action, require
+from fugong.core.scoping import enterprise_scope_q
 from fugong.enterprises.models import Enterprise
 from fugong.screening.models import ScreeningRun
 
 from ..clearance import rescreen
 from ..models import DepartmentClosure, Worker
-from .workers import _require_worker_in_scope, _scope_enterprise
+from .workers import _scope_enterprise
 
 
 @transaction.atomic
@@ -34,7 +40,9 @@ def worker_contact_record(*, actor: User, worker: Worker, contact_on: date, reas
     clearance is recomputed now."""
     require(actor, Action.CONTACTS_DECIDE)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
-    _require_worker_in_scope(actor, worker)
+    # As for a move: a worker who has left (no enterprise) is in the command post's scope.
+    if not Worker.objects.filter(enterprise_scope_q(actor, "enterprise"), pk=worker.pk).exists():
+        raise NotFoundError()
     if contact_on > timezone.localdate():
         raise ApplicationError(
             _("This date is in the future."),
