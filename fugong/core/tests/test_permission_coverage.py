@@ -60,6 +60,11 @@ PAGES: dict[str, dict[str, str]] = {
         "bulletins:notice_acknowledge": "test_notice_writes_by_role_write_nothing_when_refused",
         "bulletins:notice_attachment": "test_notice_pages_by_role",
     },
+    "fugong/cases/tests/test_containment_api.py": {
+        "cases:containment_page": "test_containment_pages_by_role",
+        "cases:containment_close": "test_containment_writes_by_role",
+        "cases:containment_reopen": "test_containment_writes_by_role",
+    },
     "fugong/core/tests/test_views.py": {
         "overview:home": "test_home_and_navigation_by_role",
     },
@@ -179,6 +184,11 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/cases/tests/test_containment_api.py": {
+        "GET /api/v1/closures": "test_closure_reads_by_role",
+        "POST /api/v1/cases/{case_id}/closures": "test_closure_writes_by_role",
+        "POST /api/v1/closures/{closure_id}/reopen": "test_closure_writes_by_role",
+    },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
     },
