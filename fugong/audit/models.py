@@ -97,6 +97,12 @@ class AuditAction(models.TextChoices):
     NOTICE_ISSUED = "notice.issued", _("Notice issued")
     NOTICE_ACKNOWLEDGED = "notice.acknowledged", _("Notice acknowledged")
     AUDIT_TRAIL_EXPORTED = "audit.exported", _("Audit trail exported")
+    TRAINING_SESSION_CREATED = "training.session_created", _("Training session recorded")
+    TRAINING_SESSION_UPDATED = "training.session_updated", _("Training session edited")
+    TRAINING_MATERIAL_ADDED = "training.material_added", _("Training material attached")
+    TRAINING_ATTENDANCE_RECORDED = "training.attendance_recorded", _("Training attendance recorded")
+    TRAINING_ATTENDANCE_REMOVED = "training.attendance_removed", _("Training attendance removed")
+    TRAINING_ATTENDANCE_IMPORTED = "training.attendance_imported", _("Training attendance imported")
 
 
 class AuditEvent(models.Model):

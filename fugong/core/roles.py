@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     NOTICES_VIEW = "notices.view", _("read notices")
     NOTICES_ISSUE = "notices.issue", _("issue notices")
     NOTICES_ACKNOWLEDGE = "notices.acknowledge", _("acknowledge notices")
+    TRAINING_VIEW = "training.view", _("view training sessions and who is trained")
+    TRAINING_MANAGE = "training.manage", _("record training sessions and their attendance")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -101,6 +103,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_MANAGE,
             Action.NOTICES_VIEW,
             Action.NOTICES_ISSUE,
+            Action.TRAINING_VIEW,
+            Action.TRAINING_MANAGE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -120,6 +124,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.FINDINGS_REVIEW,
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
+            Action.TRAINING_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -155,6 +160,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
             Action.NOTICES_ACKNOWLEDGE,
+            Action.TRAINING_VIEW,
+            Action.TRAINING_MANAGE,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

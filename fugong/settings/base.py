@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fugong.retention",
     "fugong.reports",
     "fugong.inspections",
+    "fugong.training",
     "fugong.bulletins",
     "fugong.overview",
     "fugong.demo",

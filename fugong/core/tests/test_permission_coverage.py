@@ -37,6 +37,18 @@ PUBLIC = {
 }
 
 PAGES: dict[str, dict[str, str]] = {
+    "fugong/training/tests/test_views.py": {
+        "training:list": "test_recording_a_session_by_role",
+        "training:trained": "test_the_pages_by_role",
+        "training:import_template": "test_the_pages_by_role",
+        "training:detail": "test_the_pages_by_role",
+        "training:tick": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:remove": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:scan": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:import": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:material_upload": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:material_download": "test_the_pages_by_role",
+    },
     "fugong/accounts/tests/test_views.py": {
         "accounts:my_account": "test_changing_ones_password_asks_for_the_current_one",
         "accounts:user_list": "test_user_management_is_for_the_command_post",
@@ -179,6 +191,21 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/training/tests/test_api.py": {
+        "GET /api/v1/training/sessions": "test_reads_by_role",
+        "POST /api/v1/training/sessions": "test_creating_by_role",
+        "GET /api/v1/training/sessions/{session_id}": "test_reads_by_role",
+        "POST /api/v1/training/sessions/{session_id}/attendance": "test_attendance_by_role",
+        "DELETE /api/v1/training/sessions/{session_id}/attendance/{worker_id}": (
+            "test_attendance_by_role"
+        ),
+        "POST /api/v1/training/sessions/{session_id}/scan": "test_attendance_by_role",
+        "POST /api/v1/training/sessions/{session_id}/attendance/import": "test_attendance_by_role",
+        "POST /api/v1/training/sessions/{session_id}/materials": "test_attendance_by_role",
+        "GET /api/v1/training/sessions/{session_id}/materials/{material_id}": "test_reads_by_role",
+        "GET /api/v1/training/enterprises": "test_reads_by_role",
+        "GET /api/v1/training/untrained": "test_reads_by_role",
+    },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
     },
