@@ -160,3 +160,14 @@ def test_the_import_report_on_the_page(client, park, session_a, worker_a, worker
     )
     assert response.status_code == 302
     assert TrainingAttendance.objects.get().worker == worker_a[0]
+
+
+def test_the_enterprise_page_shows_who_is_trained(client, park, session_a, worker_a):
+    services.attendance_tick(actor=park.officer, session=session_a, worker_ids=[worker_a[0].pk])
+    client.force_login(park.officer)
+    body = client.get(reverse("enterprises:detail", args=[park.a.pk])).content.decode()
+    assert 'id="enterprise-training"' in body
+    assert f"{reverse('training:trained')}?enterprise={park.a.pk}" in body
+    client.force_login(park.inspector)  # no training view
+    body = client.get(reverse("enterprises:detail", args=[park.a.pk])).content.decode()
+    assert 'id="enterprise-training"' not in body
