@@ -110,3 +110,18 @@ def test_gates_and_their_mornings(demo):
     assert GateCheck.objects.filter(operator=operator).exists()
     if timezone.localtime().hour >= 8:
         assert AbnormalEvent.objects.filter(gate=operator_gate, status="open").exists()
+
+
+def test_training_sessions_and_who_is_trained(demo):
+    from fugong.reports.selectors import daily_figures
+    from fugong.training.models import TrainingAttendance, TrainingSession
+
+    assert "demo training:" in demo
+    today = timezone.localdate()
+    assert TrainingSession.objects.filter(enterprise__isnull=True).count() == 1
+    assert TrainingSession.objects.filter(held_on__gt=today).exists()  # one planned
+    assert TrainingSession.objects.get(enterprise__isnull=True).materials.count() == 1
+    assert TrainingAttendance.objects.count() > 50
+    command = User.objects.get(username="command")
+    figures = daily_figures(actor=command, day=today)
+    assert 0 < figures.untrained_on_duty < figures.on_duty
