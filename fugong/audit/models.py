@@ -98,7 +98,6 @@ class AuditAction(models.TextChoices):
     NOTICE_ACKNOWLEDGED = "notice.acknowledged", _("Notice acknowledged")
     AUDIT_TRAIL_EXPORTED = "audit.exported", _("Audit trail exported")
     TRAINING_SESSION_CREATED = "training.session_created", _("Training session recorded")
-    TRAINING_SESSION_UPDATED = "training.session_updated", _("Training session edited")
     TRAINING_MATERIAL_ADDED = "training.material_added", _("Training material attached")
     TRAINING_ATTENDANCE_RECORDED = "training.attendance_recorded", _("Training attendance recorded")
     TRAINING_ATTENDANCE_REMOVED = "training.attendance_removed", _("Training attendance removed")

@@ -36,8 +36,12 @@ COLUMNS = (
 HEADER_BY_KEY = {column.key: column.header for column in COLUMNS}
 
 
+# The template's example row: an invented resident ID (valid check digit), to be deleted.
+EXAMPLE_ROW = ("王芳", "430603198506153011")
+
+
 def attendance_template() -> bytes:
-    return xlsx_bytes(_("Attendance"), [column.header for column in COLUMNS], [])
+    return xlsx_bytes("培训签到", [column.header for column in COLUMNS], [EXAMPLE_ROW])
 
 
 def _digests(number: str) -> list[str]:
