@@ -56,6 +56,7 @@ def health(request: HttpRequest) -> Status:
 
 from fugong.accounts.api import router as accounts_router  # noqa: E402
 from fugong.bulletins.api import router as bulletins_router  # noqa: E402
+from fugong.duty.api import router as duty_router  # noqa: E402
 from fugong.enterprises.api import router as user_import_router  # noqa: E402
 from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
@@ -78,4 +79,5 @@ api.add_router("/", reports_router)
 api.add_router("/", inspections_router)
 api.add_router("/", bulletins_router)
 api.add_router("/", training_router)
+api.add_router("/", duty_router)
 api.add_router("/", jobs_router)

@@ -102,6 +102,11 @@ class AuditAction(models.TextChoices):
     TRAINING_ATTENDANCE_RECORDED = "training.attendance_recorded", _("Training attendance recorded")
     TRAINING_ATTENDANCE_REMOVED = "training.attendance_removed", _("Training attendance removed")
     TRAINING_ATTENDANCE_IMPORTED = "training.attendance_imported", _("Training attendance imported")
+    DUTY_SHIFT_CREATED = "duty.shift_created", _("Duty shift planned")
+    DUTY_SHIFT_DELETED = "duty.shift_deleted", _("Duty shift removed")
+    DUTY_LOG_ADDED = "duty.log_added", _("Duty log entry added")
+    DUTY_HANDOVER_WRITTEN = "duty.handover_written", _("Shift handover note written")
+    DUTY_HANDOVER_ACKNOWLEDGED = "duty.handover_acknowledged", _("Shift handover acknowledged")
 
 
 class AuditEvent(models.Model):

@@ -35,6 +35,7 @@ NAVIGATION = (
     ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
     ("inspections:list", _("Inspections"), Action.INSPECTIONS_VIEW),
     ("training:list", _("Training"), Action.TRAINING_VIEW),
+    ("duty:roster", _("Duty"), Action.DUTY_VIEW),
     ("bulletins:list", _("Supervision bulletins"), Action.BULLETINS_VIEW),
     ("bulletins:notices", _("Notices"), Action.NOTICES_VIEW),
     ("guide:version_list", _("Prevention guide"), Action.GUIDE_VIEW),

@@ -65,6 +65,8 @@ class Action(models.TextChoices):
     NOTICES_ACKNOWLEDGE = "notices.acknowledge", _("acknowledge notices")
     TRAINING_VIEW = "training.view", _("view training sessions and who is trained")
     TRAINING_MANAGE = "training.manage", _("record training sessions and their attendance")
+    DUTY_VIEW = "duty.view", _("read the duty roster, keep the log of one's shift and hand over")
+    DUTY_MANAGE = "duty.manage", _("plan the duty roster")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -105,6 +107,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.NOTICES_ISSUE,
             Action.TRAINING_VIEW,
             Action.TRAINING_MANAGE,
+            Action.DUTY_VIEW,
+            Action.DUTY_MANAGE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -125,6 +129,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
             Action.TRAINING_VIEW,
+            Action.DUTY_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(

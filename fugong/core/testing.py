@@ -30,6 +30,7 @@ OUR_APPS = (
     "inspections",
     "bulletins",
     "training",
+    "duty",
     "jobs",
     "otp_totp",  # two-factor devices (django-otp)
     "otp_static",  # and their recovery codes

@@ -37,6 +37,15 @@ PUBLIC = {
 }
 
 PAGES: dict[str, dict[str, str]] = {
+    "fugong/duty/tests/test_duty.py": {
+        "duty:roster": "test_writes_by_role_write_nothing_when_refused",
+        "duty:roster_xlsx": "test_the_pages_by_role",
+        "duty:shift": "test_the_pages_by_role",
+        "duty:log_add": "test_writes_by_role_write_nothing_when_refused",
+        "duty:handover": "test_writes_by_role_write_nothing_when_refused",
+        "duty:acknowledge": "test_writes_by_role_write_nothing_when_refused",
+        "duty:delete": "test_writes_by_role_write_nothing_when_refused",
+    },
     "fugong/training/tests/test_views.py": {
         "training:list": "test_recording_a_session_by_role",
         "training:trained": "test_the_pages_by_role",
@@ -191,6 +200,14 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/duty/tests/test_duty.py": {
+        "GET /api/v1/duty/shifts": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts": "test_the_api_by_role",
+        "GET /api/v1/duty/now": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts/{shift_id}/log": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts/{shift_id}/handover": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts/{shift_id}/acknowledge": "test_the_api_by_role",
+    },
     "fugong/training/tests/test_api.py": {
         "GET /api/v1/training/sessions": "test_reads_by_role",
         "POST /api/v1/training/sessions": "test_creating_by_role",

@@ -18,6 +18,7 @@ ALL = [
     "异常事件",
     "督查检查",
     "Training",  # 防疫培训: read through the catalogue (see _shown)
+    "Duty",  # 值班值守
     "督查通报",
     "通知文件",
     "防控指南",
@@ -38,6 +39,7 @@ NAVIGATION = {
         "异常事件",
         "督查检查",
         "Training",
+        "Duty",
         "督查通报",
         "通知文件",
         "防控指南",
