@@ -1,5 +1,6 @@
 """The demo park is shaped like the park in the article, and every demo login works."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -125,3 +126,15 @@ def test_training_sessions_and_who_is_trained(demo):
     command = User.objects.get(username="command")
     figures = daily_figures(actor=command, day=today)
     assert 0 < figures.untrained_on_duty < figures.on_duty
+
+
+def test_the_duty_roster(demo):
+    from fugong.duty.models import DutyShift
+    from fugong.duty.selectors import on_duty_now
+
+    assert "demo duty roster:" in demo
+    today = timezone.localdate()
+    assert DutyShift.objects.filter(day=today).count() == 2
+    assert DutyShift.objects.filter(day__gt=today + timedelta(days=20)).exists()
+    assert DutyShift.objects.filter(handover_acknowledged_at__isnull=False).exists()
+    assert len(on_duty_now()) == 1
