@@ -38,6 +38,7 @@ urlpatterns = [
     path("audit/", include((audit_urlpatterns, "audit"))),
     path("retention/", include("fugong.retention.urls")),
     path("jobs/", include("fugong.jobs.urls")),
+    path("cases/", include("fugong.cases.urls")),
     path("", include("fugong.overview.urls")),
 ]
 

@@ -107,6 +107,18 @@ class AuditAction(models.TextChoices):
     DUTY_LOG_ADDED = "duty.log_added", _("Duty log entry added")
     DUTY_HANDOVER_WRITTEN = "duty.handover_written", _("Shift handover note written")
     DUTY_HANDOVER_ACKNOWLEDGED = "duty.handover_acknowledged", _("Shift handover acknowledged")
+    CASE_OPENED = "case.opened", _("Case opened")
+    CASE_CLASSIFIED = "case.classified", _("Case classification changed")
+    CASE_UPDATED = "case.updated", _("Case details changed")
+    CASE_EXPORTED = "case.exported", _("Case exported with its contacts")
+    CONTACTS_FOUND = "case.contacts_found", _("Close contacts searched")
+    CONTACT_CONFIRMED = "case.contact_confirmed", _("Close contact confirmed")
+    CONTACT_DROPPED = "case.contact_dropped", _("Close contact dropped")
+    CONTACT_ADDED = "case.contact_added", _("Close contact added by hand")
+    CONTACT_RULES_SAVED = "case.contact_rules_saved", _("Contact rules saved")
+    CONTAINMENT_STARTED = "containment.started", _("Department or enterprise closed")
+    CONTAINMENT_LIFTED = "containment.lifted", _("Department or enterprise reopened")
+    FOLLOW_UP_RECORDED = "follow_up.recorded", _("Health declaration recorded")
 
 
 class AuditEvent(models.Model):

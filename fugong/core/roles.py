@@ -67,6 +67,13 @@ class Action(models.TextChoices):
     TRAINING_MANAGE = "training.manage", _("record training sessions and their attendance")
     DUTY_VIEW = "duty.view", _("read the duty roster, keep the log of one's shift and hand over")
     DUTY_MANAGE = "duty.manage", _("plan the duty roster")
+    CASES_VIEW = "cases.view", _("view cases and their close contacts")
+    CASES_MANAGE = "cases.manage", _("open and classify cases")
+    CONTACTS_DECIDE = "contacts.decide", _("find, confirm, drop and add close contacts")
+    CONTACT_RULES_MANAGE = "contacts.rules", _("edit the contact rules")
+    CONTAINMENT_MANAGE = "containment.manage", _("close and reopen departments and enterprises")
+    FOLLOW_UPS_VIEW = "follow_ups.view", _("view daily health declarations")
+    FOLLOW_UPS_RECORD = "follow_ups.record", _("enter daily health declarations")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -109,6 +116,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRAINING_MANAGE,
             Action.DUTY_VIEW,
             Action.DUTY_MANAGE,
+            Action.CASES_VIEW,
+            Action.CASES_MANAGE,
+            Action.CONTACTS_DECIDE,
+            Action.CONTACT_RULES_MANAGE,
+            Action.CONTAINMENT_MANAGE,
+            Action.FOLLOW_UPS_VIEW,
+            Action.FOLLOW_UPS_RECORD,
         }
     ),
     Role.LIAISON: frozenset(
@@ -130,6 +144,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.NOTICES_VIEW,
             Action.TRAINING_VIEW,
             Action.DUTY_VIEW,
+            Action.CASES_VIEW,
+            Action.FOLLOW_UPS_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -167,6 +183,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.NOTICES_ACKNOWLEDGE,
             Action.TRAINING_VIEW,
             Action.TRAINING_MANAGE,
+            Action.CASES_VIEW,
+            Action.FOLLOW_UPS_VIEW,
+            Action.FOLLOW_UPS_RECORD,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

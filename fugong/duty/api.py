@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from fugong.cases.selectors import case_get
 from fugong.core.api import ERROR_RESPONSES, InputSchema
 from fugong.core.errors import ApplicationError
 from fugong.core.roles import Action, require
@@ -33,7 +34,7 @@ class DutyLogIn(InputSchema):
     text: str = Field(min_length=1, max_length=5000)
     enterprise_id: int | None = None
     event_id: int | None = None
-    case_reference: str = Field("", max_length=64)
+    case_id: int | None = None
 
 
 class DutyHandoverIn(InputSchema):
@@ -63,7 +64,7 @@ class DutyLogOut(Schema):
     text: str
     enterprise_id: int | None
     event_id: int | None
-    case_reference: str
+    case_id: int | None
     author_id: int
 
 
@@ -123,7 +124,7 @@ def duty_now(request):
 @router.post("/duty/shifts/{int:shift_id}/log", response={201: DutyLogOut, **ERROR_RESPONSES})
 def duty_log_add(request, shift_id: int, payload: DutyLogIn):
     """A call, incident or decision in the shift's log (the person on the shift, or the command
-    post), linked to an enterprise, an abnormal event or a case reference."""
+    post), linked to an enterprise, an abnormal event or a case (each in your scope, else 404)."""
     shift = selectors.shift_get(actor=request.auth, shift_id=shift_id)
     enterprise = (
         enterprise_get(actor=request.auth, enterprise_id=payload.enterprise_id)
@@ -131,6 +132,7 @@ def duty_log_add(request, shift_id: int, payload: DutyLogIn):
         else None
     )
     event = event_get(actor=request.auth, event_id=payload.event_id) if payload.event_id else None
+    case = case_get(actor=request.auth, case_id=payload.case_id) if payload.case_id else None
     entry = services.log_add(
         actor=request.auth,
         shift=shift,
@@ -138,7 +140,7 @@ def duty_log_add(request, shift_id: int, payload: DutyLogIn):
         text=payload.text,
         enterprise=enterprise,
         event=event,
-        case_reference=payload.case_reference,
+        case=case,
     )
     return Status(201, {key: getattr(entry, key) for key in DutyLogOut.model_fields})
 

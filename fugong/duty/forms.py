@@ -41,7 +41,7 @@ class LogForm(Form):
         label=_("Enterprise"), queryset=None, required=False
     )
     event = forms.IntegerField(label=_("Abnormal event (number)"), required=False, min_value=1)
-    case_reference = forms.CharField(label=_("Case"), max_length=64, required=False)
+    case = forms.IntegerField(label=_("Case (number)"), required=False, min_value=1)
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)

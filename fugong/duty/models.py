@@ -91,8 +91,14 @@ class DutyLogEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    # A case of the outbreak response, by its reference (the cases app is built beside this one).
-    case_reference = models.CharField(_("case"), max_length=64, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

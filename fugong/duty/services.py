@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
+from fugong.cases.models import Case
 from fugong.core.errors import (
     ApplicationError,
     ConflictError,
@@ -156,7 +157,7 @@ def log_add(
     at: datetime | None = None,
     enterprise: Enterprise | None = None,
     event: AbnormalEvent | None = None,
-    case_reference: str = "",
+    case: Case | None = None,
 ) -> DutyLogEntry:
     """A call, incident or decision in the shift's log (the person on the shift, or the command
     post)."""
@@ -171,7 +172,7 @@ def log_add(
         text=(text or "").strip(),
         enterprise=enterprise,
         event=event,
-        case_reference=(case_reference or "").strip(),
+        case=case,
         author=actor,
     )
     full_clean_or_raise(entry)
@@ -181,7 +182,12 @@ def log_add(
         action=AuditAction.DUTY_LOG_ADDED,
         target=shift,
         enterprise=enterprise,
-        data={"kind": kind, "entry_id": entry.pk, "event_id": event.pk if event else None},
+        data={
+            "kind": kind,
+            "entry_id": entry.pk,
+            "event_id": event.pk if event else None,
+            "case_id": case.pk if case else None,
+        },
     )
     return entry
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fugong.accounts.http import AuthenticatedRequest
+from fugong.cases.selectors import case_get
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.roles import Action, require, user_can
@@ -134,6 +135,14 @@ def log_add_view(request: AuthenticatedRequest, shift_id: int) -> HttpResponse:
                 raise ApplicationError(
                     _("No such abnormal event."), fields={"event": [_("Not found.")]}
                 ) from error
+        case = None
+        if form.cleaned_data.get("case"):
+            try:
+                case = case_get(actor=user, case_id=form.cleaned_data["case"])
+            except NotFoundError as error:
+                raise ApplicationError(
+                    _("No such case."), fields={"case": [_("Not found.")]}
+                ) from error
         services.log_add(
             actor=user,
             shift=shift,
@@ -141,7 +150,7 @@ def log_add_view(request: AuthenticatedRequest, shift_id: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             enterprise=form.cleaned_data.get("enterprise"),
             event=event,
-            case_reference=form.cleaned_data.get("case_reference", ""),
+            case=case,
         )
     except ApplicationError as error:
         if error.status == 403:

@@ -257,3 +257,43 @@ def test_the_api_plans_and_lists(client, park, today):
     listed = client.get(f"/api/v1/duty/shifts?month={today:%Y-%m}").json()
     assert [item["id"] for item in listed] == [body["id"]]
     assert client.get("/api/v1/duty/shifts?month=nope").status_code == 400
+
+
+def test_a_log_entry_links_a_case_in_scope(client, park, today, shifts):
+    from fugong.cases import services as cases
+    from fugong.cases.models import Classification
+    from fugong.workforce.tests.factories import make_worker, resident_id
+
+    worker = make_worker(
+        actor=park.officer, enterprise=park.a, document_number=resident_id(sequence=501)
+    )
+    case = cases.case_open(
+        actor=park.command,
+        classification=Classification.SUSPECTED,
+        worker_id=worker.pk,
+        onset_on=today,
+    )
+    day_shift, _night = shifts
+    client.force_login(park.liaison)  # the liaison of ``a``, on the day shift
+    response = client.post(
+        reverse("duty:log_add", args=[day_shift.pk]),
+        {"kind": "incident", "text": "疑似病例转运", "case": case.pk},
+    )
+    assert response.status_code == 302
+    assert DutyLogEntry.objects.get().case == case
+    page = client.get(reverse("duty:shift", args=[day_shift.pk])).content.decode()
+    assert f'data-case-id="{case.pk}"' in page
+    # A case outside the actor's scope is not found; nothing written.
+    services.shift_create(
+        actor=park.command, person=park.other_liaison, day=today + timedelta(days=1), kind="day"
+    )
+    night = DutyShift.objects.get(person=park.other_liaison, kind="night")
+    client.force_login(park.other_liaison)
+    before = database_counts()
+    refused = client.post(
+        f"/api/v1/duty/shifts/{night.pk}/log",
+        json.dumps({"kind": "call", "text": "x", "case_id": case.pk}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+    assert_nothing_written(before)
