@@ -60,6 +60,7 @@ from fugong.cases.api import router as cases_router  # noqa: E402
 from fugong.cases.api_contacts import router as contacts_router  # noqa: E402
 from fugong.cases.api_containment import router as containment_router  # noqa: E402
 from fugong.cases.api_followups import router as followups_router  # noqa: E402
+from fugong.duty.api import router as duty_router  # noqa: E402
 from fugong.enterprises.api import router as user_import_router  # noqa: E402
 from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
@@ -68,6 +69,7 @@ from fugong.jobs.api import router as jobs_router  # noqa: E402
 from fugong.overview.api import router as enterprises_router  # noqa: E402
 from fugong.reports.api import router as reports_router  # noqa: E402
 from fugong.resumption.api import router as resumption_router  # noqa: E402
+from fugong.training.api import router as training_router  # noqa: E402
 from fugong.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/", accounts_router)
@@ -80,6 +82,8 @@ api.add_router("/", gate_router)
 api.add_router("/", reports_router)
 api.add_router("/", inspections_router)
 api.add_router("/", bulletins_router)
+api.add_router("/", training_router)
+api.add_router("/", duty_router)
 api.add_router("/", jobs_router)
 api.add_router("/", cases_router)
 api.add_router("/", contacts_router)

@@ -33,6 +33,8 @@ urlpatterns = [
     path("reports/", include("fugong.reports.urls")),
     path("inspections/", include("fugong.inspections.urls")),
     path("bulletins/", include("fugong.bulletins.urls")),
+    path("training/", include("fugong.training.urls")),
+    path("duty/", include("fugong.duty.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
     path("retention/", include("fugong.retention.urls")),
     path("jobs/", include("fugong.jobs.urls")),

@@ -35,6 +35,8 @@ NAVIGATION = (
     ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
     ("cases:list", _("Cases"), Action.CASES_VIEW),
     ("inspections:list", _("Inspections"), Action.INSPECTIONS_VIEW),
+    ("training:list", _("Training"), Action.TRAINING_VIEW),
+    ("duty:roster", _("Duty"), Action.DUTY_VIEW),
     ("bulletins:list", _("Supervision bulletins"), Action.BULLETINS_VIEW),
     ("bulletins:notices", _("Notices"), Action.NOTICES_VIEW),
     ("guide:version_list", _("Prevention guide"), Action.GUIDE_VIEW),

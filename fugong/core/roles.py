@@ -63,6 +63,10 @@ class Action(models.TextChoices):
     NOTICES_VIEW = "notices.view", _("read notices")
     NOTICES_ISSUE = "notices.issue", _("issue notices")
     NOTICES_ACKNOWLEDGE = "notices.acknowledge", _("acknowledge notices")
+    TRAINING_VIEW = "training.view", _("view training sessions and who is trained")
+    TRAINING_MANAGE = "training.manage", _("record training sessions and their attendance")
+    DUTY_VIEW = "duty.view", _("read the duty roster, keep the log of one's shift and hand over")
+    DUTY_MANAGE = "duty.manage", _("plan the duty roster")
     CASES_VIEW = "cases.view", _("view cases and their close contacts")
     CASES_MANAGE = "cases.manage", _("open and classify cases")
     CONTACTS_DECIDE = "contacts.decide", _("find, confirm, drop and add close contacts")
@@ -108,6 +112,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_MANAGE,
             Action.NOTICES_VIEW,
             Action.NOTICES_ISSUE,
+            Action.TRAINING_VIEW,
+            Action.TRAINING_MANAGE,
+            Action.DUTY_VIEW,
+            Action.DUTY_MANAGE,
             Action.CASES_VIEW,
             Action.CASES_MANAGE,
             Action.CONTACTS_DECIDE,
@@ -134,6 +142,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.FINDINGS_REVIEW,
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
+            Action.TRAINING_VIEW,
+            Action.DUTY_VIEW,
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
         }
@@ -171,6 +181,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.BULLETINS_VIEW,
             Action.NOTICES_VIEW,
             Action.NOTICES_ACKNOWLEDGE,
+            Action.TRAINING_VIEW,
+            Action.TRAINING_MANAGE,
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
             Action.FOLLOW_UPS_RECORD,

@@ -30,6 +30,8 @@ OUR_APPS = (
     "inspections",
     "bulletins",
     "cases",
+    "training",
+    "duty",
     "jobs",
     "otp_totp",  # two-factor devices (django-otp)
     "otp_static",  # and their recovery codes

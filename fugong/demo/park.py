@@ -160,6 +160,18 @@ class DemoPark:
             f"(+{checks['bulletin_drafts']} draft), {checks['notices']} notices, "
             f"{checks['acknowledgements']} acknowledgements"
         )
+        from .training import make_training
+
+        trained = make_training(
+            command=command, plans=plans, logins=self.logins, today=self.today, rng=rng
+        )
+        self.say(
+            f"demo training: {trained['sessions']} sessions, {trained['attendances']} attendances"
+        )
+        from .duty import make_duty
+
+        roster = make_duty(command=command, today=self.today, rng=rng)
+        self.say(f"demo duty roster: {roster['shifts']} shifts")
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}

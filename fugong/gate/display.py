@@ -20,6 +20,7 @@ REASON_TEXT = {
     rules.PASS_UNKNOWN: _("Unknown or forged pass."),
     rules.CONTACT_HISTORY: _("Contact history: no entry."),
     rules.RISK_ORIGIN: _("Coming from a risk area: no entry."),
+    rules.UNTRAINED: _("Not yet trained in prevention: required before the first admission."),
 }
 
 

@@ -147,7 +147,8 @@ def _workers_sql(count: int, enterprise: bool) -> str:
 def _thresholds_sql() -> str:
     return (
         f"SELECT {_column(ScreeningPolicy, 'fever_threshold', 's')}, "  # noqa: S608
-        f"{_column(ScreeningPolicy, 'spo2_threshold', 's')} FROM {_table(ScreeningPolicy, 's')} "
+        f"{_column(ScreeningPolicy, 'spo2_threshold', 's')}, "
+        f"{_column(ScreeningPolicy, 'training_rule', 's')} FROM {_table(ScreeningPolicy, 's')} "
         f"WHERE {_column(ScreeningPolicy, 'effective_from', 's')} <= %s "
         f"ORDER BY {_column(ScreeningPolicy, 'effective_from', 's')} DESC LIMIT 1"
     )
@@ -222,6 +223,10 @@ def thresholds_on(day: date) -> rules.Thresholds:
     rows = _rows(_thresholds_sql(), [connection.ops.adapt_datefield_value(day)])
     if not rows:
         return rules.Thresholds()
-    fever, spo2 = rows[0]
+    fever, spo2, training = rows[0]
     # SQLite may hand a decimal back as a float: go through its text, rounded to tenths.
-    return rules.Thresholds(fever=Decimal(str(fever)).quantize(Decimal("0.1")), spo2=int(spo2))
+    return rules.Thresholds(
+        fever=Decimal(str(fever)).quantize(Decimal("0.1")),
+        spo2=int(spo2),
+        training=training or rules.TRAINING_OFF,
+    )

@@ -13,7 +13,10 @@ Denied, with every reason that applies:
   unknown pass; or who belongs to another enterprise than the gate's (``other_enterprise``: a
   last line only, since a gate finds no one but its own people, and the kiosk's copy holds no
   one else; anyone else is not registered, or an unknown pass, before any rule runs);
-- a visitor with a contact history, or coming from an area whose level requires observation.
+- a visitor with a contact history, or coming from an area whose level requires observation;
+- a worker not yet trained in prevention (``untrained``) at their first admission, when the
+  screening policy's training rule says ``deny``; with ``warn`` the worker is admitted and the
+  same code is given as a warning (``Decision.warnings``), with ``off`` nothing is said.
 """
 
 from __future__ import annotations
@@ -40,12 +43,19 @@ PASS_EXPIRED = "pass_expired"  # noqa: S105 - a reason code
 PASS_UNKNOWN = "pass_unknown"  # noqa: S105 - a reason code
 CONTACT_HISTORY = "contact_history"
 RISK_ORIGIN = "risk_origin"
+UNTRAINED = "untrained"
+
+# The screening policy's rule for workers not yet trained at their first admission.
+TRAINING_OFF = "off"
+TRAINING_WARN = "warn"
+TRAINING_DENY = "deny"
 
 
 @dataclass(frozen=True)
 class Thresholds:
     fever: Decimal = Decimal("37.3")
     spo2: int = 93
+    training: str = TRAINING_OFF  # the rule for untrained workers' first admission
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class Person:
     pass_problem: str = ""  # PASS_REVOKED, PASS_EXPIRED or PASS_UNKNOWN
     contact_history: bool = False  # visitors
     risk_origin: bool = False  # visitors
+    trained: bool = True  # workers: attended a prevention training session by the day
+    first_admission: bool = False  # workers: never admitted at any gate before
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ class Decision:
     admitted: bool
     reasons: tuple[str, ...] = field(default_factory=tuple)
     abnormal: str = ""  # the kind of abnormal event to raise, or ""
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # said, but admitted all the same
 
     @property
     def verdict(self) -> str:
@@ -85,6 +98,7 @@ def decide(
     readings: Readings, person: Person, *, gate_enterprise_id: int | None, thresholds: Thresholds
 ) -> Decision:
     reasons: list[str] = []
+    warnings: list[str] = []
     if not readings.mask:
         reasons.append(NO_MASK)
     if not readings.disinfected:
@@ -110,6 +124,11 @@ def decide(
             reasons.append(UNDER_OBSERVATION)
         if gate_enterprise_id is not None and person.enterprise_id != gate_enterprise_id:
             reasons.append(OTHER_ENTERPRISE)
+        if person.first_admission and not person.trained:
+            if thresholds.training == TRAINING_DENY:
+                reasons.append(UNTRAINED)
+            elif thresholds.training == TRAINING_WARN:
+                warnings.append(UNTRAINED)
     if person.registered and person.kind == "visitor":
         if person.contact_history:
             reasons.append(CONTACT_HISTORY)
@@ -124,4 +143,10 @@ def decide(
         if low_spo2
         else ""
     )
-    return Decision(admitted=not reasons, reasons=tuple(reasons), abnormal=abnormal)
+    return Decision(
+        admitted=not reasons,
+        reasons=tuple(reasons),
+        abnormal=abnormal,
+        # A warning matters only to someone let in.
+        warnings=tuple(warnings) if not reasons else (),
+    )

@@ -23,11 +23,12 @@ from fugong.core.roles import Action, Role, require
 from fugong.core.scoping import enterprise_scope_q
 from fugong.core.text import normalize_name
 from fugong.screening.engine import areas_in_force, policy_on
+from fugong.training.selectors import first_training_days
 from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import pass_token
 
 from . import offline
-from .models import AbnormalEvent, EventStatus, Gate, GateCheck, GateOperator
+from .models import AbnormalEvent, EventStatus, Gate, GateCheck, GateOperator, Verdict
 from .services import thresholds_on
 
 
@@ -158,13 +159,18 @@ def gate_snapshot(*, gate: Gate) -> dict[str, Any]:
         .select_related("worker")
         .order_by("worker__full_name")
     )
+    trained, admitted = _training_facts(passes.values("worker_id"))
     return {
         "gate": {"id": gate.pk, "name": str(gate), "enterprise_id": gate.enterprise_id},
         "generated_at": timezone.localtime(now).isoformat(),
         "stamp": offline.stamp_make(gate.pk, now),
         "max_age": int(offline.max_age().total_seconds()),
         "date": today.isoformat(),
-        "thresholds": {"fever": str(thresholds.fever), "spo2": thresholds.spo2},
+        "thresholds": {
+            "fever": str(thresholds.fever),
+            "spo2": thresholds.spo2,
+            "training": thresholds.training,
+        },
         "risk_areas": [
             {"prefix": area.prefix, "name": division_name(area.division_code), "level": area.level}
             for area in areas_in_force(today)
@@ -176,11 +182,28 @@ def gate_snapshot(*, gate: Gate) -> dict[str, Any]:
                 # A digest, not the pass: a lost kiosk gives away nobody's pass.
                 "digest": hashlib.sha256(pass_token(worker_pass).encode()).hexdigest(),
                 "expires_on": worker_pass.expires_on.isoformat(),
-                "worker": _person(worker_pass.worker, today),
+                "worker": {
+                    **_person(worker_pass.worker, today),
+                    # For the training rule at a first admission (see rules.py).
+                    "trained": worker_pass.worker_id in trained
+                    and trained[worker_pass.worker_id] <= today,
+                    "first_admission": worker_pass.worker_id not in admitted,
+                },
             }
             for worker_pass in passes
         ],
     }
+
+
+def _training_facts(worker_ids: QuerySet[Any, Any]) -> tuple[dict[int, date], set[int]]:
+    """The day each worker was first trained, and who has been admitted before (a subquery of
+    the workers: a gate may have thousands)."""
+    admitted = set(
+        GateCheck.objects.filter(worker_id__in=worker_ids, verdict=Verdict.ADMITTED)
+        .values_list("worker_id", flat=True)
+        .distinct()
+    )
+    return first_training_days(worker_ids), admitted
 
 
 class PersonCard(TypedDict):

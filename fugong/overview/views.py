@@ -49,6 +49,7 @@ from fugong.resumption.selectors import (
     suspension_list,
     with_status,
 )
+from fugong.training.selectors import training_counts
 from fugong.workforce.selectors import audited_worker_ids, worker_scope
 
 from .forms import PERSONAL_DATA, AuditFilterForm
@@ -158,8 +159,17 @@ def enterprise_detail_view(request: AuthenticatedRequest, enterprise_id: int) ->
             "can_apply": user_can(request.user, Action.APPLICATIONS_APPLY),
             "workforce": _workforce_summary(request.user, enterprise),
             "supervision": _supervision_summary(request.user, enterprise),
+            "training": _training_summary(request.user, enterprise),
         },
     )
+
+
+def _training_summary(user, enterprise):
+    """The enterprise's trained and untrained workers, for the roles that view training."""
+    if not user_can(user, Action.TRAINING_VIEW):
+        return None
+    rows = training_counts(actor=user, enterprise_id=enterprise.pk)
+    return rows[0] if rows else None
 
 
 def _supervision_summary(user, enterprise) -> dict:

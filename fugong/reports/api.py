@@ -77,6 +77,7 @@ class DailyOut(BaseModel):
     overdue_rectifications: int
     unacknowledged_notices: int
     unapproved_resumptions: list[AlertOut]
+    untrained_on_duty: int
     text: str
     enterprises: list[EnterpriseLineOut] | None = None
 

@@ -100,6 +100,10 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
                 "unacknowledged": figures.unacknowledged_notices,
             }
         )
+        lines.append(
+            _("Workers on duty not yet trained in prevention: %(count)s.")
+            % {"count": figures.untrained_on_duty}
+        )
         waiting = figures.applications_waiting
         lines.append(
             _("Applications waiting: %(list)s.")

@@ -46,6 +46,7 @@ FIGURE_LABELS = {
     "unapproved": gettext_lazy("Unapproved resumption"),
     "overdue_rectifications": gettext_lazy("Overdue rectifications"),
     "unacknowledged_notices": gettext_lazy("Notice receipts not yet acknowledged"),
+    "untrained_on_duty": gettext_lazy("Untrained workers on duty"),
     **selectors.WAITING_LABELS,
 }
 
@@ -146,6 +147,10 @@ def records_view(request: AuthenticatedRequest, figure: str) -> HttpResponse:
             declared_total=sum(line.on_duty for line in declared),
             total=figures.on_duty,
         )
+    elif figure == "untrained_on_duty":
+        figures = selectors.daily_figures(actor=actor, day=day)
+        rows = selectors.untrained_on_duty(lines=figures.enterprises, day=day)
+        context.update(kind="untrained", total=rows.count())
     elif figure == "abnormal_events":
         rows = selectors.abnormal_events(actor=actor, day=day).order_by("occurred_at")
         context.update(kind="events", total=rows.count())

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.core.forms import DateInput, DivisionField, Form
 
-from .models import RiskLevel
+from .models import RiskLevel, TrainingRule
 
 
 class RiskAreaForm(Form):
@@ -49,5 +49,11 @@ class PolicyForm(Form):
     )
     spo2_threshold = forms.IntegerField(
         label=_("Abnormal SpO2 at or below (%)"), min_value=85, max_value=97, initial=93
+    )
+    training_rule = forms.ChoiceField(
+        label=_("Untrained workers at their first admission"),
+        choices=TrainingRule.choices,
+        initial=TrainingRule.OFF,
+        required=False,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

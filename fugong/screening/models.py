@@ -62,6 +62,15 @@ class RiskArea(BaseModel):
         return code
 
 
+class TrainingRule(models.TextChoices):
+    """Whether a worker must be trained in prevention before their first admission at a gate
+    (the codes are the gate rule's: fugong.gate.rules)."""
+
+    OFF = "off", _("No rule")
+    WARN = "warn", _("Admit with a warning")
+    DENY = "deny", _("Deny entry")
+
+
 class ScreeningPolicy(BaseModel):
     """The numbers the rules use, from an effective date."""
 
@@ -95,6 +104,12 @@ class ScreeningPolicy(BaseModel):
         _("abnormal SpO2 at or below (%)"),
         default=93,
         validators=[MinValueValidator(85), MaxValueValidator(97)],
+    )
+    training_rule = models.CharField(
+        _("untrained workers at their first admission"),
+        max_length=8,
+        choices=TrainingRule.choices,
+        default=TrainingRule.OFF,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(

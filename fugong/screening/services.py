@@ -171,6 +171,7 @@ POLICY_FIELDS = (
     "observation_levels",
     "fever_threshold",
     "spo2_threshold",
+    "training_rule",
     "note",
 )
 
@@ -186,6 +187,8 @@ def policy_add(*, actor: User, **fields: Any) -> tuple[ScreeningPolicy, Screenin
         raise ApplicationError(
             _("Unknown risk level."), fields={"observation_levels": [_("Unknown risk level.")]}
         )
+    if not values.get("training_rule"):
+        values.pop("training_rule", None)  # the default: no rule
     if "fever_threshold" in values and values["fever_threshold"] is not None:
         values["fever_threshold"] = Decimal(str(values["fever_threshold"]))
     policy = ScreeningPolicy(created_by=actor, **values)

@@ -250,9 +250,44 @@ def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):
         rules.Person(registered=False, pass_problem=rules.PASS_REVOKED),
         rules.Person(registered=True, kind="visitor", contact_history=True, risk_origin=True),
         rules.Person(registered=True, kind="visitor"),
+        # The training rule: untrained at the first admission, untrained admitted before, and
+        # untrained with another reason to deny.
+        rules.Person(
+            registered=True,
+            kind="worker",
+            clearance="cleared",
+            enterprise_id=1,
+            trained=False,
+            first_admission=True,
+        ),
+        rules.Person(
+            registered=True,
+            kind="worker",
+            clearance="cleared",
+            enterprise_id=1,
+            trained=False,
+            first_admission=False,
+        ),
+        rules.Person(
+            registered=True,
+            kind="worker",
+            clearance="not_cleared",
+            enterprise_id=1,
+            trained=False,
+            first_admission=True,
+        ),
     ]
     cases = []
-    for mask, disinfected, temperature, recheck, spo2, person, gate_enterprise in itertools.product(
+    for (
+        mask,
+        disinfected,
+        temperature,
+        recheck,
+        spo2,
+        person,
+        gate_enterprise,
+        training,
+    ) in itertools.product(
         (True, False),
         (True, False),
         (None, "36.5", "37.3", "37.9"),
@@ -260,6 +295,7 @@ def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):
         (None, 93, 94),
         people,
         (1, None),
+        (rules.TRAINING_OFF, rules.TRAINING_WARN, rules.TRAINING_DENY),
     ):
         readings = rules.Readings(
             mask=mask,
@@ -269,7 +305,10 @@ def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):
             spo2=spo2,
         )
         expected = rules.decide(
-            readings, person, gate_enterprise_id=gate_enterprise, thresholds=rules.Thresholds()
+            readings,
+            person,
+            gate_enterprise_id=gate_enterprise,
+            thresholds=rules.Thresholds(training=training),
         )
         cases.append(
             {
@@ -282,21 +321,25 @@ def test_the_kiosks_rules_are_the_servers(page, park, kiosk_park):
                 },
                 "person": person.__dict__,
                 "gate": gate_enterprise,
+                "training": training,
                 "expected": {
                     "admitted": expected.admitted,
                     "reasons": list(expected.reasons),
+                    "warnings": list(expected.warnings),
                     "abnormal": bool(expected.abnormal),
                 },
             }
         )
     differences = page.evaluate(
         """(cases) => cases.map((item) => {
-            const got = window.fugongKioskDecide(item.readings, item.person, item.gate, {fever: "37.3", spo2: 93});
+            const got = window.fugongKioskDecide(item.readings, item.person, item.gate, {fever: "37.3", spo2: 93, training: item.training});
             return JSON.stringify(got) === JSON.stringify(item.expected) ? null : {item, got};
         }).filter(Boolean)""",
         cases,
     )
-    assert len(cases) > 2000
+    assert len(cases) > 8000
+    assert any(case["expected"]["warnings"] for case in cases)
+    assert any("untrained" in case["expected"]["reasons"] for case in cases)
     assert differences == []
 
 

@@ -37,6 +37,27 @@ PUBLIC = {
 }
 
 PAGES: dict[str, dict[str, str]] = {
+    "fugong/duty/tests/test_duty.py": {
+        "duty:roster": "test_writes_by_role_write_nothing_when_refused",
+        "duty:roster_xlsx": "test_the_pages_by_role",
+        "duty:shift": "test_the_pages_by_role",
+        "duty:log_add": "test_writes_by_role_write_nothing_when_refused",
+        "duty:handover": "test_writes_by_role_write_nothing_when_refused",
+        "duty:acknowledge": "test_writes_by_role_write_nothing_when_refused",
+        "duty:delete": "test_writes_by_role_write_nothing_when_refused",
+    },
+    "fugong/training/tests/test_views.py": {
+        "training:list": "test_recording_a_session_by_role",
+        "training:trained": "test_the_pages_by_role",
+        "training:import_template": "test_the_pages_by_role",
+        "training:detail": "test_the_pages_by_role",
+        "training:tick": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:remove": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:scan": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:import": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:material_upload": "test_attendance_writes_by_role_write_nothing_when_refused",
+        "training:material_download": "test_the_pages_by_role",
+    },
     "fugong/accounts/tests/test_views.py": {
         "accounts:my_account": "test_changing_ones_password_asks_for_the_current_one",
         "accounts:user_list": "test_user_management_is_for_the_command_post",
@@ -207,6 +228,29 @@ OPERATIONS: dict[str, dict[str, str]] = {
         "GET /api/v1/closures": "test_closure_reads_by_role",
         "POST /api/v1/cases/{case_id}/closures": "test_closure_writes_by_role",
         "POST /api/v1/closures/{closure_id}/reopen": "test_closure_writes_by_role",
+    },
+    "fugong/duty/tests/test_duty.py": {
+        "GET /api/v1/duty/shifts": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts": "test_the_api_by_role",
+        "GET /api/v1/duty/now": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts/{shift_id}/log": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts/{shift_id}/handover": "test_the_api_by_role",
+        "POST /api/v1/duty/shifts/{shift_id}/acknowledge": "test_the_api_by_role",
+    },
+    "fugong/training/tests/test_api.py": {
+        "GET /api/v1/training/sessions": "test_reads_by_role",
+        "POST /api/v1/training/sessions": "test_creating_by_role",
+        "GET /api/v1/training/sessions/{session_id}": "test_reads_by_role",
+        "POST /api/v1/training/sessions/{session_id}/attendance": "test_attendance_by_role",
+        "DELETE /api/v1/training/sessions/{session_id}/attendance/{worker_id}": (
+            "test_attendance_by_role"
+        ),
+        "POST /api/v1/training/sessions/{session_id}/scan": "test_attendance_by_role",
+        "POST /api/v1/training/sessions/{session_id}/attendance/import": "test_attendance_by_role",
+        "POST /api/v1/training/sessions/{session_id}/materials": "test_attendance_by_role",
+        "GET /api/v1/training/sessions/{session_id}/materials/{material_id}": "test_reads_by_role",
+        "GET /api/v1/training/enterprises": "test_reads_by_role",
+        "GET /api/v1/training/untrained": "test_reads_by_role",
     },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",

@@ -1,5 +1,6 @@
 """The demo park is shaped like the park in the article, and every demo login works."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -121,6 +122,34 @@ def test_the_demo_has_cases_and_no_confirmed_one(demo):
     assert drill.contacts.count() >= 3
     figures = daily_figures(actor=User.objects.get(username="command"), day=timezone.localdate())
     assert (figures.confirmed, figures.suspected, figures.contacts_under_observation) == (0, 0, 0)
+
+
+def test_training_sessions_and_who_is_trained(demo):
+    from fugong.reports.selectors import daily_figures
+    from fugong.training.models import TrainingAttendance, TrainingSession
+
+    assert "demo training:" in demo
+    today = timezone.localdate()
+    assert TrainingSession.objects.filter(enterprise__isnull=True).count() == 1
+    assert TrainingSession.objects.filter(held_on__gt=today).exists()  # one planned
+    assert TrainingSession.objects.get(enterprise__isnull=True).materials.count() == 1
+    assert TrainingAttendance.objects.count() > 50
+    command = User.objects.get(username="command")
+    # Yesterday: a whole day of admissions, whatever the hour the test runs at.
+    figures = daily_figures(actor=command, day=today - timedelta(days=1))
+    assert 0 < figures.untrained_on_duty < figures.on_duty
+
+
+def test_the_duty_roster(demo):
+    from fugong.duty.models import DutyShift
+    from fugong.duty.selectors import on_duty_now
+
+    assert "demo duty roster:" in demo
+    today = timezone.localdate()
+    assert DutyShift.objects.filter(day=today).count() == 2
+    assert DutyShift.objects.filter(day__gt=today + timedelta(days=20)).exists()
+    assert DutyShift.objects.filter(handover_acknowledged_at__isnull=False).exists()
+    assert len(on_duty_now()) == 1
 
 
 def test_every_chart_point_equals_its_days_figure(demo):

@@ -5,6 +5,7 @@ verdicts. Done outside the write transaction (see ``checks.gate_checks_record``)
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fugong.core.errors import ApplicationError, ConflictError
 from fugong.screening.engine import Area, areas_in_force, policy_on
+from fugong.training.selectors import first_training_days
 from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import PASS_PREFIX, PASS_SALT
 
@@ -53,6 +55,34 @@ class _Days:
                 if area.level in levels and (area.ends_on is None or area.ends_on >= day)
             )
         return any(code.startswith(area.prefix) for area in self.origins[day])
+
+
+class _Training:
+    """What the training rule needs of a batch's workers, read once and only if a day of the
+    batch has the rule on: the day each was first trained, and who was admitted before (at any
+    gate, or earlier in this batch)."""
+
+    def __init__(self, worker_ids: list[int]) -> None:
+        self.worker_ids = worker_ids
+        self.first_trained: dict[int, date] | None = None
+        self.admitted: set[int] = set()
+
+    def person(self, person: rules.Person, worker: Worker | None, day: date) -> rules.Person:
+        if worker is None or not person.registered or person.kind != "worker":
+            return person
+        if self.first_trained is None:
+            self.first_trained = first_training_days(self.worker_ids)
+            self.admitted = set(
+                GateCheck.objects.filter(
+                    worker_id__in=self.worker_ids, verdict=Verdict.ADMITTED
+                ).values_list("worker_id", flat=True)
+            )
+        first = self.first_trained.get(worker.pk)
+        return dataclasses.replace(
+            person,
+            trained=first is not None and first <= day,
+            first_admission=worker.pk not in self.admitted,
+        )
 
 
 def _pass_code(token: str) -> str | None:
@@ -109,6 +139,9 @@ def _judge(
         sorted({item.worker_id for item in items if item.worker_id}),
         enterprise_id=gate.enterprise_id,
     )
+    training = _Training(
+        sorted({worker_pass.worker_id for worker_pass in passes.values()} | set(workers))
+    )
     stamps: dict[str, datetime | None] = {}  # offline copies' stamps, verified once per batch
     pending: list[Pending] = []
     for index, item in enumerate(items):
@@ -143,11 +176,14 @@ def _judge(
             temperature_recheck=item.temperature_recheck,
             spo2=item.spo2,
         )
+        thresholds = days.thresholds_for(day)
+        if thresholds.training != rules.TRAINING_OFF:
+            person = training.person(person, worker, day)
         decision = rules.decide(
             readings,
             person,
             gate_enterprise_id=gate.enterprise_id,
-            thresholds=days.thresholds_for(day),
+            thresholds=thresholds,
         )
         snapshot_at, server_verdict, server_reasons, disputed = None, "", [], False
         if item.offline:
@@ -168,6 +204,8 @@ def _judge(
                 reasons=offline_reasons,
                 abnormal=decision.abnormal,
             )
+        if decision.admitted and worker is not None:
+            training.admitted.add(worker.pk)
         # Ids rather than objects: assigning related objects runs checks that, for a batch of
         # a thousand, cost more than its insert. The objects are cached on the check instead.
         check = GateCheck(
@@ -187,7 +225,8 @@ def _judge(
             recheck_method=item.recheck_method,
             spo2=item.spo2,
             verdict=decision.verdict,
-            reasons=list(decision.reasons),
+            # An admitted worker's warnings (the training rule's "warn") are kept as its reasons.
+            reasons=list(decision.reasons) + list(decision.warnings),
             offline=item.offline,
             snapshot_at=snapshot_at,
             server_verdict=server_verdict,
@@ -210,7 +249,9 @@ def _judge(
 
 
 _KNOWN_REASONS = {
-    value for name, value in vars(rules).items() if name.isupper() and isinstance(value, str)
+    value
+    for name, value in vars(rules).items()
+    if name.isupper() and isinstance(value, str) and not name.startswith("TRAINING_")
 }
 
 

@@ -184,5 +184,7 @@ def test_the_snapshot_holds_this_gates_live_passes_only(client, park, gate, work
         hashlib.sha256(token.encode()).hexdigest()
     ]
     assert token not in json.dumps(data)
-    assert data["thresholds"] == {"fever": "37.3", "spo2": 93}
+    assert data["thresholds"] == {"fever": "37.3", "spo2": 93, "training": "off"}
+    assert data["passes"][0]["worker"]["trained"] is False
+    assert data["passes"][0]["worker"]["first_admission"] is True
     assert resident_id(sequence=81) not in json.dumps(data)

@@ -56,6 +56,7 @@ from .records import (
     observation_count,
     observation_workers,
 )
+from .training import untrained_on_duty
 
 __all__ = [
     "APPLICATION_TARGET",
@@ -90,4 +91,5 @@ __all__ = [
     "report_scope",
     "rounded",
     "trends",
+    "untrained_on_duty",
 ]

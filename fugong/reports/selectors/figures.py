@@ -209,6 +209,7 @@ class DailyFigures:
     unacknowledged_notices: int
     enterprises: list[EnterpriseDay]
     alerts: list[Alert]
+    untrained_on_duty: int = 0  # workers on duty (through a gate) not trained by the day
 
     @property
     def resumption_rate(self) -> float | None:
@@ -249,6 +250,7 @@ class DailyFigures:
             "overdue_rectifications": self.overdue_rectifications,
             "unacknowledged_notices": self.unacknowledged_notices,
             "unapproved_resumptions": len(self.alerts),
+            "untrained_on_duty": self.untrained_on_duty,
         }
 
 
@@ -337,7 +339,14 @@ def daily_figures(
         unacknowledged_notices=notices_unacknowledged(actor=actor, day=day).count(),
         enterprises=lines,
         alerts=alerts,
+        untrained_on_duty=_untrained_on_duty(lines, day),
     )
+
+
+def _untrained_on_duty(lines: list[EnterpriseDay], day: date) -> int:
+    from .training import untrained_on_duty  # the module reads this one's EnterpriseDay
+
+    return untrained_on_duty(lines=lines, day=day).count()
 
 
 def _attendance_counts(

@@ -111,6 +111,7 @@
   // ----- the rules, as fugong/gate/rules.py ---------------------------------------------------
   function decide(readings, person, gateEnterpriseId, thresholds) {
     const reasons = [];
+    const warnings = [];
     if (!readings.mask) reasons.push("no_mask");
     if (!readings.disinfected) reasons.push("no_disinfection");
     if (readings.temperature === null) reasons.push("no_temperature");
@@ -127,12 +128,17 @@
       if (person.clearance === "not_cleared") reasons.push("not_cleared");
       else if (person.clearance === "observation") reasons.push("under_observation");
       if (gateEnterpriseId !== null && person.enterprise_id !== gateEnterpriseId) reasons.push("other_enterprise");
+      // The training rule at a worker's first admission: "deny" refuses, "warn" admits and says so.
+      if (person.first_admission && person.trained === false) {
+        if (thresholds.training === "deny") reasons.push("untrained");
+        else if (thresholds.training === "warn") warnings.push("untrained");
+      }
     }
     if (person.registered && person.kind === "visitor") {
       if (person.contact_history) reasons.push("contact_history");
       if (person.risk_origin) reasons.push("risk_origin");
     }
-    return { admitted: reasons.length === 0, reasons, abnormal: fever || lowSpo2 };
+    return { admitted: reasons.length === 0, reasons, warnings: reasons.length === 0 ? warnings : [], abnormal: fever || lowSpo2 };
   }
   window.fugongKioskDecide = decide; // for the browser test that holds it to the server's rules
 
@@ -390,14 +396,24 @@
     const decision = decide(readings, person, config.gate.enterprise_id, snapshot ? snapshot.thresholds : { fever: "37.3", spo2: 93 });
     check.offline = true;
     check.offline_verdict = decision.admitted ? "admitted" : "denied";
-    check.offline_reasons = decision.reasons;
+    check.offline_reasons = decision.reasons.concat(decision.warnings);
     // The copy this verdict came from, as the server stamped it: it decides whether the verdict
     // stands or is judged again.
     check.snapshot_stamp = (snapshot && snapshot.stamp) || "";
     // The name stays on this device, for the list of refused checks; it is not sent.
     await queueAdd(Object.assign({ _label: current.person ? current.person.name : "" }, check));
     await showQueue();
-    showVerdict(decision.admitted, decision.reasons, true, check);
+    if (decision.admitted && person.kind === "worker") {
+      // Admitted once: no longer a first admission, for this copy's later verdicts.
+      const entry = workerEntry(current.person.id);
+      if (entry) entry.worker.first_admission = false;
+    }
+    showVerdict(decision.admitted, decision.reasons.concat(decision.warnings), true, check);
+  }
+
+  // The copy's entry for a worker (found by a pass or by name): the training facts it holds.
+  function workerEntry(workerId) {
+    return snapshot ? snapshot.passes.find((item) => item.worker.id === workerId) : undefined;
   }
 
   function offlinePerson() {
@@ -407,7 +423,12 @@
     if (!current.person) return { registered: false, pass_problem: current.problems[0] || "" };
     const passProblem = current.problems.find((code) => code.startsWith("pass_"));
     if (passProblem) return { registered: false, pass_problem: passProblem };
-    return { registered: true, kind: "worker", clearance: current.person.clearance, enterprise_id: current.person.enterprise_id };
+    const entry = workerEntry(current.person.id);
+    const facts = entry ? entry.worker : current.person;
+    return {
+      registered: true, kind: "worker", clearance: current.person.clearance, enterprise_id: current.person.enterprise_id,
+      trained: facts.trained !== false, first_admission: Boolean(facts.first_admission),
+    };
   }
 
   function readingsLine(check) {
