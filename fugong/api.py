@@ -64,6 +64,7 @@ from fugong.jobs.api import router as jobs_router  # noqa: E402
 from fugong.overview.api import router as enterprises_router  # noqa: E402
 from fugong.reports.api import router as reports_router  # noqa: E402
 from fugong.resumption.api import router as resumption_router  # noqa: E402
+from fugong.supplies.api import router as supplies_router  # noqa: E402
 from fugong.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/", accounts_router)
@@ -77,3 +78,4 @@ api.add_router("/", reports_router)
 api.add_router("/", inspections_router)
 api.add_router("/", bulletins_router)
 api.add_router("/", jobs_router)
+api.add_router("/", supplies_router)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("bulletins/", include("fugong.bulletins.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
     path("retention/", include("fugong.retention.urls")),
+    path("supplies/", include("fugong.supplies.urls")),
     path("jobs/", include("fugong.jobs.urls")),
     path("", include("fugong.overview.urls")),
 ]

@@ -70,6 +70,10 @@ class Action(models.TextChoices):
     CONTAINMENT_MANAGE = "containment.manage", _("close and reopen departments and enterprises")
     FOLLOW_UPS_VIEW = "follow_ups.view", _("view daily health declarations")
     FOLLOW_UPS_RECORD = "follow_ups.record", _("enter daily health declarations")
+    SUPPLIES_VIEW = "supplies.view", _("view prevention supplies, their ledger and requests")
+    SUPPLIES_MANAGE = "supplies.manage", _("edit supply items, run the reserve and allocate")
+    SUPPLIES_RECORD = "supplies.record", _("record an enterprise's receipts, use and counts")
+    SUPPLIES_REQUEST = "supplies.request", _("request supplies from the reserve")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -115,6 +119,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.CONTAINMENT_MANAGE,
             Action.FOLLOW_UPS_VIEW,
             Action.FOLLOW_UPS_RECORD,
+            Action.SUPPLIES_VIEW,
+            Action.SUPPLIES_MANAGE,
+            Action.SUPPLIES_RECORD,
         }
     ),
     Role.LIAISON: frozenset(
@@ -136,6 +143,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.NOTICES_VIEW,
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
+            Action.SUPPLIES_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -174,6 +182,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
             Action.FOLLOW_UPS_RECORD,
+            Action.SUPPLIES_VIEW,
+            Action.SUPPLIES_RECORD,
+            Action.SUPPLIES_REQUEST,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

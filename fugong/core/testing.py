@@ -30,6 +30,7 @@ OUR_APPS = (
     "inspections",
     "bulletins",
     "jobs",
+    "supplies",
     "otp_totp",  # two-factor devices (django-otp)
     "otp_static",  # and their recovery codes
 )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fugong.handover",
     "fugong.gate",
     "fugong.retention",
+    "fugong.supplies",
     "fugong.cases",
     "fugong.reports",
     "fugong.inspections",

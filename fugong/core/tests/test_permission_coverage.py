@@ -124,6 +124,21 @@ PAGES: dict[str, dict[str, str]] = {
     "fugong/accounts/tests/test_views_two_factor.py": {
         "accounts:user_two_factor_reset": "test_only_the_command_post_resets_anothers_two_factor",
     },
+    "fugong/supplies/tests/test_views.py": {
+        "supplies:home": "test_supply_pages_by_role",
+        "supplies:reserve": "test_supply_pages_by_role",
+        "supplies:items": "test_supply_pages_by_role",
+        "supplies:item_edit": "test_supply_pages_by_role",
+        "supplies:requests": "test_supply_pages_by_role",
+        "supplies:low_on_masks": "test_supply_pages_by_role",
+        "supplies:enterprise": "test_supply_pages_by_role",
+        "supplies:import": "test_supply_pages_by_role",
+        "supplies:import_template": "test_supply_pages_by_role",
+        "supplies:allocate": "test_supply_pages_by_role",
+        "supplies:request_create": "test_supply_writes_by_role_write_nothing_when_refused",
+        "supplies:open_from_application": "test_supply_writes_by_role_write_nothing_when_refused",
+        "supplies:decline": "test_supply_writes_by_role_write_nothing_when_refused",
+    },
     "fugong/retention/tests/test_views.py": {
         "retention:policy": "test_the_page_by_role",
     },
@@ -179,6 +194,22 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/supplies/tests/test_api.py": {
+        "GET /api/v1/supplies/items": "test_supply_reads_by_role",
+        "GET /api/v1/supplies/requests": "test_supply_reads_by_role",
+        "GET /api/v1/supplies/reserve": "test_supply_reads_by_role",
+        "GET /api/v1/supplies/reserve/entries": "test_supply_reads_by_role",
+        "GET /api/v1/supplies/enterprises/{enterprise_id}": "test_supply_reads_by_role",
+        "GET /api/v1/supplies/enterprises/{enterprise_id}/entries": "test_supply_reads_by_role",
+        "POST /api/v1/supplies/items": "test_supply_writes_by_role",
+        "PUT /api/v1/supplies/items/{item_id}": "test_supply_writes_by_role",
+        "POST /api/v1/supplies/reserve/entries": "test_supply_writes_by_role",
+        "POST /api/v1/supplies/enterprises/{enterprise_id}/entries": "test_supply_writes_by_role",
+        "POST /api/v1/supplies/enterprises/{enterprise_id}/requests": "test_supply_writes_by_role",
+        "POST /api/v1/supplies/enterprises/{enterprise_id}/import": "test_supply_writes_by_role",
+        "POST /api/v1/supplies/requests/{request_id}/allocate": "test_supply_writes_by_role",
+        "POST /api/v1/supplies/requests/{request_id}/decline": "test_supply_writes_by_role",
+    },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
     },
