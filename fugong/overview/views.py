@@ -48,6 +48,7 @@ from fugong.resumption.selectors import (
     suspension_list,
     with_status,
 )
+from fugong.supplies.selectors import stock_rows as supplies_stock_rows
 from fugong.workforce.selectors import audited_worker_ids, worker_scope
 
 from .forms import PERSONAL_DATA, AuditFilterForm
@@ -155,8 +156,17 @@ def enterprise_detail_view(request: AuthenticatedRequest, enterprise_id: int) ->
             "can_apply": user_can(request.user, Action.APPLICATIONS_APPLY),
             "workforce": _workforce_summary(request.user, enterprise),
             "supervision": _supervision_summary(request.user, enterprise),
+            "supplies": _supplies_summary(request.user, enterprise),
         },
     )
+
+
+def _supplies_summary(user, enterprise) -> dict | None:
+    """The items running low (under their warning threshold) and the link to the supplies."""
+    if not user_can(user, Action.SUPPLIES_VIEW):
+        return None
+    rows = supplies_stock_rows(actor=user, enterprise=enterprise)
+    return {"low": [row for row in rows if row.warning], "counted": any(r.quantity for r in rows)}
 
 
 def _supervision_summary(user, enterprise) -> dict:

@@ -74,6 +74,7 @@ class DailyOut(BaseModel):
     overdue_rectifications: int
     unacknowledged_notices: int
     unapproved_resumptions: list[AlertOut]
+    low_on_masks: int = Field(0, description="Enterprises under N days of masks (supplies).")
     text: str
     enterprises: list[EnterpriseLineOut] | None = None
 

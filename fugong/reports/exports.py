@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext
 
 from fugong.core.tabular import xlsx_bytes
 from fugong.enterprises.models import EnterpriseKind
+from fugong.supplies.selectors import mask_days_threshold
 
 from .selectors import WAITING_LABELS, DailyFigures, rounded
 
@@ -82,6 +83,10 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
                 "overdue": figures.overdue_rectifications,
                 "unacknowledged": figures.unacknowledged_notices,
             }
+        )
+        lines.append(
+            _("Enterprises with under %(days)s days of masks: %(count)s.")
+            % {"days": mask_days_threshold(), "count": figures.low_on_masks}
         )
         waiting = figures.applications_waiting
         lines.append(

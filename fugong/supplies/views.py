@@ -330,7 +330,7 @@ def low_on_masks_view(request: AuthenticatedRequest) -> HttpResponse:
     """The drill-down of the figure "enterprises under N days of masks", as of a day."""
     user = request.user
     require(user, Action.SUPPLIES_VIEW)
-    on = _day(request.GET.get("on"))
+    on = _day(request.GET.get("date"))
     enterprises = enterprise_list(actor=user).select_related(None)
     return render(
         request,

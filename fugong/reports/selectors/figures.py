@@ -21,6 +21,7 @@ from fugong.enterprises.models import EnterpriseKind
 from fugong.gate.models import Attendance, AttendanceCount, EventOutcome, GateCheck, Verdict
 from fugong.inspections.selectors import findings_overdue
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
+from fugong.supplies.selectors import enterprises_low_on_masks, mask_days_threshold
 
 from ..models import HeadcountDeclaration
 from .common import _as_date, _local_date_of, _raw_rows, rate, report_scope
@@ -206,10 +207,16 @@ class DailyFigures:
     unacknowledged_notices: int
     enterprises: list[EnterpriseDay]
     alerts: list[Alert]
+    low_on_masks: int = 0  # enterprises under N days of masks (supplies)
 
     @property
     def resumption_rate(self) -> float | None:
         return rate(self.resumed, self.in_scope)
+
+    @property
+    def mask_days(self) -> int:
+        """The N of "enterprises under N days of masks"."""
+        return mask_days_threshold()
 
     @property
     def above_scale_rate(self) -> float | None:
@@ -244,6 +251,7 @@ class DailyFigures:
             "overdue_rectifications": self.overdue_rectifications,
             "unacknowledged_notices": self.unacknowledged_notices,
             "unapproved_resumptions": len(self.alerts),
+            "low_on_masks": self.low_on_masks,
         }
 
 
@@ -321,6 +329,7 @@ def daily_figures(
         unacknowledged_notices=notices_unacknowledged(actor=actor, day=day).count(),
         enterprises=lines,
         alerts=alerts,
+        low_on_masks=len(enterprises_low_on_masks(report_scope(actor), on=day)),
     )
 
 
