@@ -149,6 +149,15 @@ class DemoPark:
             f"(+{checks['bulletin_drafts']} draft), {checks['notices']} notices, "
             f"{checks['acknowledgements']} acknowledgements"
         )
+        from .supplies import make_supplies
+
+        supplies = make_supplies(
+            command=command, plans=plans, logins=self.logins, today=self.today, rng=rng
+        )
+        self.say(
+            f"demo supplies: {supplies['enterprises']} enterprises with stock, "
+            f"{supplies['requests']} requests ({supplies['pending']} pending)"
+        )
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}

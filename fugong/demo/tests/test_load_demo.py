@@ -110,3 +110,27 @@ def test_gates_and_their_mornings(demo):
     assert GateCheck.objects.filter(operator=operator).exists()
     if timezone.localtime().hour >= 8:
         assert AbnormalEvent.objects.filter(gate=operator_gate, status="open").exists()
+
+
+def test_supplies_for_every_screen(demo):
+    from fugong.supplies.models import RequestStatus, SupplyEntry, SupplyRequest, SupplyStock
+
+    assert "demo supplies:" in demo
+    assert SupplyStock.objects.filter(enterprise__isnull=True, quantity__gt=0).count() >= 9
+    assert SupplyEntry.objects.filter(kind="opening").exists()
+    assert SupplyEntry.objects.filter(kind="daily_use").exists()
+    statuses = set(SupplyRequest.objects.values_list("status", flat=True))
+    assert statuses == {RequestStatus.PENDING, RequestStatus.ALLOCATED, RequestStatus.DECLINED}
+    officer = User.objects.get(username="officer")
+    assert SupplyRequest.objects.filter(enterprise=officer.enterprise).exists()
+    liaison = User.objects.get(username="liaison")
+    client = Client()
+    client.force_login(liaison)
+    page = client.get("/supplies/low-on-masks/").content.decode()
+    assert 'id="low-on-masks"' in page
+    from fugong.supplies.selectors import enterprises_low_on_masks
+
+    low = enterprises_low_on_masks(
+        Enterprise.objects.filter(liaison=liaison), on=timezone.localdate()
+    )
+    assert low, "the liaison's enterprises include one low on masks"

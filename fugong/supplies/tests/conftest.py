@@ -1,16 +1,13 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
 
 @pytest.fixture
 def items(db):
     """The standard items (re-seeded when a transactional test flushed the migration's rows)."""
     from fugong.supplies.models import SupplyItem
+    from fugong.supplies.seed import seed_items
 
-    seed = importlib.import_module("fugong.supplies.migrations.0002_standard_items").seed
-    seed(apps, None)
+    seed_items(SupplyItem)
     return {item.name: item for item in SupplyItem.objects.all()}
 
 
