@@ -21,7 +21,7 @@ RECORD_KINDS = [
 
 def _items() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label=_("Item"), queryset=SupplyItem.objects.filter(active=True), empty_label=None
+        label=_("Supply item"), queryset=SupplyItem.objects.filter(active=True), empty_label=None
     )
 
 
@@ -60,7 +60,7 @@ class ReserveReceiptForm(Form):
 class RequestForm(Form):
     item = _items()
     quantity = _quantity()
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(label=_("Reason for the request"), max_length=500, required=False)
 
 
 class AllocateForm(Form):
@@ -69,7 +69,7 @@ class AllocateForm(Form):
 
 
 class DeclineForm(Form):
-    note = forms.CharField(label=_("Reason"), max_length=500)
+    note = forms.CharField(label=_("Reason for declining"), max_length=500)
 
 
 class ItemForm(Form):

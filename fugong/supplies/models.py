@@ -111,8 +111,8 @@ class SupplyStock(models.Model):
 
 class EntryKind(models.TextChoices):
     OPENING = "opening", _("First count (from the application)")
-    RECEIPT = "receipt", _("Receipt")
-    ISSUE = "issue", _("Issue")
+    RECEIPT = "receipt", _("Stock received")
+    ISSUE = "issue", _("Stock issued")
     DAILY_USE = "daily_use", _("Daily use")
     COUNT = "count", _("Stock count (adjustment)")
     ALLOCATION_OUT = "allocation_out", _("Allocated to an enterprise")

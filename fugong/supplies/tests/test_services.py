@@ -475,3 +475,20 @@ def test_the_import_is_for_those_who_record(park, items):
 def test_the_seeded_days_threshold(today):
     assert selectors.mask_days_threshold() == 7
     assert timezone.localdate() == today
+
+
+def test_the_documented_template_is_the_one_the_code_reads(park, items):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from fugong.supplies.imports import COLUMNS
+
+    documented = (
+        Path(__file__).resolve().parents[3] / "docs" / "import-templates" / "supplies-count.xlsx"
+    )
+    sheet = load_workbook(documented).active
+    assert [cell.value for cell in sheet[1]] == [column.header for column in COLUMNS]
+    upload = SimpleUploadedFile("t.xlsx", documented.read_bytes())
+    assert supply_count_import(actor=park.officer, enterprise=park.a, upload=upload).ok

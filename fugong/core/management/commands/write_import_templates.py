@@ -13,6 +13,7 @@ TEMPLATES = [
     ("enterprises.xlsx", "fugong.enterprises.imports:enterprise_import_template"),
     ("roster.xlsx", "fugong.workforce.imports:worker_import_template"),
     ("users.xlsx", "fugong.enterprises.user_import:users_import_template"),
+    ("supplies-count.xlsx", "fugong.supplies.imports:supply_count_template"),
 ]
 
 
