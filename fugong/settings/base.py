@@ -411,3 +411,6 @@ LOGGING = {
         },
     },
 }
+
+# Prevention supplies: the N of the dashboard's "enterprises under N days of masks".
+FUGONG_SUPPLIES_MASK_DAYS = int(os.environ.get("FUGONG_SUPPLIES_MASK_DAYS", 7))

@@ -52,7 +52,7 @@ def days_of_supply(
 
 
 def mask_days_threshold() -> int:
-    return int(getattr(settings, "FUGONG_SUPPLIES_MASK_DAYS", 7))
+    return int(settings.FUGONG_SUPPLIES_MASK_DAYS)
 
 
 def item_list(*, actor: User, active_only: bool = False) -> QuerySet[SupplyItem]:
