@@ -56,6 +56,10 @@ def health(request: HttpRequest) -> Status:
 
 from fugong.accounts.api import router as accounts_router  # noqa: E402
 from fugong.bulletins.api import router as bulletins_router  # noqa: E402
+from fugong.cases.api import router as cases_router  # noqa: E402
+from fugong.cases.api_contacts import router as contacts_router  # noqa: E402
+from fugong.cases.api_containment import router as containment_router  # noqa: E402
+from fugong.cases.api_followups import router as followups_router  # noqa: E402
 from fugong.enterprises.api import router as user_import_router  # noqa: E402
 from fugong.gate.api import router as gate_router  # noqa: E402
 from fugong.guide.api import router as guide_router  # noqa: E402
@@ -78,4 +82,8 @@ api.add_router("/", reports_router)
 api.add_router("/", inspections_router)
 api.add_router("/", bulletins_router)
 api.add_router("/", jobs_router)
+api.add_router("/", cases_router)
+api.add_router("/", contacts_router)
+api.add_router("/", containment_router)
+api.add_router("/", followups_router)
 api.add_router("/", supplies_router)

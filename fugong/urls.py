@@ -37,6 +37,7 @@ urlpatterns = [
     path("retention/", include("fugong.retention.urls")),
     path("supplies/", include("fugong.supplies.urls")),
     path("jobs/", include("fugong.jobs.urls")),
+    path("cases/", include("fugong.cases.urls")),
     path("", include("fugong.overview.urls")),
 ]
 

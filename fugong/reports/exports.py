@@ -19,11 +19,20 @@ from .selectors import WAITING_LABELS, DailyFigures, rounded
 NO_RATE = "—"
 
 
+def percent_number(value: float | None) -> float | None:
+    """A rate as the percentage shown, rounded once to one decimal (0.2985… → 29.9): the figure
+    and every chart point of the same day go through here, so they never disagree."""
+    if value is None:
+        return None
+    return float(f"{value * 100:.1f}")
+
+
 def percent(value: float | None) -> str:
     """48.5% (one decimal), or "—" when there is nothing to divide by."""
-    if value is None:
+    number = percent_number(value)
+    if number is None:
         return NO_RATE
-    return f"{value * 100:.1f}%"
+    return f"{number:.1f}%"
 
 
 def _day_text(figures: DailyFigures) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong.accounts.models import User
+from fugong.core.replica import replica_reads
 from fugong.core.roles import Action, require
 from fugong.jobs.models import Job
 from fugong.jobs.progress import JobContext
@@ -49,11 +50,12 @@ def run_daily_xlsx(context: JobContext) -> JobOutcome:
     require(actor, Action.REPORTS_VIEW)  # again: the owner may have lost the role
     day = date.fromisoformat(context.parameters["day"])
     context.stage(_("Computing the figures"))
-    figures = selectors.daily_figures(actor=actor, day=day)
-    context.stage(_("Writing the workbook"), total=len(figures.enterprises))
-    content = exports.daily_report_xlsx(
-        figures, context.parameters.get("language") or "zh-hans", advance=context.advance
-    )
+    with replica_reads():
+        figures = selectors.daily_figures(actor=actor, day=day)
+        context.stage(_("Writing the workbook"), total=len(figures.enterprises))
+        content = exports.daily_report_xlsx(
+            figures, context.parameters.get("language") or "zh-hans", advance=context.advance
+        )
     return JobOutcome(
         result={"day": day.isoformat(), "enterprises": len(figures.enterprises)},
         file=ResultFile(daily_xlsx_name(day), content, XLSX),

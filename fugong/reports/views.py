@@ -18,12 +18,14 @@ from fugong.accounts.http import AuthenticatedRequest
 from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
+from fugong.core.replica import reads_from_replica, replica_reads
 from fugong.core.roles import Action, require, user_can
 from fugong.enterprises.selectors import enterprise_list
 from fugong.gate.models import EventOutcome
 from fugong.inspections.selectors import findings_overdue
 
 from . import exports, jobs, selectors, services
+from .exports import percent_number
 from .forms import DeclarationForm
 
 PAGE_SIZE = 50
@@ -51,6 +53,7 @@ def _day(request: AuthenticatedRequest) -> date:
 
 
 @login_required
+@reads_from_replica
 def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.REPORTS_VIEW)
     day = _day(request)
@@ -59,9 +62,7 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     trend = selectors.trends(actor=request.user, day=day, facts=facts)
     chart = {
         "days": [when.isoformat() for when in trend.days],
-        "resumption_rate": [
-            None if value is None else round(value * 100, 1) for value in trend.resumption_rate
-        ],
+        "resumption_rate": [percent_number(value) for value in trend.resumption_rate],
         "on_duty": trend.on_duty,
         "abnormal_events": trend.abnormal_events,
         "labels": {
@@ -96,6 +97,7 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def enterprise_table_view(request: AuthenticatedRequest) -> HttpResponse:
     """Every enterprise in the scope with its figures of the day, pages of 50."""
     require(request.user, Action.REPORTS_VIEW)
@@ -111,6 +113,7 @@ def enterprise_table_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def records_view(request: AuthenticatedRequest, figure: str) -> HttpResponse:
     """The records behind one figure of the day; their number is the figure."""
     require(request.user, Action.REPORTS_VIEW)
@@ -177,6 +180,7 @@ def records_view(request: AuthenticatedRequest, figure: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def daily_report_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.REPORTS_VIEW)
     day = _day(request)
@@ -200,7 +204,9 @@ def daily_report_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Action.REPORTS_VIEW)
     day = _day(request)
     language = request.LANGUAGE_CODE or "zh-hans"
-    if jobs.daily_xlsx_runs_as_job(actor=request.user):
+    with replica_reads():
+        as_job = jobs.daily_xlsx_runs_as_job(actor=request.user)
+    if as_job:
         if request.method == "POST":
             job = jobs.daily_xlsx_enqueue(actor=request.user, day=day, language=language)
             return redirect("jobs:detail", job.pk)
@@ -212,8 +218,10 @@ def daily_report_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
                 "back_url": f"{reverse('reports:daily')}?date={day.isoformat()}",
             },
         )
-    figures = selectors.daily_figures(actor=request.user, day=day)
-    response = HttpResponse(exports.daily_report_xlsx(figures, language), content_type=jobs.XLSX)
+    with replica_reads():
+        figures = selectors.daily_figures(actor=request.user, day=day)
+        content = exports.daily_report_xlsx(figures, language)
+    response = HttpResponse(content, content_type=jobs.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{jobs.daily_xlsx_name(day)}"'
     return response
 

@@ -123,9 +123,10 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_environment() -> dict[str, Any]:
-    """The default database: ``DATABASE_URL`` if set, else SQLite in the data directory."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+def database_from_environment(url: str | None = None) -> dict[str, Any]:
+    """The default database: ``DATABASE_URL`` if set, else SQLite in the data directory (or the
+    database at ``url``)."""
+    url = os.environ.get("DATABASE_URL", "").strip() if url is None else url
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,6 +150,16 @@ def database_from_environment() -> dict[str, Any]:
 
 
 DATABASES = {"default": database_from_environment()}
+
+# A PostgreSQL standby for the dashboard, the reports and their exports (fugong.core.replica):
+# reads that may lag by the replication delay go there; writes and everything else stay on the
+# primary. In tests it mirrors the primary's test database (on the standby's host and port).
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    _replica = database_from_environment(_replica_url)
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["fugong.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

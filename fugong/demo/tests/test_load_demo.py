@@ -134,3 +134,34 @@ def test_supplies_for_every_screen(demo):
         Enterprise.objects.filter(liaison=liaison), on=timezone.localdate()
     )
     assert low, "the liaison's enterprises include one low on masks"
+
+
+def test_every_chart_point_equals_its_days_figure(demo):
+    """The dashboard's 30-day lines plot, for each day, the very figure that day's dashboard
+    shows (rounded once, to one decimal, where it is shown): 80 of 268 is 29.9 %, not 29.8 %."""
+    import json
+    import re
+    from datetime import date
+
+    from fugong.reports import selectors
+    from fugong.reports.exports import percent, percent_number
+
+    command = User.objects.get(username="command")
+    client = Client()
+    client.force_login(command)
+    body = client.get("/reports/").content.decode()
+    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', body)
+    assert found is not None
+    chart = json.loads(found.group(1))
+    facts = selectors.enterprise_facts(command)
+    assert len(chart["days"]) >= 20
+    for index, text in enumerate(chart["days"]):
+        figures = selectors.daily_figures(actor=command, day=date.fromisoformat(text), facts=facts)
+        point = chart["resumption_rate"][index]
+        assert point == percent_number(figures.resumption_rate), text
+        assert (f"{point:.1f}%" if point is not None else percent(None)) == percent(
+            figures.resumption_rate
+        )
+        assert chart["on_duty"][index] == figures.on_duty, text
+        assert chart["abnormal_events"][index] == figures.abnormal_events, text
+    assert percent_number(80 / 268) == 29.9 and percent(80 / 268) == "29.9%"

@@ -90,3 +90,27 @@ def test_the_dashboard_figures_are_not_trivial(generated):
 def test_refuses_a_database_with_enterprises(generated):
     with pytest.raises(CommandError, match="already has 30 enterprises"):
         call_command("generate_scale_data", enterprises=5, workers=10, days=1, stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ([], (10_000, 500_000, 14)),
+        (["--size", "province"], (50_000, 2_000_000, 7)),
+        (["--size", "province", "--days", "3"], (50_000, 2_000_000, 3)),
+        (["--workers", "20"], (10_000, 20, 14)),
+    ],
+)
+def test_named_sizes_and_overrides(db, monkeypatch, arguments, expected):
+    from fugong.demo.management.commands import generate_scale_data
+
+    asked = []
+
+    def fake_generate(options, log):
+        asked.append((options.enterprises, options.workers, options.days))
+        raise CommandError("stop here")
+
+    monkeypatch.setattr(generate_scale_data, "generate", fake_generate)
+    with pytest.raises(CommandError, match="stop here"):
+        call_command("generate_scale_data", *arguments, stdout=io.StringIO())
+    assert asked == [expected]

@@ -25,7 +25,7 @@ from fugong.resumption.selectors import end_of_day
 
 from ..models import HeadcountDeclaration
 from .common import TREND_DAYS, _local_date_of, rate, records_begin
-from .figures import DailyFigures, EnterpriseDay, EnterpriseFacts, _attendance_counts, rounded
+from .figures import DailyFigures, EnterpriseDay, EnterpriseFacts, _attendance_counts
 from .records import _event_scope
 
 # ----- drill-downs -----------------------------------------------------------------------------
@@ -151,7 +151,8 @@ def trends(
         counted_now += counted_change[offset]
         resumed_now += resumed_change[offset]
         result.resumed.append(resumed_now)
-        result.resumption_rate.append(rounded(rate(resumed_now, counted_now)))
+        # Unrounded: the page rounds once, where it shows the figure (as the day's own figure).
+        result.resumption_rate.append(rate(resumed_now, counted_now))
         workers = 0
         daily = dict(declarations.get(when, {}))
         daily.update(counts.get(when, {}))  # gate records take precedence over a declaration

@@ -152,9 +152,7 @@ def test_trends_agree_with_each_day(park, history):
         assert trend.resumed[index] == figures.resumed
         assert trend.on_duty[index] == figures.on_duty
         assert trend.abnormal_events[index] == figures.abnormal_events
-        assert trend.resumption_rate[index] == (
-            None if figures.resumption_rate is None else round(figures.resumption_rate, 4)
-        )
+        assert trend.resumption_rate[index] == figures.resumption_rate
 
 
 def test_breakdowns_add_up(park, history):

@@ -1,0 +1,5 @@
+"""The containment operations of the cases API (mounted in fugong.api)."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])
