@@ -115,6 +115,9 @@ class AuditAction(models.TextChoices):
     SUPPLY_REQUESTED = "supplies.requested", _("Supplies requested")
     SUPPLY_ALLOCATED = "supplies.allocated", _("Supplies allocated from the reserve")
     SUPPLY_REQUEST_DECLINED = "supplies.declined", _("Supply request declined")
+    ROOM_SAVED = "rooms.saved", _("Observation or isolation room saved")
+    PERSON_PLACED = "rooms.placed", _("Person placed in a room")
+    PERSON_RELEASED = "rooms.released", _("Person released from a room")
 
 
 class AuditEvent(models.Model):

@@ -34,6 +34,7 @@ NAVIGATION = (
     ("gate:list", _("Gates"), Action.GATES_VIEW),
     ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
     ("supplies:home", _("Supplies"), Action.SUPPLIES_VIEW),
+    ("rooms:list", _("Rooms"), Action.ROOMS_VIEW),
     ("inspections:list", _("Inspections"), Action.INSPECTIONS_VIEW),
     ("bulletins:list", _("Supervision bulletins"), Action.BULLETINS_VIEW),
     ("bulletins:notices", _("Notices"), Action.NOTICES_VIEW),

@@ -74,6 +74,9 @@ class Action(models.TextChoices):
     SUPPLIES_MANAGE = "supplies.manage", _("edit supply items, run the reserve and allocate")
     SUPPLIES_RECORD = "supplies.record", _("record an enterprise's receipts, use and counts")
     SUPPLIES_REQUEST = "supplies.request", _("request supplies from the reserve")
+    ROOMS_VIEW = "rooms.view", _("view observation and isolation rooms and who is in them")
+    ROOMS_MANAGE = "rooms.manage", _("set up observation and isolation rooms")
+    ROOMS_PLACE = "rooms.place", _("place people in rooms and release them")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -122,6 +125,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SUPPLIES_VIEW,
             Action.SUPPLIES_MANAGE,
             Action.SUPPLIES_RECORD,
+            Action.ROOMS_VIEW,
+            Action.ROOMS_MANAGE,
+            Action.ROOMS_PLACE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -144,6 +150,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
             Action.SUPPLIES_VIEW,
+            Action.ROOMS_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -185,6 +192,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SUPPLIES_VIEW,
             Action.SUPPLIES_RECORD,
             Action.SUPPLIES_REQUEST,
+            Action.ROOMS_VIEW,
+            Action.ROOMS_MANAGE,
+            Action.ROOMS_PLACE,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

@@ -31,6 +31,7 @@ OUR_APPS = (
     "bulletins",
     "jobs",
     "supplies",
+    "rooms",
     "otp_totp",  # two-factor devices (django-otp)
     "otp_static",  # and their recovery codes
 )

@@ -158,6 +158,13 @@ class DemoPark:
             f"demo supplies: {supplies['enterprises']} enterprises with stock, "
             f"{supplies['requests']} requests ({supplies['pending']} pending)"
         )
+        from .rooms import make_rooms
+
+        rooms = make_rooms(command=command, plans=plans, today=self.today)
+        self.say(
+            f"demo rooms: {rooms['rooms']} rooms, {rooms['placements']} placements "
+            f"(refused: {rooms['refused']})"
+        )
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}

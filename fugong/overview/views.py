@@ -48,6 +48,7 @@ from fugong.resumption.selectors import (
     suspension_list,
     with_status,
 )
+from fugong.rooms.selectors import room_list
 from fugong.supplies.selectors import stock_rows as supplies_stock_rows
 from fugong.workforce.selectors import audited_worker_ids, worker_scope
 
@@ -157,6 +158,9 @@ def enterprise_detail_view(request: AuthenticatedRequest, enterprise_id: int) ->
             "workforce": _workforce_summary(request.user, enterprise),
             "supervision": _supervision_summary(request.user, enterprise),
             "supplies": _supplies_summary(request.user, enterprise),
+            "rooms": room_list(actor=request.user, enterprise_id=enterprise.pk)
+            if user_can(request.user, Action.ROOMS_VIEW)
+            else None,
         },
     )
 

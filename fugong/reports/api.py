@@ -76,6 +76,8 @@ class DailyOut(BaseModel):
     unacknowledged_notices: int
     unapproved_resumptions: list[AlertOut]
     low_on_masks: int = Field(0, description="Enterprises under N days of masks (supplies).")
+    observation_occupied: int = Field(0, description="People in observation rooms now.")
+    observation_places: int = Field(0, description="Places in observation rooms in use.")
     text: str
     enterprises: list[EnterpriseLineOut] | None = None
 

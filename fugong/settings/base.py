@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fugong.gate",
     "fugong.retention",
     "fugong.supplies",
+    "fugong.rooms",
     "fugong.cases",
     "fugong.reports",
     "fugong.inspections",

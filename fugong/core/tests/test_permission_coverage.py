@@ -124,6 +124,12 @@ PAGES: dict[str, dict[str, str]] = {
     "fugong/accounts/tests/test_views_two_factor.py": {
         "accounts:user_two_factor_reset": "test_only_the_command_post_resets_anothers_two_factor",
     },
+    "fugong/rooms/tests/test_rooms.py": {
+        "rooms:list": "test_room_pages_by_role",
+        "rooms:detail": "test_room_pages_by_role",
+        "rooms:place": "test_room_pages_by_role",
+        "rooms:release": "test_room_pages_by_role",
+    },
     "fugong/supplies/tests/test_views.py": {
         "supplies:home": "test_supply_pages_by_role",
         "supplies:reserve": "test_supply_pages_by_role",
@@ -194,6 +200,13 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/rooms/tests/test_rooms.py": {
+        "GET /api/v1/rooms": "test_room_api_by_role",
+        "POST /api/v1/rooms": "test_room_api_by_role",
+        "GET /api/v1/rooms/{room_id}": "test_room_api_by_role",
+        "POST /api/v1/rooms/{room_id}/placements": "test_room_api_by_role",
+        "POST /api/v1/placements/{placement_id}/release": "test_room_api_by_role",
+    },
     "fugong/supplies/tests/test_api.py": {
         "GET /api/v1/supplies/items": "test_supply_reads_by_role",
         "GET /api/v1/supplies/requests": "test_supply_reads_by_role",

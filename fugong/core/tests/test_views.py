@@ -7,6 +7,7 @@ pytestmark = pytest.mark.django_db
 with translation.override("zh-hans"):
     # The label as the catalogue has it (its Chinese is added when the catalogue is updated).
     SUPPLIES = translation.gettext("Supplies")
+    ROOMS = translation.gettext("Rooms")
 
 ALL = [
     "首页",
@@ -20,6 +21,7 @@ ALL = [
     "卡口管理",
     "异常事件",
     SUPPLIES,
+    ROOMS,
     "督查检查",
     "督查通报",
     "通知文件",
@@ -40,6 +42,7 @@ NAVIGATION = {
         "卡口管理",
         "异常事件",
         SUPPLIES,
+        ROOMS,
         "督查检查",
         "督查通报",
         "通知文件",
@@ -56,6 +59,7 @@ NAVIGATION = {
         "卡口管理",
         "异常事件",
         SUPPLIES,
+        ROOMS,
         "督查检查",
         "督查通报",
         "通知文件",

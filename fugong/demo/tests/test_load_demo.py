@@ -165,3 +165,26 @@ def test_every_chart_point_equals_its_days_figure(demo):
         assert chart["on_duty"][index] == figures.on_duty, text
         assert chart["abnormal_events"][index] == figures.abnormal_events, text
     assert percent_number(80 / 268) == 29.9 and percent(80 / 268) == "29.9%"
+
+
+def test_rooms_for_every_screen(demo):
+    from fugong.rooms.models import Placement, Room
+    from fugong.rooms.selectors import room_alerts
+
+    assert "demo rooms:" in demo, demo
+    print([line for line in demo.splitlines() if "rooms" in line])
+    from fugong.gate.models import AbnormalEvent
+
+    print(
+        list(
+            AbnormalEvent.objects.values_list("status", "enterprise_id", "worker_id", "visitor_id")
+        )
+    )
+    print(list(Placement.objects.values_list("room_id", "placed_at", "released_at")))
+    assert Room.objects.filter(enterprise__isnull=True).exists()
+    assert Placement.objects.filter(released_at__isnull=False).exists()
+    # This morning's open event (once the morning has begun) has its person in a room.
+    if AbnormalEvent.objects.exclude(status=EventStatus.CLOSED).exists():
+        assert Placement.objects.filter(released_at__isnull=True).exists()
+    command = User.objects.get(username="command")
+    assert room_alerts(actor=command).without_room

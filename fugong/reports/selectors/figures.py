@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -21,6 +21,7 @@ from fugong.enterprises.models import EnterpriseKind
 from fugong.gate.models import Attendance, AttendanceCount, EventOutcome, GateCheck, Verdict
 from fugong.inspections.selectors import findings_overdue
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
+from fugong.rooms.selectors import occupied_observation_places
 from fugong.supplies.selectors import enterprises_low_on_masks, mask_days_threshold
 
 from ..models import HeadcountDeclaration
@@ -208,6 +209,8 @@ class DailyFigures:
     enterprises: list[EnterpriseDay]
     alerts: list[Alert]
     low_on_masks: int = 0  # enterprises under N days of masks (supplies)
+    observation_occupied: int = 0  # people in observation rooms now (rooms)
+    observation_places: int = 0
 
     @property
     def resumption_rate(self) -> float | None:
@@ -252,6 +255,8 @@ class DailyFigures:
             "unacknowledged_notices": self.unacknowledged_notices,
             "unapproved_resumptions": len(self.alerts),
             "low_on_masks": self.low_on_masks,
+            "observation_occupied": self.observation_occupied,
+            "observation_places": self.observation_places,
         }
 
 
@@ -330,7 +335,18 @@ def daily_figures(
         enterprises=lines,
         alerts=alerts,
         low_on_masks=len(enterprises_low_on_masks(report_scope(actor), on=day)),
+        **_observation_rooms(actor, day),
     )
+
+
+def _observation_rooms(actor: User, day: date) -> dict[str, int]:
+    """People in observation rooms at the end of the day (now, for today), and their places."""
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+    figures = occupied_observation_places(report_scope(actor), at=end)
+    return {
+        "observation_occupied": figures["occupied"],
+        "observation_places": figures["places"],
+    }
 
 
 def _attendance_counts(
