@@ -171,16 +171,9 @@ def test_rooms_for_every_screen(demo):
     from fugong.rooms.models import Placement, Room
     from fugong.rooms.selectors import room_alerts
 
-    assert "demo rooms:" in demo, demo
-    print([line for line in demo.splitlines() if "rooms" in line])
-    from fugong.gate.models import AbnormalEvent
+    assert "demo rooms:" in demo
+    from fugong.gate.models import AbnormalEvent, EventStatus
 
-    print(
-        list(
-            AbnormalEvent.objects.values_list("status", "enterprise_id", "worker_id", "visitor_id")
-        )
-    )
-    print(list(Placement.objects.values_list("room_id", "placed_at", "released_at")))
     assert Room.objects.filter(enterprise__isnull=True).exists()
     assert Placement.objects.filter(released_at__isnull=False).exists()
     # This morning's open event (once the morning has begun) has its person in a room.
