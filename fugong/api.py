@@ -69,6 +69,8 @@ from fugong.jobs.api import router as jobs_router  # noqa: E402
 from fugong.overview.api import router as enterprises_router  # noqa: E402
 from fugong.reports.api import router as reports_router  # noqa: E402
 from fugong.resumption.api import router as resumption_router  # noqa: E402
+from fugong.rooms.api import router as rooms_router  # noqa: E402
+from fugong.supplies.api import router as supplies_router  # noqa: E402
 from fugong.training.api import router as training_router  # noqa: E402
 from fugong.workforce.api import router as workforce_router  # noqa: E402
 
@@ -89,3 +91,5 @@ api.add_router("/", cases_router)
 api.add_router("/", contacts_router)
 api.add_router("/", containment_router)
 api.add_router("/", followups_router)
+api.add_router("/", supplies_router)
+api.add_router("/", rooms_router)

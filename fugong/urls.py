@@ -37,6 +37,8 @@ urlpatterns = [
     path("duty/", include("fugong.duty.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
     path("retention/", include("fugong.retention.urls")),
+    path("supplies/", include("fugong.supplies.urls")),
+    path("rooms/", include("fugong.rooms.urls")),
     path("jobs/", include("fugong.jobs.urls")),
     path("cases/", include("fugong.cases.urls")),
     path("", include("fugong.overview.urls")),

@@ -119,6 +119,15 @@ class AuditAction(models.TextChoices):
     CONTAINMENT_STARTED = "containment.started", _("Department or enterprise closed")
     CONTAINMENT_LIFTED = "containment.lifted", _("Department or enterprise reopened")
     FOLLOW_UP_RECORDED = "follow_up.recorded", _("Health declaration recorded")
+    SUPPLY_ITEM_SAVED = "supplies.item_saved", _("Supply item saved")
+    SUPPLY_RECORDED = "supplies.recorded", _("Supplies recorded")
+    SUPPLY_COUNT_IMPORTED = "supplies.count_imported", _("Stock count imported")
+    SUPPLY_REQUESTED = "supplies.requested", _("Supplies requested")
+    SUPPLY_ALLOCATED = "supplies.allocated", _("Supplies allocated from the reserve")
+    SUPPLY_REQUEST_DECLINED = "supplies.declined", _("Supply request declined")
+    ROOM_SAVED = "rooms.saved", _("Observation or isolation room saved")
+    PERSON_PLACED = "rooms.placed", _("Person placed in a room")
+    PERSON_RELEASED = "rooms.released", _("Person released from a room")
 
 
 class AuditEvent(models.Model):

@@ -34,6 +34,8 @@ NAVIGATION = (
     ("gate:list", _("Gates"), Action.GATES_VIEW),
     ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
     ("cases:list", _("Cases"), Action.CASES_VIEW),
+    ("supplies:home", _("Supplies"), Action.SUPPLIES_VIEW),
+    ("rooms:list", _("Rooms"), Action.ROOMS_VIEW),
     ("inspections:list", _("Inspections"), Action.INSPECTIONS_VIEW),
     ("training:list", _("Training"), Action.TRAINING_VIEW),
     ("duty:roster", _("Duty"), Action.DUTY_VIEW),

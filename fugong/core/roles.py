@@ -74,6 +74,13 @@ class Action(models.TextChoices):
     CONTAINMENT_MANAGE = "containment.manage", _("close and reopen departments and enterprises")
     FOLLOW_UPS_VIEW = "follow_ups.view", _("view daily health declarations")
     FOLLOW_UPS_RECORD = "follow_ups.record", _("enter daily health declarations")
+    SUPPLIES_VIEW = "supplies.view", _("view prevention supplies, their ledger and requests")
+    SUPPLIES_MANAGE = "supplies.manage", _("edit supply items, run the reserve and allocate")
+    SUPPLIES_RECORD = "supplies.record", _("record an enterprise's receipts, use and counts")
+    SUPPLIES_REQUEST = "supplies.request", _("request supplies from the reserve")
+    ROOMS_VIEW = "rooms.view", _("view observation and isolation rooms and who is in them")
+    ROOMS_MANAGE = "rooms.manage", _("set up observation and isolation rooms")
+    ROOMS_PLACE = "rooms.place", _("place people in rooms and release them")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -123,6 +130,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.CONTAINMENT_MANAGE,
             Action.FOLLOW_UPS_VIEW,
             Action.FOLLOW_UPS_RECORD,
+            Action.SUPPLIES_VIEW,
+            Action.SUPPLIES_MANAGE,
+            Action.SUPPLIES_RECORD,
+            Action.ROOMS_VIEW,
+            Action.ROOMS_MANAGE,
+            Action.ROOMS_PLACE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -146,6 +159,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.DUTY_VIEW,
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
+            Action.SUPPLIES_VIEW,
+            Action.ROOMS_VIEW,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -186,6 +201,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.CASES_VIEW,
             Action.FOLLOW_UPS_VIEW,
             Action.FOLLOW_UPS_RECORD,
+            Action.SUPPLIES_VIEW,
+            Action.SUPPLIES_RECORD,
+            Action.SUPPLIES_REQUEST,
+            Action.ROOMS_VIEW,
+            Action.ROOMS_MANAGE,
+            Action.ROOMS_PLACE,
         }
     ),
     Role.GATE_OPERATOR: frozenset({Action.GATE_OPERATE}),

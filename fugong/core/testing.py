@@ -33,6 +33,8 @@ OUR_APPS = (
     "training",
     "duty",
     "jobs",
+    "supplies",
+    "rooms",
     "otp_totp",  # two-factor devices (django-otp)
     "otp_static",  # and their recovery codes
 )

@@ -172,6 +172,22 @@ class DemoPark:
 
         roster = make_duty(command=command, today=self.today, rng=rng)
         self.say(f"demo duty roster: {roster['shifts']} shifts")
+        from .supplies import make_supplies
+
+        supplies = make_supplies(
+            command=command, plans=plans, logins=self.logins, today=self.today, rng=rng
+        )
+        self.say(
+            f"demo supplies: {supplies['enterprises']} enterprises with stock, "
+            f"{supplies['requests']} requests ({supplies['pending']} pending)"
+        )
+        from .rooms import make_rooms
+
+        rooms = make_rooms(command=command, plans=plans, today=self.today)
+        self.say(
+            f"demo rooms: {rooms['rooms']} rooms, {rooms['placements']} placements "
+            f"(refused: {rooms['refused']})"
+        )
         users = User.objects.count()
         self.say(f"demo park: {len(enterprises)} enterprises, {workers} workers, {users} users")
         return {"enterprises": len(enterprises), "workers": workers, "users": User.objects.count()}

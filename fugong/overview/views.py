@@ -49,6 +49,8 @@ from fugong.resumption.selectors import (
     suspension_list,
     with_status,
 )
+from fugong.rooms.selectors import room_list
+from fugong.supplies.selectors import stock_rows as supplies_stock_rows
 from fugong.training.selectors import training_counts
 from fugong.workforce.selectors import audited_worker_ids, worker_scope
 
@@ -160,6 +162,10 @@ def enterprise_detail_view(request: AuthenticatedRequest, enterprise_id: int) ->
             "workforce": _workforce_summary(request.user, enterprise),
             "supervision": _supervision_summary(request.user, enterprise),
             "training": _training_summary(request.user, enterprise),
+            "supplies": _supplies_summary(request.user, enterprise),
+            "rooms": room_list(actor=request.user, enterprise_id=enterprise.pk)
+            if user_can(request.user, Action.ROOMS_VIEW)
+            else None,
         },
     )
 
@@ -170,6 +176,14 @@ def _training_summary(user, enterprise):
         return None
     rows = training_counts(actor=user, enterprise_id=enterprise.pk)
     return rows[0] if rows else None
+
+
+def _supplies_summary(user, enterprise) -> dict | None:
+    """The items running low (under their warning threshold) and the link to the supplies."""
+    if not user_can(user, Action.SUPPLIES_VIEW):
+        return None
+    rows = supplies_stock_rows(actor=user, enterprise=enterprise)
+    return {"low": [row for row in rows if row.warning], "counted": any(r.quantity for r in rows)}
 
 
 def _supervision_summary(user, enterprise) -> dict:

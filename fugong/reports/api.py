@@ -78,6 +78,9 @@ class DailyOut(BaseModel):
     unacknowledged_notices: int
     unapproved_resumptions: list[AlertOut]
     untrained_on_duty: int
+    low_on_masks: int = Field(0, description="Enterprises under N days of masks (supplies).")
+    observation_occupied: int = Field(0, description="People in observation rooms now.")
+    observation_places: int = Field(0, description="Places in observation rooms in use.")
     text: str
     enterprises: list[EnterpriseLineOut] | None = None
 

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext
 
 from fugong.core.tabular import xlsx_bytes
 from fugong.enterprises.models import EnterpriseKind
+from fugong.supplies.selectors import mask_days_threshold
 
 from .selectors import WAITING_LABELS, DailyFigures, rounded
 
@@ -103,6 +104,10 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
         lines.append(
             _("Workers on duty not yet trained in prevention: %(count)s.")
             % {"count": figures.untrained_on_duty}
+        )
+        lines.append(
+            _("Enterprises with under %(days)s days of masks: %(count)s.")
+            % {"days": mask_days_threshold(), "count": figures.low_on_masks}
         )
         waiting = figures.applications_waiting
         lines.append(

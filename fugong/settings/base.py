@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "fugong.handover",
     "fugong.gate",
     "fugong.retention",
+    "fugong.supplies",
+    "fugong.rooms",
     "fugong.cases",
     "fugong.reports",
     "fugong.inspections",
@@ -424,3 +426,6 @@ LOGGING = {
         },
     },
 }
+
+# Prevention supplies: the N of the dashboard's "enterprises under N days of masks".
+FUGONG_SUPPLIES_MASK_DAYS = int(os.environ.get("FUGONG_SUPPLIES_MASK_DAYS", 7))

@@ -5,9 +5,11 @@ from django.utils.translation import gettext
 
 pytestmark = pytest.mark.django_db
 
-# The cases entry's label as the page shows it (its translation arrives with the catalogue).
+# The labels as the page shows them (their translations arrive with the catalogue).
 with translation.override("zh-hans"):
     CASES = translation.gettext("Cases")
+    SUPPLIES = translation.gettext("Supplies")
+    ROOMS = translation.gettext("Rooms")
 
 ALL = [
     "首页",
@@ -21,6 +23,8 @@ ALL = [
     "卡口管理",
     "异常事件",
     CASES,
+    SUPPLIES,
+    ROOMS,
     "督查检查",
     "Training",  # 防疫培训: read through the catalogue (see _shown)
     "Duty",  # 值班值守
@@ -43,6 +47,8 @@ NAVIGATION = {
         "卡口管理",
         "异常事件",
         CASES,
+        SUPPLIES,
+        ROOMS,
         "督查检查",
         "Training",
         "Duty",
@@ -61,6 +67,8 @@ NAVIGATION = {
         "卡口管理",
         "异常事件",
         CASES,
+        SUPPLIES,
+        ROOMS,
         "督查检查",
         "Training",
         "督查通报",

@@ -152,6 +152,30 @@ def test_the_duty_roster(demo):
     assert len(on_duty_now()) == 1
 
 
+def test_supplies_for_every_screen(demo):
+    from fugong.supplies.models import RequestStatus, SupplyEntry, SupplyRequest, SupplyStock
+
+    assert "demo supplies:" in demo
+    assert SupplyStock.objects.filter(enterprise__isnull=True, quantity__gt=0).count() >= 9
+    assert SupplyEntry.objects.filter(kind="opening").exists()
+    assert SupplyEntry.objects.filter(kind="daily_use").exists()
+    statuses = set(SupplyRequest.objects.values_list("status", flat=True))
+    assert statuses == {RequestStatus.PENDING, RequestStatus.ALLOCATED, RequestStatus.DECLINED}
+    officer = User.objects.get(username="officer")
+    assert SupplyRequest.objects.filter(enterprise=officer.enterprise).exists()
+    liaison = User.objects.get(username="liaison")
+    client = Client()
+    client.force_login(liaison)
+    page = client.get("/supplies/low-on-masks/").content.decode()
+    assert 'id="low-on-masks"' in page
+    from fugong.supplies.selectors import enterprises_low_on_masks
+
+    low = enterprises_low_on_masks(
+        Enterprise.objects.filter(liaison=liaison), on=timezone.localdate()
+    )
+    assert low, "the liaison's enterprises include one low on masks"
+
+
 def test_every_chart_point_equals_its_days_figure(demo):
     """The dashboard's 30-day lines plot, for each day, the very figure that day's dashboard
     shows (rounded once, to one decimal, where it is shown): 80 of 268 is 29.9 %, not 29.8 %."""
@@ -181,3 +205,19 @@ def test_every_chart_point_equals_its_days_figure(demo):
         assert chart["on_duty"][index] == figures.on_duty, text
         assert chart["abnormal_events"][index] == figures.abnormal_events, text
     assert percent_number(80 / 268) == 29.9 and percent(80 / 268) == "29.9%"
+
+
+def test_rooms_for_every_screen(demo):
+    from fugong.rooms.models import Placement, Room
+    from fugong.rooms.selectors import room_alerts
+
+    assert "demo rooms:" in demo
+    from fugong.gate.models import AbnormalEvent, EventStatus
+
+    assert Room.objects.filter(enterprise__isnull=True).exists()
+    assert Placement.objects.filter(released_at__isnull=False).exists()
+    # This morning's open event (once the morning has begun) has its person in a room.
+    if AbnormalEvent.objects.exclude(status=EventStatus.CLOSED).exists():
+        assert Placement.objects.filter(released_at__isnull=True).exists()
+    command = User.objects.get(username="command")
+    assert room_alerts(actor=command).without_room

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -23,6 +23,8 @@ from fugong.enterprises.models import EnterpriseKind
 from fugong.gate.models import Attendance, AttendanceCount, GateCheck, Verdict
 from fugong.inspections.selectors import findings_overdue
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
+from fugong.rooms.selectors import occupied_observation_places
+from fugong.supplies.selectors import enterprises_low_on_masks, mask_days_threshold
 
 from ..models import HeadcountDeclaration
 from .common import _as_date, _local_date_of, _raw_rows, rate, report_scope
@@ -210,10 +212,18 @@ class DailyFigures:
     enterprises: list[EnterpriseDay]
     alerts: list[Alert]
     untrained_on_duty: int = 0  # workers on duty (through a gate) not trained by the day
+    low_on_masks: int = 0  # enterprises under N days of masks (supplies)
+    observation_occupied: int = 0  # people in observation rooms now (rooms)
+    observation_places: int = 0
 
     @property
     def resumption_rate(self) -> float | None:
         return rate(self.resumed, self.in_scope)
+
+    @property
+    def mask_days(self) -> int:
+        """The N of "enterprises under N days of masks"."""
+        return mask_days_threshold()
 
     @property
     def above_scale_rate(self) -> float | None:
@@ -251,6 +261,9 @@ class DailyFigures:
             "unacknowledged_notices": self.unacknowledged_notices,
             "unapproved_resumptions": len(self.alerts),
             "untrained_on_duty": self.untrained_on_duty,
+            "low_on_masks": self.low_on_masks,
+            "observation_occupied": self.observation_occupied,
+            "observation_places": self.observation_places,
         }
 
 
@@ -340,6 +353,8 @@ def daily_figures(
         enterprises=lines,
         alerts=alerts,
         untrained_on_duty=_untrained_on_duty(lines, day),
+        low_on_masks=len(enterprises_low_on_masks(report_scope(actor), on=day)),
+        **_observation_rooms(actor, day),
     )
 
 
@@ -347,6 +362,16 @@ def _untrained_on_duty(lines: list[EnterpriseDay], day: date) -> int:
     from .training import untrained_on_duty  # the module reads this one's EnterpriseDay
 
     return untrained_on_duty(lines=lines, day=day).count()
+
+
+def _observation_rooms(actor: User, day: date) -> dict[str, int]:
+    """People in observation rooms at the end of the day (now, for today), and their places."""
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+    figures = occupied_observation_places(report_scope(actor), at=end)
+    return {
+        "observation_occupied": figures["occupied"],
+        "observation_places": figures["places"],
+    }
 
 
 def _attendance_counts(

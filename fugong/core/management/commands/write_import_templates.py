@@ -14,6 +14,7 @@ TEMPLATES = [
     ("roster.xlsx", "fugong.workforce.imports:worker_import_template"),
     ("users.xlsx", "fugong.enterprises.user_import:users_import_template"),
     ("training.xlsx", "fugong.training.services.imports:attendance_template"),
+    ("supplies-count.xlsx", "fugong.supplies.imports:supply_count_template"),
 ]
 
 
