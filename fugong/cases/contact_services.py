@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
+from fugong.core.bulk import bulk_insert_rows, bulk_update_rows
 from fugong.core.errors import ApplicationError, ConflictError, NotFoundError, full_clean_or_raise
 from fugong.core.roles import Action, require
 from fugong.gate.models import Visitor
@@ -39,7 +40,7 @@ from .contacts import (
     last_contact_day,
     merge_reasons,
 )
-from .models import Case, CaseEntryKind, Contact, ContactRules, ContactStatus
+from .models import Case, CaseEntryKind, Contact, ContactRules, ContactStatus, PersonKind
 from .people import external_person, visitor_person, worker_person
 from .selectors import contact_rules_on
 from .services import case_entry_add
@@ -86,12 +87,95 @@ def _lock_case(case: Case) -> Case:
     )
 
 
-def _people(keys: set[PersonKey]) -> tuple[dict[int, Worker], dict[int, Visitor]]:
+# The person fields of a found worker or visitor, read as values (no model instances: the
+# largest enterprise's search finds a thousand people). Mirrors ``people.worker_person`` and
+# ``people.visitor_person``.
+WORKER_VALUES = (
+    "pk",
+    "full_name",
+    "document_type",
+    "document_cipher",
+    "document_digest",
+    "document_masked",
+    "phone_cipher",
+    "phone_masked",
+    "residence_code",
+    "enterprise_id",
+    "department",
+)
+VISITOR_VALUES = (
+    "pk",
+    "full_name",
+    "document_type",
+    "document_cipher",
+    "document_digest",
+    "document_masked",
+    "phone_cipher",
+    "phone_masked",
+    "origin_code",
+    "gate__enterprise_id",
+)
+CONTACT_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "person_kind",
+    "worker_id",
+    "visitor_id",
+    "full_name",
+    "document_type",
+    "document_cipher",
+    "document_digest",
+    "document_masked",
+    "phone_cipher",
+    "phone_masked",
+    "residence_code",
+    "enterprise_id",
+    "department",
+    "case_id",
+    "level",
+    "via_id",
+    "status",
+    "reasons",
+    "last_contact_on",
+    "added_by_hand",
+    "found_by_id",
+    "drop_reason",
+)
+
+
+def _people(keys: set[PersonKey]) -> dict[PersonKey, dict[str, Any]]:
+    """The person fields of each worker and visitor found (whose data was not removed)."""
     worker_ids = [pk for kind, pk in keys if kind == "worker"]
     visitor_ids = [pk for kind, pk in keys if kind == "visitor"]
-    workers = Worker.objects.select_related("enterprise").in_bulk(worker_ids)
-    visitors = Visitor.objects.select_related("gate__enterprise").in_bulk(visitor_ids)
-    return workers, visitors
+    people: dict[PersonKey, dict[str, Any]] = {}
+    for start in range(0, len(worker_ids), 900):
+        rows = Worker.objects.filter(
+            pk__in=worker_ids[start : start + 900], personal_data_removed_at__isnull=True
+        ).values(*WORKER_VALUES)
+        for row in rows:
+            pk = row.pop("pk")
+            people[("worker", pk)] = {
+                "person_kind": PersonKind.WORKER,
+                "worker_id": pk,
+                "visitor_id": None,
+                **row,
+            }
+    for start in range(0, len(visitor_ids), 900):
+        rows = Visitor.objects.filter(
+            pk__in=visitor_ids[start : start + 900], personal_data_removed_at__isnull=True
+        ).values(*VISITOR_VALUES)
+        for row in rows:
+            pk = row.pop("pk")
+            people[("visitor", pk)] = {
+                "person_kind": PersonKind.VISITOR,
+                "worker_id": None,
+                "visitor_id": pk,
+                "residence_code": row.pop("origin_code"),
+                "enterprise_id": row.pop("gate__enterprise_id"),
+                "department": "",
+                **row,
+            }
+    return people
 
 
 def _merge_findings(
@@ -104,63 +188,73 @@ def _merge_findings(
 ) -> None:
     """Add the reasons found to the case's contacts: new people become candidates, contacts
     already there gain the reasons they did not have (their decision stays)."""
-    existing = list(case.contacts.all())
+    existing = list(
+        case.contacts.only("pk", "worker_id", "visitor_id", "document_digest", "reasons")
+    )
     by_worker = {contact.worker_id: contact for contact in existing if contact.worker_id}
     by_visitor = {contact.visitor_id: contact for contact in existing if contact.visitor_id}
-    by_digest = {
-        contact.document_digest: contact for contact in existing if contact.document_digest
-    }
-    workers, visitors = _people(set(found))
-    created: dict[str, Contact] = {}  # by document digest (or key), for people found twice
+    by_digest = {c.document_digest: c for c in existing if c.document_digest}
+    people = _people(set(found))
+    new_rows: dict[str, dict[str, Any]] = {}  # by document digest (or key): one row a person
     changed: dict[int, Contact] = {}
-    new_contacts: list[Contact] = []
+    now = timezone.now()
     # Workers first: a worker who also came as a visitor is one person, kept as the worker.
     for key in sorted(found, key=lambda key: (key[0] != "worker", key[1])):
         reasons = found[key]
         kind, pk = key
-        person = workers.get(pk) if kind == "worker" else visitors.get(pk)
-        if person is None or person.personal_data_removed_at is not None:
+        person = people.get(key)
+        if person is None:
             continue
-        digest = person.document_digest
+        digest = person["document_digest"]
         if digest and digest == case.document_digest:
             continue  # the case's own person
-        contact = (by_worker.get(pk) if kind == "worker" else by_visitor.get(pk)) or by_digest.get(
-            digest
-        )
-        if contact is None:
-            contact = created.get(digest or f"{kind}:{pk}")
         for reason in reasons:
             result.by_rule[reason["rule"]] = result.by_rule.get(reason["rule"], 0) + 1
         result.found += 1
-        if contact is None:
-            fields = worker_person(person) if isinstance(person, Worker) else visitor_person(person)
-            level = min(reason["level"] for reason in reasons)
-            through = via.get(key) if level > 1 else None
-            contact = Contact(
-                **fields,
-                case=case,
-                level=level,
-                via=through,
-                status=ContactStatus.CANDIDATE,
-                reasons=list(reasons),
-                last_contact_on=last_contact_day(reasons),
-                found_by=actor,
-            )
-            created[digest or f"{kind}:{pk}"] = contact
-            new_contacts.append(contact)
-            result.new += 1
-            continue
-        merged, added = merge_reasons(contact.reasons, reasons)
-        contact.reasons = merged
-        contact.last_contact_on = last_contact_day(merged)
-        if contact.pk is not None:
+        contact = (by_worker.get(pk) if kind == "worker" else by_visitor.get(pk)) or (
+            by_digest.get(digest) if digest else None
+        )
+        if contact is not None:
+            merged, added = merge_reasons(contact.reasons, reasons)
+            contact.reasons = merged
+            contact.last_contact_on = last_contact_day(merged)
             changed[contact.pk] = contact
             if added:
                 result.updated += 1
-    Contact.objects.bulk_create(new_contacts, batch_size=500)
+            continue
+        row = new_rows.get(digest or f"{kind}:{pk}")
+        if row is not None:  # the same person found as a worker and as a visitor
+            row["reasons"], _added = merge_reasons(row["reasons"], reasons)
+            row["last_contact_on"] = last_contact_day(row["reasons"])
+            continue
+        level = min(reason["level"] for reason in reasons)
+        through = via.get(key) if level > 1 else None
+        new_rows[digest or f"{kind}:{pk}"] = {
+            **person,
+            "created_at": now,
+            "updated_at": now,
+            "case_id": case.pk,
+            "level": level,
+            "via_id": through.pk if through is not None else None,
+            "status": ContactStatus.CANDIDATE,
+            "reasons": list(reasons),
+            "last_contact_on": last_contact_day(reasons),
+            "added_by_hand": False,
+            "found_by_id": actor.pk,
+            "drop_reason": "",
+        }
+        result.new += 1
+    if new_rows:
+        bulk_insert_rows(
+            Contact,
+            CONTACT_COLUMNS,
+            (tuple(row[column] for column in CONTACT_COLUMNS) for row in new_rows.values()),
+        )
     if changed:
-        Contact.objects.bulk_update(
-            list(changed.values()), ["reasons", "last_contact_on"], batch_size=500
+        bulk_update_rows(
+            Contact,
+            ["reasons", "last_contact_on", "updated_at"],
+            ((pk, c.reasons, c.last_contact_on, now) for pk, c in changed.items()),
         )
 
 

@@ -126,7 +126,8 @@ class Findings:
 
 
 def _clock(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M")
+    local = moment.astimezone(timezone.get_current_timezone())
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def _admissions(subject: Subject, window: Window) -> list[Admission]:
@@ -289,6 +290,7 @@ def _same_gate(
         GateCheck.objects.filter(ranges, verdict=Verdict.ADMITTED)
         .exclude(worker_id=subject.worker_id or 0)
         .exclude(visitor_id=subject.visitor_id or 0)
+        .order_by()
         .values_list("worker_id", "visitor_id", "gate_id", "occurred_at", "check_date")
     )
     # The closest pair of each person and day.
@@ -345,9 +347,9 @@ def _visitors_hosted(subject: Subject, admissions: list[Admission], findings: Fi
         return
     visitors = {
         visitor.pk: visitor
-        for visitor in Visitor.objects.filter(names, personal_data_removed_at__isnull=True).only(
-            "pk", "host", "employer", "gate_id", "document_digest"
-        )
+        for visitor in Visitor.objects.filter(names, personal_data_removed_at__isnull=True)
+        .order_by()
+        .only("pk", "host", "employer", "gate_id", "document_digest")
     }
     if not visitors:
         return
