@@ -10,9 +10,9 @@ admissions in the exposure window and applies the rules in force (``ContactRules
 - ``shuttle_route``: the same shuttle-bus route of the same enterprise, on a day both were admitted;
 - ``same_gate``: admitted at the same gate within ``same_gate_minutes`` of one of the person's
   admissions (workers and visitors; the closest pair of each day);
-- ``visitor_hosted``: visitors admitted on a day the case was on site (admitted) whose declared host
-  is the case's department (at the enterprise's own gates or the park's) or whose host or employer
-  names the case's enterprise.
+- ``visitor_hosted``: visitors admitted on a day the case was on site (admitted), at the gates of
+  the case's enterprise, the park's own gates or a gate the case passed, whose declared host names
+  the case's department or whose host or employer names the case's enterprise.
 
 Every finding is a *reason* (a JSON-ready dict: ``rule``, ``on`` — the day —, ``level``, ``via`` and
 the evidence: gates and times, department and shift, room, route, minutes apart, host and
@@ -30,7 +30,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from fugong.gate.models import Attendance, GateCheck, Verdict, Visitor
+from fugong.gate.models import Attendance, Gate, GateCheck, Verdict
 from fugong.workforce.models import Worker
 
 from .models import Case, Contact, ContactRules
@@ -333,46 +333,51 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _visitors_hosted(subject: Subject, admissions: list[Admission], findings: Findings) -> None:
+    """Visitors admitted, on a day the case was admitted, at the gates of the case's enterprise,
+    the park's own gates or a gate the case passed, whose declared host names the case's
+    department or whose host or employer names the case's enterprise (read through the partial
+    index of visitors' checks by gate and day)."""
     if subject.worker_id is None or not admissions:
         return
-    names = Q()
-    if subject.department:
-        names |= Q(host__icontains=subject.department) & (
-            Q(gate__enterprise_id=subject.enterprise_id) | Q(gate__enterprise__isnull=True)
-        )
-    if subject.enterprise_name:
-        names |= Q(host__icontains=subject.enterprise_name)
-        names |= Q(employer__icontains=subject.enterprise_name)
-    if not names:
+    if not subject.department and not subject.enterprise_name:
         return
-    visitors = {
-        visitor.pk: visitor
-        for visitor in Visitor.objects.filter(names, personal_data_removed_at__isnull=True)
-        .order_by()
-        .only("pk", "host", "employer", "gate_id", "document_digest")
-    }
-    if not visitors:
-        return
+    gates = Q(pk__in={admission.gate_id for admission in admissions}) | Q(enterprise__isnull=True)
+    if subject.enterprise_id is not None:
+        gates |= Q(enterprise_id=subject.enterprise_id)
     by_day: dict[date, list[Admission]] = defaultdict(list)
     for admission in admissions:
         by_day[admission.day].append(admission)
     rows = (
         GateCheck.objects.filter(
-            visitor_id__in=sorted(visitors), check_date__in=sorted(by_day), verdict=Verdict.ADMITTED
+            gate__in=Gate.objects.filter(gates).values("pk"),
+            check_date__in=sorted(by_day),
+            visitor__isnull=False,
+            verdict=Verdict.ADMITTED,
+            visitor__personal_data_removed_at__isnull=True,
         )
         .order_by("occurred_at")
-        .values_list("visitor_id", "check_date", "gate__name", "occurred_at")
+        .values_list(
+            "visitor_id",
+            "check_date",
+            "gate__name",
+            "occurred_at",
+            "visitor__host",
+            "visitor__employer",
+        )
     )
     seen: set[tuple[int, date]] = set()
-    for visitor_id, day, gate, at in rows:
+    for visitor_id, day, gate, at, host, employer in rows:
         if (visitor_id, day) in seen:
             continue
-        seen.add((visitor_id, day))
-        visitor = visitors[visitor_id]
-        if subject.department and _mentions(visitor.host, subject.department):
+        if subject.department and _mentions(host, subject.department):
             matched = "department"
-        else:
+        elif _mentions(host, subject.enterprise_name) or _mentions(
+            employer, subject.enterprise_name
+        ):
             matched = "enterprise"
+        else:
+            continue
+        seen.add((visitor_id, day))
         findings.add(
             ("visitor", visitor_id),
             _reason(
@@ -381,8 +386,8 @@ def _visitors_hosted(subject: Subject, admissions: list[Admission], findings: Fi
                 day,
                 gate=gate,
                 visitor_at=_clock(at),
-                host=visitor.host,
-                employer=visitor.employer,
+                host=host,
+                employer=employer,
                 matched=matched,
                 case_checks=[admission.brief() for admission in by_day[day]],
             ),

@@ -455,3 +455,17 @@ def test_a_case_outside_the_park_finds_nobody_but_says_so(park, today):
     result = contact_services.contacts_find(actor=park.command, case=case)
     assert (result.found, case.contacts.count()) == (0, 0)
     assert case.entries.filter(kind=CaseEntryKind.CONTACTS_FOUND).exists()
+
+
+def test_visitors_elsewhere_in_the_park_are_not_the_case_s(park, today):
+    """A visitor naming the case's workshop at another enterprise's gate did not meet the case."""
+    from fugong.gate.tests.factories import make_gate
+
+    from .contact_data import visit
+
+    o = outbreak(park, today=today)
+    other_gate = make_gate(park.b, name="乙厂门")
+    elsewhere = visit(other_gate, at(o.exposed_on, 14, 0), sequence=304, host="二车间")
+    contact_services.contacts_find(actor=park.command, case=o.case)
+    assert not o.case.contacts.filter(visitor=elsewhere).exists()
+    assert o.case.contacts.filter(visitor=o.supplier).exists()
