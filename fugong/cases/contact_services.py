@@ -81,7 +81,8 @@ class FindResult:
 
 def _lock_case(case: Case) -> Case:
     return (
-        Case.objects.select_for_update()
+        # Only the case's row: PostgreSQL locks no nullable side of an outer join.
+        Case.objects.select_for_update(of=("self",))
         .select_related("worker__enterprise", "enterprise")
         .get(pk=case.pk)
     )

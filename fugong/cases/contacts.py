@@ -347,9 +347,10 @@ def _visitors_hosted(subject: Subject, admissions: list[Admission], findings: Fi
     by_day: dict[date, list[Admission]] = defaultdict(list)
     for admission in admissions:
         by_day[admission.day].append(admission)
+    gate_names = dict(Gate.objects.filter(gates).order_by().values_list("pk", "name"))
     rows = (
         GateCheck.objects.filter(
-            gate__in=Gate.objects.filter(gates).values("pk"),
+            gate_id__in=sorted(gate_names),
             check_date__in=sorted(by_day),
             visitor__isnull=False,
             verdict=Verdict.ADMITTED,
@@ -359,14 +360,15 @@ def _visitors_hosted(subject: Subject, admissions: list[Admission], findings: Fi
         .values_list(
             "visitor_id",
             "check_date",
-            "gate__name",
+            "gate_id",
             "occurred_at",
             "visitor__host",
             "visitor__employer",
         )
     )
     seen: set[tuple[int, date]] = set()
-    for visitor_id, day, gate, at, host, employer in rows:
+    for visitor_id, day, gate_id, at, host, employer in rows:
+        gate = gate_names[gate_id]
         if (visitor_id, day) in seen:
             continue
         if subject.department and _mentions(host, subject.department):
