@@ -163,15 +163,19 @@ def _worker_checks(worker_ids: set[int], days: set[date]) -> dict[tuple[int, dat
     found: dict[tuple[int, date], list[Any]] = defaultdict(list)
     if not worker_ids or not days:
         return found
-    rows = (
+    rows = list(
         GateCheck.objects.filter(
             worker_id__in=sorted(worker_ids), check_date__in=sorted(days), verdict=Verdict.ADMITTED
         )
         .order_by("occurred_at")
-        .values_list("worker_id", "check_date", "gate__name", "occurred_at")
+        .values_list("worker_id", "check_date", "gate_id", "occurred_at")
     )
-    for worker_id, day, gate, at in rows:
-        found[(worker_id, day)].append({"gate": gate, "at": _clock(at)})
+    # The gates' names apart: a join would have PostgreSQL hash every gate for a few names.
+    names = dict(
+        Gate.objects.filter(pk__in={row[2] for row in rows}).order_by().values_list("pk", "name")
+    )
+    for worker_id, day, gate_id, at in rows:
+        found[(worker_id, day)].append({"gate": names.get(gate_id, ""), "at": _clock(at)})
     return found
 
 
