@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["roster_import.py", "gate_checks.py", "dashboard.py"]
+BENCHMARKS = ["roster_import.py", "gate_checks.py", "dashboard.py", "contacts.py"]
 
 
 def main() -> int:

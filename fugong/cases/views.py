@@ -36,6 +36,7 @@ from .forms import (
     WorkerQueryForm,
 )
 from .models import CaseSource, Classification
+from .selectors_contacts import contact_list
 from .services import OUTCOME_CLASSIFICATION
 
 PAGE_SIZE = 50
@@ -156,7 +157,7 @@ def _detail_context(
         "case": case,
         "history": selectors.classification_history(case=case),
         "timeline": case.entries.select_related("actor").order_by("-at", "-id"),
-        "contacts": case.contacts.order_by("level", "full_name", "pk"),
+        "contacts": list(contact_list(actor=request.user, case=case)),
         "can_manage": can_manage,
         "can_view_worker": user_can(request.user, Action.WORKERS_VIEW),
         "can_view_event": user_can(request.user, Action.GATE_EVENTS_FOLLOW),

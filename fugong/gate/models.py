@@ -202,6 +202,13 @@ class GateCheck(models.Model):
             models.Index(fields=["worker", "check_date"]),
             models.Index(fields=["gate", "occurred_at"]),
             models.Index(fields=["check_date", "verdict"]),
+            # Visitors' checks by gate and day (close contacts: the visitors of a case's
+            # enterprise on the days the case was on site); partial, so it holds visitors only.
+            models.Index(
+                fields=["gate", "check_date"],
+                condition=models.Q(visitor__isnull=False),
+                name="gatecheck_visitor_gate_day",
+            ),
         ]
 
     def __str__(self) -> str:

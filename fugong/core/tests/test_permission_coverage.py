@@ -95,6 +95,15 @@ PAGES: dict[str, dict[str, str]] = {
         "cases:containment_close": "test_containment_writes_by_role",
         "cases:containment_reopen": "test_containment_writes_by_role",
     },
+    "fugong/cases/tests/test_views_contacts.py": {
+        "cases:contacts_section": "test_contact_pages_by_role",
+        "cases:contacts_rules": "test_contact_pages_by_role",
+        "cases:contacts_find": "test_contact_writes_by_role_write_nothing_when_refused",
+        "cases:contacts_add": "test_contact_writes_by_role_write_nothing_when_refused",
+        "cases:contacts_confirm": "test_contact_writes_by_role_write_nothing_when_refused",
+        "cases:contacts_drop": "test_contact_writes_by_role_write_nothing_when_refused",
+        "cases:contacts_rules_add": "test_contact_writes_by_role_write_nothing_when_refused",
+    },
     "fugong/core/tests/test_views.py": {
         "overview:home": "test_home_and_navigation_by_role",
     },
@@ -295,6 +304,16 @@ OPERATIONS: dict[str, dict[str, str]] = {
         "POST /api/v1/supplies/enterprises/{enterprise_id}/import": "test_supply_writes_by_role",
         "POST /api/v1/supplies/requests/{request_id}/allocate": "test_supply_writes_by_role",
         "POST /api/v1/supplies/requests/{request_id}/decline": "test_supply_writes_by_role",
+    },
+    "fugong/cases/tests/test_api_contacts.py": {
+        "GET /api/v1/cases/{case_id}/contacts": "test_reads_and_writes_by_role",
+        "POST /api/v1/cases/{case_id}/contacts": "test_reads_and_writes_by_role",
+        "POST /api/v1/cases/{case_id}/contacts/find": "test_reads_and_writes_by_role",
+        "GET /api/v1/contacts/{contact_id}": "test_reads_and_writes_by_role",
+        "POST /api/v1/contacts/{contact_id}/confirm": "test_reads_and_writes_by_role",
+        "POST /api/v1/contacts/{contact_id}/drop": "test_reads_and_writes_by_role",
+        "GET /api/v1/contact-rules": "test_reads_and_writes_by_role",
+        "POST /api/v1/contact-rules": "test_reads_and_writes_by_role",
     },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
