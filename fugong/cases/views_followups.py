@@ -3,7 +3,7 @@
 - ``follow_up_pass_view`` (``/passes/<token>/follow-up/``, no login): the worker's own phone page.
   The token is the pass's signed token; it grants this one page. The path is under ``/passes/``,
   whose token the access log already masks (fugong.core.requestlog), answers are ``no-store``
-  and send no referrer, so the token ends up in no log, cache or other site.
+  and send no referrer to another site, so the token ends up in no log, cache or other site.
 - the officer's pages under /cases/follow-ups/: the day's declarations, the missing ones, entry.
 """
 
@@ -103,7 +103,9 @@ def follow_up_pass_view(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(error, RateLimitedError):
         response["Retry-After"] = str(error.retry_after)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The path carries the token: sent to no other site. Not "no-referrer": with it, browsers
+    # send "Origin: null" on the form's POST, which Django's CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
