@@ -65,7 +65,7 @@ def follow_up_pass_view(request: HttpRequest, token: str) -> HttpResponse:
     error: ApplicationError | None = None
     worker = None
     done = None
-    form = DeclarationForm(initial={"period": _default_period()})
+    form = DeclarationForm()
     try:
         worker = followups.follow_up_pass_worker(token=token, client=client_address(request) or "")
         if request.method == "POST":
@@ -86,6 +86,13 @@ def follow_up_pass_view(request: HttpRequest, token: str) -> HttpResponse:
         status = refused.status
     today = timezone.localdate()
     declared = {item.period: item for item in worker_follow_ups(worker, today)} if worker else {}
+    if done is not None or request.method != "POST":
+        # A fresh form on the period still to declare (the default by the time of day).
+        left = [value for value in FollowUpPeriod.values if value not in declared]
+        preferred = _default_period()
+        form = DeclarationForm(
+            initial={"period": preferred if preferred in left or not left else left[0]}
+        )
     response = render(
         request,
         "cases/followups/pass_page.html",

@@ -16,6 +16,7 @@ from fugong.workforce.services import pass_issue, pass_token
 from fugong.workforce.tests.factories import make_worker
 
 from .conftest import screenshot
+from .test_csp import Violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,8 +50,9 @@ def test_declaring_on_a_phone(phone, park):
     )
     token = pass_token(pass_issue(actor=park.officer, worker=worker))
 
+    violations = Violations(phone)
     # The pass page (what the worker already has on the phone) links to the declaration.
-    phone.goto(f"{phone.base_url}/passes/{token}/")
+    violations.visit(f"/passes/{token}/")
     phone.click("#pass-follow-up")
     phone.wait_for_selector("#follow-up-form")
     assert phone.inner_text("#follow-up-name") == "手机打卡"
@@ -82,6 +84,9 @@ def test_declaring_on_a_phone(phone, park):
     screenshot(phone, "follow-up-phone-fever")
     assert FollowUp.objects.filter(worker=worker).count() == 2
     assert AbnormalEvent.objects.get().worker_id == worker.pk
+
+    violations.collect("the declaration page")
+    assert violations.found == []
 
     # A forged link: a clear page, no form.
     phone.goto(f"{phone.base_url}/passes/{token[:-3]}xyz/follow-up/")
