@@ -7,7 +7,7 @@ modules; every write here is atomic, validated, and leaves a timeline entry and 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +47,7 @@ def case_entry_add(
     actor: User | None,
     summary: str = "",
     data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> CaseEntry:
     """One line on the case's timeline (inside the caller's transaction)."""
     return CaseEntry.objects.create(
@@ -55,7 +56,7 @@ def case_entry_add(
         summary=summary[:500],
         data=data or {},
         actor=actor,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
 
 
@@ -153,10 +154,12 @@ def case_open(
     source_detail: str = "",
     is_drill: bool = False,
     notes: str = "",
+    at: datetime | None = None,
 ) -> Case:
     """Open a case for a worker, a visitor or a person from outside the park, or from an
     abnormal gate event (its person; its outcome, suspected or confirmed, proposes the
-    classification). The classification's first history row takes effect today."""
+    classification). The classification's first history row takes effect today (``at``, for
+    the demo park's history: the day of that moment; views and the API never pass it)."""
     require(actor, Action.CASES_MANAGE)
     event = None
     if abnormal_event_id:
@@ -187,9 +190,11 @@ def case_open(
             code="invalid",
             fields={"classification": [_("Choose a classification.")]},
         )
-    check_case_dates(onset_on=onset_on, sampling_on=sampling_on, isolated_on=isolated_on)
+    today = timezone.localdate(at) if at else timezone.localdate()
+    check_case_dates(
+        onset_on=onset_on, sampling_on=sampling_on, isolated_on=isolated_on, today=today
+    )
     _refuse_second_open_case(fields, is_drill=is_drill)
-    today = timezone.localdate()
     case = Case(
         **fields,
         classification=classification,
@@ -214,13 +219,13 @@ def case_open(
         new_classification=classification,
         effective_on=today,
         actor=actor,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
     summary = _("%(classification)s: %(name)s") % {
         "classification": case.get_classification_display(),
         "name": case.full_name,
     }
-    case_entry_add(case=case, kind=CaseEntryKind.OPENED, actor=actor, summary=summary)
+    case_entry_add(case=case, kind=CaseEntryKind.OPENED, actor=actor, summary=summary, at=at)
     audit_event_record(
         actor=actor,
         action=AuditAction.CASE_OPENED,
@@ -241,9 +246,11 @@ def case_classify(
     classification: str,
     effective_on: date | None = None,
     note: str = "",
+    at: datetime | None = None,
 ) -> Case:
     """Change a case's classification (suspected → confirmed, → excluded after a negative
-    test…), effective on a day not in the future and not before the previous change."""
+    test…), effective on a day not in the future and not before the previous change (``at``
+    records the change at a past moment, for the demo park; views and the API never pass it)."""
     require(actor, Action.CASES_MANAGE)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if classification not in Classification.values:
@@ -254,7 +261,7 @@ def case_classify(
         )
     if classification == case.classification:
         raise ConflictError(_("The case already has this classification."), code="unchanged")
-    today = timezone.localdate()
+    today = timezone.localdate(at) if at else timezone.localdate()
     effective_on = effective_on or today
     if effective_on > today:
         raise ApplicationError(
@@ -278,7 +285,7 @@ def case_classify(
         effective_on=effective_on,
         note=note[:500],
         actor=actor,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
     labels = dict(Classification.choices)
     summary = f"{labels.get(old, old)} → {labels[classification]}"
@@ -288,6 +295,7 @@ def case_classify(
         actor=actor,
         summary=summary,
         data={"from": old, "to": classification, "effective_on": effective_on.isoformat()},
+        at=at,
     )
     audit_event_record(
         actor=actor,

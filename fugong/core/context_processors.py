@@ -33,6 +33,7 @@ NAVIGATION = (
     ("gate:kiosk", _("Checkpoint"), Action.GATE_OPERATE),
     ("gate:list", _("Gates"), Action.GATES_VIEW),
     ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
+    ("cases:list", _("Cases"), Action.CASES_VIEW),
     ("inspections:list", _("Inspections"), Action.INSPECTIONS_VIEW),
     ("bulletins:list", _("Supervision bulletins"), Action.BULLETINS_VIEW),
     ("bulletins:notices", _("Notices"), Action.NOTICES_VIEW),

@@ -29,6 +29,7 @@ OUR_APPS = (
     "reports",
     "inspections",
     "bulletins",
+    "cases",
     "jobs",
     "otp_totp",  # two-factor devices (django-otp)
     "otp_static",  # and their recovery codes

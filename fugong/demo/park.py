@@ -138,6 +138,17 @@ class DemoPark:
             rng=rng,
         )
         self.say(f"demo gates: {gates['gates']} gates, {gates['checks']} checks")
+        from .cases import make_cases
+
+        cases = make_cases(
+            command=command,
+            gate_enterprise_id=self.logins["gate"].enterprise_id,
+            today=self.today,
+        )
+        self.say(
+            f"demo cases: #{cases['excluded']} excluded after a negative test, "
+            f"drill #{cases['drill']} with {cases['contacts']} contacts"
+        )
         from .inspections import make_inspections
 
         checks = make_inspections(

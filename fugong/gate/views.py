@@ -336,6 +336,7 @@ def event_detail_view(request: AuthenticatedRequest, event_id: int) -> HttpRespo
             "steps": event.steps.select_related("actor"),
             "form": form,
             "can_view_worker": user_can(request.user, Action.WORKERS_VIEW),
+            "can_open_case": user_can(request.user, Action.CASES_MANAGE),
         },
         status=status,
     )

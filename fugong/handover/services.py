@@ -82,8 +82,7 @@ def handover_generate(*, actor: User) -> list[HandoverList]:
 
 
 def _entry(handover_list: HandoverList, worker: Worker) -> HandoverEntry:
-    enterprise = worker.enterprise
-    assert enterprise is not None  # ``people_to_hand_over`` selects workers with an employer
+    enterprise = worker.enterprise  # none for a contact who has left their employer
     return HandoverEntry(
         handover_list=handover_list,
         worker=worker,
@@ -91,15 +90,72 @@ def _entry(handover_list: HandoverList, worker: Worker) -> HandoverEntry:
         document_masked=worker.document_masked,
         phone_masked=worker.phone_masked,
         enterprise=enterprise,
-        enterprise_name=enterprise.name,
+        enterprise_name=enterprise.name if enterprise else "",
         enterprise_contact=" ".join(
             part for part in (enterprise.contact_person, enterprise.contact_phone) if part
-        ),
-        liaison_name=str(enterprise.liaison or ""),
+        )
+        if enterprise
+        else "",
+        liaison_name=str(enterprise.liaison or "") if enterprise else "",
         clearance=worker.clearance,
         observation_until=worker.observation_until,
         reasons=worker.clearance_reasons,
     )
+
+
+@transaction.atomic
+def handover_add_people(*, actor: User, workers: list[Worker]) -> list[HandoverList]:
+    """Put ``workers`` (close contacts just confirmed) on today's reminder and responsibility
+    lists of their district of residence, at once rather than at the next generation: added to
+    the district's list of today that has not been acknowledged (their entry replaced if they
+    were on it already), or on a new list of today naming them when the district has none or
+    has acknowledged today's. An acknowledged list is never touched. Returns the lists written."""
+    require(actor, Action.HANDOVER_GENERATE)
+    now = timezone.now()
+    as_of = timezone.localdate(now)
+    by_district: dict[str, list[Worker]] = defaultdict(list)
+    for worker in Worker.objects.filter(pk__in=[worker.pk for worker in workers]).select_related(
+        "enterprise", "enterprise__liaison"
+    ):
+        if worker.residence_code:
+            by_district[worker.residence_code].append(worker)
+    written: list[HandoverList] = []
+    for district, people in sorted(by_district.items()):
+        for kind in (ListKind.REMINDER, ListKind.RESPONSIBILITY):
+            handover_list = (
+                HandoverList.objects.select_for_update()
+                .filter(
+                    district_code=district, kind=kind, as_of=as_of, acknowledged_at__isnull=True
+                )
+                .order_by("-generated_at", "-id")
+                .first()
+            )
+            if handover_list is None:
+                handover_list = HandoverList.objects.create(
+                    district_code=district,
+                    kind=kind,
+                    as_of=as_of,
+                    generated_at=now,
+                    generated_by=actor,
+                )
+            handover_list.entries.filter(worker__in=people).delete()
+            HandoverEntry.objects.bulk_create(_entry(handover_list, worker) for worker in people)
+            handover_list.entry_count = handover_list.entries.count()
+            handover_list.save(update_fields=["entry_count"])
+            written.append(handover_list)
+    if written:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.HANDOVER_GENERATED,
+            target=actor,
+            summary=_("%(people)s people added to %(lists)s lists")
+            % {
+                "people": sum(len(people) for people in by_district.values()),
+                "lists": len(written),
+            },
+            data={"as_of": as_of.isoformat(), "districts": sorted(by_district), "added": True},
+        )
+    return written
 
 
 def handover_label(handover_list: HandoverList) -> str:

@@ -25,6 +25,7 @@ from fugong.audit.models import AuditAction, AuditEvent
 from fugong.audit.selectors import PERSONAL_DATA_ACTIONS, audit_event_list, reveal_alert_list
 from fugong.audit.services import audit_trail_exported
 from fugong.bulletins.selectors import enterprise_bulletins, enterprise_notices
+from fugong.cases.containment import open_closures_of
 from fugong.core.htmx import render_page_or_fragment
 from fugong.core.roles import Action, Role, require, user_can
 from fugong.core.tabular import xlsx_bytes
@@ -146,6 +147,8 @@ def enterprise_detail_view(request: AuthenticatedRequest, enterprise_id: int) ->
             "application": application,
             "suspensions": suspension_list(enterprise),
             "open_suspension": open_suspension(enterprise),
+            "closures": open_closures_of(enterprise),
+            "can_view_cases": user_can(request.user, Action.CASES_VIEW),
             "timeline": enterprise_timeline(enterprise, actor=request.user)
             if user_can(request.user, Action.APPLICATIONS_VIEW)
             else [],

@@ -71,6 +71,8 @@ class DailyOut(BaseModel):
     under_observation: int
     confirmed: int
     suspected: int
+    asymptomatic: int
+    contacts_under_observation: int
     applications_waiting: WaitingOut
     overdue_rectifications: int
     unacknowledged_notices: int

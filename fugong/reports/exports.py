@@ -81,6 +81,14 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
                 "cases: %(suspected)s."
             )
             % values,
+            _(
+                "Asymptomatic infections: %(asymptomatic)s; close contacts under medical "
+                "observation: %(contacts)s."
+            )
+            % {
+                "asymptomatic": figures.asymptomatic,
+                "contacts": figures.contacts_under_observation,
+            },
         ]
         lines.append(
             _(

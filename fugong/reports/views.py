@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from fugong.accounts.http import AuthenticatedRequest
 from fugong.bulletins.selectors import notices_unacknowledged
+from fugong.cases.figures import cases_on, contacts_under_observation
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.replica import reads_from_replica, replica_reads
 from fugong.core.roles import Action, require, user_can
 from fugong.enterprises.selectors import enterprise_list
-from fugong.gate.models import EventOutcome
 from fugong.inspections.selectors import findings_overdue
 
 from . import exports, jobs, selectors, services
@@ -41,6 +41,8 @@ FIGURE_LABELS = {
     "under_observation": gettext_lazy("People under medical observation"),
     "confirmed": gettext_lazy("Confirmed cases"),
     "suspected": gettext_lazy("Suspected cases"),
+    "asymptomatic": gettext_lazy("Asymptomatic infections"),
+    "contacts_under_observation": gettext_lazy("Close contacts under medical observation"),
     "unapproved": gettext_lazy("Unapproved resumption"),
     "overdue_rectifications": gettext_lazy("Overdue rectifications"),
     "unacknowledged_notices": gettext_lazy("Notice receipts not yet acknowledged"),
@@ -144,13 +146,18 @@ def records_view(request: AuthenticatedRequest, figure: str) -> HttpResponse:
             declared_total=sum(line.on_duty for line in declared),
             total=figures.on_duty,
         )
-    elif figure in ("abnormal_events", "confirmed", "suspected"):
-        if figure == "abnormal_events":
-            rows = selectors.abnormal_events(actor=actor, day=day).order_by("occurred_at")
-        else:
-            outcome = EventOutcome.CONFIRMED if figure == "confirmed" else EventOutcome.SUSPECTED
-            rows = selectors.cases(actor=actor, day=day, outcome=outcome).order_by("occurred_at")
+    elif figure == "abnormal_events":
+        rows = selectors.abnormal_events(actor=actor, day=day).order_by("occurred_at")
         context.update(kind="events", total=rows.count())
+    elif figure in ("confirmed", "suspected", "asymptomatic"):
+        # Cases in that classification on the day (drills never count), from the cases app.
+        rows = cases_on(actor=actor, day=day, classification=figure).order_by("pk")
+        context.update(kind="cases", total=rows.count())
+    elif figure == "contacts_under_observation":
+        rows = contacts_under_observation(actor=actor, day=day).order_by(
+            "observation_until", "full_name", "pk"
+        )
+        context.update(kind="contacts", total=rows.count())
     elif figure == "overdue_rectifications":
         rows = (
             findings_overdue(actor=actor, day=day)

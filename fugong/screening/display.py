@@ -19,6 +19,13 @@ def reason_text(reason: dict) -> str:
         return _("Held after an abnormal gate check: %(detail)s") % {
             "detail": reason.get("detail", "")
         }
+    if code == "closed":
+        if reason.get("department"):
+            return _("Department or workshop %(department)s closed (case %(case)s).") % {
+                "department": reason.get("department", ""),
+                "case": reason.get("case", ""),
+            }
+        return _("Enterprise closed (case %(case)s).") % {"case": reason.get("case", "")}
     if code == "missing_holiday_location":
         return _("Where the holiday was spent is missing.")
     if code == "missing_return_date":

@@ -6,7 +6,8 @@ tested on its own. Applying it to the workers themselves is the workforce's part
 worker; a rule change asks for re-screening through ``fugong.screening.rescreening``.
 
 Outcomes, worst first:
-- not cleared: symptoms, a medical hold from the gate, or missing information (where the
+- not cleared: symptoms, a medical hold from the gate, the worker's department or enterprise
+  closed by the command post over a case (``closed``), or missing information (where the
   holiday was spent; the return date of someone who spent it outside the city);
 - under observation until a date: arrival from (or passage through) an area at a level that
   requires observation, counted from the last day there; contact with a case; a yellow or red
@@ -68,6 +69,8 @@ class Facts:
     health_code_on: date | None = None
     travel: tuple[Stay, ...] = ()
     medical_hold: str = ""
+    # Open closures that cover the worker: (department, blank for the whole enterprise; the case).
+    closed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def assess(
         blocking.append({"code": "medical_hold", "detail": detail})
     if facts.symptoms.strip():
         blocking.append({"code": "symptoms", "detail": facts.symptoms.strip()})
+    for department, case in facts.closed:
+        blocking.append({"code": "closed", "department": department, "case": case})
     if not facts.holiday_location_code:
         blocking.append({"code": "missing_holiday_location"})
     elif not facts.holiday_location_code.startswith(city_prefix) and facts.returned_on is None:
@@ -190,9 +195,14 @@ def areas_in_force(day: date) -> list[Area]:
 
 
 def assess_new(
-    fields: Mapping[str, Any], travel: Sequence[Stay], *, today: date | None = None
+    fields: Mapping[str, Any],
+    travel: Sequence[Stay],
+    *,
+    today: date | None = None,
+    closed: Sequence[tuple[str, str]] = (),
 ) -> Outcome:
-    """The clearance of a worker being registered (nobody to compare with, so no run)."""
+    """The clearance of a worker being registered (nobody to compare with, so no run);
+    ``closed``: the open closures of their enterprise that cover their department."""
     today = today or timezone.localdate()
     facts = Facts(
         residence_code=fields.get("residence_code") or "",
@@ -203,6 +213,7 @@ def assess_new(
         health_code=fields.get("health_code") or "",
         health_code_on=fields.get("health_code_on") or None,
         travel=tuple(travel),
+        closed=tuple(closed),
     )
     return assess(
         facts,
@@ -232,7 +243,11 @@ WORKER_FACT_FIELDS = (
 )
 
 
-def facts_from_row(row: Mapping[str, Any], travel: Sequence[Stay]) -> Facts:
+def facts_from_row(
+    row: Mapping[str, Any],
+    travel: Sequence[Stay],
+    closed: Sequence[tuple[str, str]] = (),
+) -> Facts:
     return Facts(
         residence_code=row["residence_code"],
         holiday_location_code=row["holiday_location_code"],
@@ -243,4 +258,5 @@ def facts_from_row(row: Mapping[str, Any], travel: Sequence[Stay]) -> Facts:
         health_code_on=row["health_code_on"],
         medical_hold=row.get("medical_hold") or "",
         travel=tuple(travel),
+        closed=tuple(closed),
     )

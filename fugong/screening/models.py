@@ -126,6 +126,7 @@ class ScreeningRun(models.Model):
         DAILY = "daily", _("Daily re-screening")
         MANUAL = "manual", _("Re-screening on request")
         GATE = "gate", _("Gate event")
+        CASE = "case", _("Outbreak response")
 
     trigger = models.CharField(_("cause"), max_length=16, choices=Trigger.choices)
     # Set when the run concerned one enterprise (an import, an edit): who may see it follows.

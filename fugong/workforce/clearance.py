@@ -36,13 +36,44 @@ from fugong.screening.engine import (
 )
 from fugong.screening.models import ClearanceChange, ScreeningRun
 
-from .models import TravelRecord, Worker
+from .models import DepartmentClosure, TravelRecord, Worker
+
+# The open closures of some enterprises: enterprise id → [(department or "", case reference)].
+Closures = dict[int, list[tuple[str, str]]]
 
 
 def division_filter(prefix: str) -> Q:
     """Workers who spent the holiday in, or passed through, divisions under ``prefix``."""
     return Q(holiday_location_code__startswith=prefix) | Q(
         Exists(TravelRecord.objects.filter(worker=OuterRef("pk"), division_code__startswith=prefix))
+    )
+
+
+def open_closures(enterprise_id: int | None = None) -> Closures:
+    """The open closures of one enterprise, or of all (there are few: read them all rather
+    than pass thousands of enterprise ids to the database)."""
+    closures: Closures = defaultdict(list)
+    rows = DepartmentClosure.objects.filter(reopened_at__isnull=True)
+    if enterprise_id is not None:
+        rows = rows.filter(enterprise_id=enterprise_id)
+    for enterprise_id_, department, case in rows.order_by("department", "pk").values_list(
+        "enterprise_id", "department", "case_reference"
+    ):
+        closures[enterprise_id_].append((department, case))
+    return closures
+
+
+def closures_covering(
+    closures: Closures, enterprise_id: int | None, department: str
+) -> tuple[tuple[str, str], ...]:
+    """The closures that cover a worker of ``enterprise_id`` in ``department``: the whole
+    enterprise's, and their department's."""
+    if enterprise_id is None:
+        return ()
+    return tuple(
+        (closed, case)
+        for closed, case in closures.get(enterprise_id, ())
+        if not closed or (department and closed == department)
     )
 
 
@@ -68,18 +99,24 @@ class _Rules:
 def _assess(selected: QuerySet[Worker], rules: _Rules) -> tuple[int, list, list]:
     """The workers ``selected`` assessed: how many, the clearance rows to write, and the
     changes of clearance to record."""
-    rows = list(selected.values(*WORKER_FACT_FIELDS))
+    rows = list(selected.values(*WORKER_FACT_FIELDS, "department"))
     travel: dict[int, list[Stay]] = defaultdict(list)
+    closures: Closures = {}
     if rows:
         for worker_id, code, start, end in TravelRecord.objects.filter(
             worker__in=selected.values("pk")
         ).values_list("worker_id", "division_code", "from_date", "to_date"):
             travel[worker_id].append((code, start, end))
+        closures = open_closures()
     updates = []
     changes = []
     for row in rows:
         outcome = assess(
-            facts_from_row(row, travel[row["id"]]),
+            facts_from_row(
+                row,
+                travel[row["id"]],
+                closures_covering(closures, row["enterprise_id"], row["department"]),
+            ),
             policy=rules.policy,
             areas=rules.areas,
             today=rules.today,

@@ -90,6 +90,11 @@ class Worker(BaseModel):
     contact_on = models.DateField(
         _("contact with a confirmed or suspected case on"), null=True, blank=True
     )
+    # Why ``contact_on`` was set when the command post confirmed a close contact (the case it
+    # names), for the enterprise's officer and liaison; empty when typed in by hand.
+    contact_reason = models.CharField(
+        _("contact reason"), max_length=200, blank=True, editable=False
+    )
     symptoms = models.CharField(
         _("symptoms"),
         max_length=200,
@@ -228,3 +233,54 @@ class WorkerPass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.code[:6]}…"
+
+
+class DepartmentClosure(models.Model):
+    """A department or workshop (or, with ``department`` blank, the whole enterprise) that the
+    command post closed over a case: while it is open (not reopened), re-screening makes its
+    workers not cleared (reason ``closed``), so the gate and the kiosk deny them. The case is
+    named by its number and a text reference: workforce sits below the cases app."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="closures",
+    )
+    department = models.CharField(
+        _("department or workshop"),
+        max_length=100,
+        blank=True,
+        help_text=_("Blank: the whole enterprise."),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    case_reference = models.CharField(_("case"), max_length=120, blank=True)
+    case_number = models.PositiveIntegerField(_("case number"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["-closed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "department"],
+                condition=Q(reopened_at__isnull=True),
+                name="closure_one_open_per_department",
+            )
+        ]
+        indexes = [models.Index(fields=["enterprise", "reopened_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.department or '*'} {self.closed_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.reopened_at is None

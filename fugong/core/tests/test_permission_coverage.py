@@ -63,6 +63,20 @@ PAGES: dict[str, dict[str, str]] = {
         "bulletins:notice_acknowledge": "test_notice_writes_by_role_write_nothing_when_refused",
         "bulletins:notice_attachment": "test_notice_pages_by_role",
     },
+    "fugong/cases/tests/test_views.py": {
+        "cases:list": "test_case_pages_by_role",
+        "cases:detail": "test_case_pages_by_role",
+        "cases:chain": "test_case_pages_by_role",
+        "cases:export": "test_case_pages_by_role",
+        "cases:open": "test_case_writes_by_role_write_nothing_when_refused",
+        "cases:classify": "test_case_writes_by_role_write_nothing_when_refused",
+        "cases:edit": "test_case_writes_by_role_write_nothing_when_refused",
+    },
+    "fugong/cases/tests/test_containment_api.py": {
+        "cases:containment_page": "test_containment_pages_by_role",
+        "cases:containment_close": "test_containment_writes_by_role",
+        "cases:containment_reopen": "test_containment_writes_by_role",
+    },
     "fugong/core/tests/test_views.py": {
         "overview:home": "test_home_and_navigation_by_role",
     },
@@ -187,6 +201,21 @@ PAGES: dict[str, dict[str, str]] = {
     },
 }
 OPERATIONS: dict[str, dict[str, str]] = {
+    "fugong/cases/tests/test_api.py": {
+        "GET /api/v1/cases": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}/timeline": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}/chain": "test_case_reads_by_role",
+        "GET /api/v1/cases/{case_id}/export.xlsx": "test_case_reads_by_role",
+        "POST /api/v1/cases": "test_case_writes_by_role",
+        "PATCH /api/v1/cases/{case_id}": "test_case_writes_by_role",
+        "POST /api/v1/cases/{case_id}/classification": "test_case_writes_by_role",
+    },
+    "fugong/cases/tests/test_containment_api.py": {
+        "GET /api/v1/closures": "test_closure_reads_by_role",
+        "POST /api/v1/cases/{case_id}/closures": "test_closure_writes_by_role",
+        "POST /api/v1/closures/{closure_id}/reopen": "test_closure_writes_by_role",
+    },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
     },

@@ -112,6 +112,17 @@ def test_gates_and_their_mornings(demo):
         assert AbnormalEvent.objects.filter(gate=operator_gate, status="open").exists()
 
 
+def test_the_demo_has_cases_and_no_confirmed_one(demo):
+    from fugong.cases.models import Case, Classification
+    from fugong.reports.selectors import daily_figures
+
+    assert Case.objects.filter(is_drill=False, classification=Classification.EXCLUDED).count() == 1
+    drill = Case.objects.get(is_drill=True)
+    assert drill.contacts.count() >= 3
+    figures = daily_figures(actor=User.objects.get(username="command"), day=timezone.localdate())
+    assert (figures.confirmed, figures.suspected, figures.contacts_under_observation) == (0, 0, 0)
+
+
 def test_every_chart_point_equals_its_days_figure(demo):
     """The dashboard's 30-day lines plot, for each day, the very figure that day's dashboard
     shows (rounded once, to one decimal, where it is shown): 80 of 268 is 29.9 %, not 29.8 %."""

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from fugong.accounts.models import User
 from fugong.bulletins.selectors import notices_unacknowledged
+from fugong.cases.figures import case_counts, contacts_under_observation
+from fugong.cases.models import Classification
 from fugong.core.roles import Role
 from fugong.enterprises.models import EnterpriseKind
-from fugong.gate.models import Attendance, AttendanceCount, EventOutcome, GateCheck, Verdict
+from fugong.gate.models import Attendance, AttendanceCount, GateCheck, Verdict
 from fugong.inspections.selectors import findings_overdue
 from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
 
@@ -28,7 +30,6 @@ from .records import (
     _events_by_enterprise,
     _events_on,
     applications_waiting_counts,
-    cases,
     observation_count,
 )
 
@@ -201,6 +202,8 @@ class DailyFigures:
     under_observation: int
     confirmed: int
     suspected: int
+    asymptomatic: int
+    contacts_under_observation: int
     applications_waiting: dict[str, int]
     overdue_rectifications: int
     unacknowledged_notices: int
@@ -240,6 +243,8 @@ class DailyFigures:
             "under_observation": self.under_observation,
             "confirmed": self.confirmed,
             "suspected": self.suspected,
+            "asymptomatic": self.asymptomatic,
+            "contacts_under_observation": self.contacts_under_observation,
             "applications_waiting": dict(self.applications_waiting),
             "overdue_rectifications": self.overdue_rectifications,
             "unacknowledged_notices": self.unacknowledged_notices,
@@ -287,6 +292,15 @@ def daily_figures(
                 )
             )
     _alert_evidence(alerts, day)
+    cases = case_counts(
+        actor=actor,
+        day=day,
+        classifications=[
+            Classification.CONFIRMED,
+            Classification.SUSPECTED,
+            Classification.ASYMPTOMATIC,
+        ],
+    )
     counted_resumed = [line for line in lines if line.counted and line.resumed]
     counted_lines = [line for line in lines if line.counted]
     return DailyFigures(
@@ -314,8 +328,10 @@ def daily_figures(
         resumed_usual_headcount=sum(line.facts.usual_headcount for line in counted_resumed),
         abnormal_events=_events_on(actor, day).count(),
         under_observation=observation_count(actor=actor, day=day),
-        confirmed=cases(actor=actor, day=day, outcome=EventOutcome.CONFIRMED).count(),
-        suspected=cases(actor=actor, day=day, outcome=EventOutcome.SUSPECTED).count(),
+        confirmed=cases[Classification.CONFIRMED],
+        suspected=cases[Classification.SUSPECTED],
+        asymptomatic=cases[Classification.ASYMPTOMATIC],
+        contacts_under_observation=contacts_under_observation(actor=actor, day=day).count(),
         applications_waiting=applications_waiting_counts(actor=actor, day=day),
         overdue_rectifications=findings_overdue(actor=actor, day=day).count(),
         unacknowledged_notices=notices_unacknowledged(actor=actor, day=day).count(),

@@ -192,5 +192,22 @@ def history(park) -> History:
         outcome="cleared",
         at=at(day(-3), 10),
     )
+    # The case the figures count: suspected from T-5 (opened from the event), excluded T-3.
+    from fugong.cases import services as case_services
+
+    case = case_services.case_open(
+        actor=park.command,
+        abnormal_event_id=event.pk,
+        onset_on=day(-6),
+        at=at(day(-5), 10),
+    )
+    case_services.case_classify(
+        actor=park.command,
+        case=case,
+        classification="excluded",
+        effective_on=day(-3),
+        note="核酸阴性",
+        at=at(day(-3), 10),
+    )
     headcount_declare(actor=officer_c, enterprise=c, day=day(-5), workers=40)
     return History(today=today, a=a, b=b, c=c, d=d, e=e, workers={"a1": a1, "a2": a2, "b1": b1})

@@ -166,16 +166,17 @@ def test_breakdowns_add_up(park, history):
         assert sum(row.on_duty for row in breakdown) == figures.on_duty
 
 
-def test_a_confirmed_outcome_counts_from_the_day_it_was_recorded(park, history):
-    from fugong.gate import services as gate_services
-    from fugong.gate.models import AbnormalEvent
+def test_a_confirmed_case_counts_from_the_day_its_classification_takes_effect(park, history):
+    from fugong.cases import services as case_services
+    from fugong.cases.models import Case
 
-    event = AbnormalEvent.objects.get()
-    gate_services.abnormal_event_step(
-        actor=park.command, event=event, action="outcome", outcome="confirmed"
+    case_services.case_classify(
+        actor=park.command, case=Case.objects.get(), classification="confirmed"
     )
     assert selectors.daily_figures(actor=park.command, day=history.today).confirmed == 1
     assert selectors.daily_figures(actor=park.command, day=history.day(-1)).confirmed == 0
+    # The days it was suspected keep their figure.
+    assert selectors.daily_figures(actor=park.command, day=history.day(-4)).suspected == 1
 
 
 def test_observation_today_and_not_before_registration(park, history):

@@ -143,3 +143,12 @@ def test_observation_never_ends_before_today_and_lasts_the_policy_days(returned,
     else:
         assert result.clearance == OBSERVATION
         assert result.until == expected_until >= TODAY
+
+
+def test_a_closed_department_or_enterprise_is_not_cleared_and_keeps_an_observation():
+    closed = outcome(local(closed=(("一车间", "#12"),)))
+    assert closed.clearance == NOT_CLEARED and closed.until is None
+    assert closed.reasons == ({"code": "closed", "department": "一车间", "case": "#12"},)
+    both = outcome(local(closed=(("", "#12"),), contact_on=TODAY - timedelta(days=2)))
+    assert both.clearance == NOT_CLEARED and both.until == TODAY + timedelta(days=12)
+    assert [reason["code"] for reason in both.reasons] == ["closed", "contact"]

@@ -24,6 +24,7 @@ from fugong.enterprises.models import Enterprise
 from fugong.screening import engine
 from fugong.screening.models import ClearanceChange, ScreeningRun
 
+from ..clearance import closures_covering, open_closures
 from ..models import Employment, TravelRecord, Worker, WorkerPass
 from ..personal import phone_digest, stored_phone
 from ..services.fields import WORKER_FIELDS
@@ -91,6 +92,7 @@ def _write(
     policy = engine.policy_on(today)
     areas = engine.areas_in_force(today)
     city = settings.FUGONG_PARK_CITY_PREFIX
+    closures = open_closures(enterprise.pk)
 
     new_rows: list[tuple] = []
     new_travel: dict[str, list[engine.Stay]] = {}
@@ -100,6 +102,7 @@ def _write(
     updates: list[tuple] = []
     travel_replaced: dict[int, list[engine.Stay]] = {}
     moved_ids: list[int] = []
+    reason_cleared: list[int] = []
     changes: list[tuple[dict[str, Any], engine.Outcome]] = []
     updates_with_phone: list[tuple] = []
     update_fields = [
@@ -133,6 +136,7 @@ def _write(
                     )
                 },
                 travel=tuple(travel),
+                closed=closures_covering(closures, enterprise.pk, values["department"]),
             )
             outcome = engine.assess(
                 facts, policy=policy, areas=areas, today=today, city_prefix=city
@@ -158,6 +162,7 @@ def _write(
                     outcome.until,
                     list(outcome.reasons),
                     now,
+                    "",
                     "",
                 )
             )
@@ -192,6 +197,7 @@ def _write(
             },
             medical_hold=hold,
             travel=tuple(travel),
+            closed=closures_covering(closures, enterprise.pk, merged["department"]),
         )
         outcome = engine.assess(facts, policy=policy, areas=areas, today=today, city_prefix=city)
         phone_changed = rejoining or (
@@ -231,6 +237,9 @@ def _write(
             updates.append(base)
         if travel_changed:
             travel_replaced[record["id"]] = travel
+        if rejoining or merged["contact_on"] != record["contact_on"]:
+            # The reason a close contact's date was set does not outlive the date.
+            reason_cleared.append(record["id"])
         if rejoining:
             moved_ids.append(record["id"])
             departments[record["id"]] = merged["department"]
@@ -260,6 +269,7 @@ def _write(
         "clearance_reasons",
         "clearance_computed_at",
         "medical_hold",
+        "contact_reason",
     ]
     if new_rows:
         bulk_insert_rows(Worker, insert_fields, new_rows)
@@ -299,6 +309,10 @@ def _write(
             [*update_fields, "phone_cipher", "phone_digest", "phone_masked"],
             updates_with_phone,
         )
+    for start in range(0, len(reason_cleared), 5000):
+        Worker.objects.filter(pk__in=reason_cleared[start : start + 5000]).exclude(
+            contact_reason=""
+        ).update(contact_reason="")
     if moved_ids:
         Employment.objects.filter(worker_id__in=moved_ids, ended_on__isnull=True).update(
             ended_on=today

@@ -8,7 +8,8 @@ who has left, or is moved one, starts clean: the data of the old employment is c
 
 The package is split by what it does: ``fields`` (the worker's data a caller sets and its
 checks), ``workers`` (register, edit, leave, move, take on again), ``reveal`` (the audited look
-at a full ID or phone number) and ``passes`` (pass tokens, issuing, revoking).
+at a full ID or phone number), ``passes`` (pass tokens, issuing, revoking) and ``outbreak`` (a
+confirmed close contact's date of contact; closing and reopening a department or enterprise).
 """
 
 from .fields import (
@@ -19,6 +20,7 @@ from .fields import (
     check_worker_fields,
     on_another_roster_message,
 )
+from .outbreak import closure_label, closure_open, closure_reopen, worker_contact_record
 from .passes import (
     PASS_PREFIX,
     PASS_SALT,
@@ -40,12 +42,16 @@ __all__ = [
     "WORKER_FIELDS",
     "check_travel",
     "check_worker_fields",
+    "closure_label",
+    "closure_open",
+    "closure_reopen",
     "on_another_roster_message",
     "pass_issue",
     "pass_resolve",
     "pass_revoke",
     "pass_token",
     "passes_issue_missing",
+    "worker_contact_record",
     "worker_leave",
     "worker_move",
     "worker_register",

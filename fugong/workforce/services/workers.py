@@ -25,7 +25,7 @@ from fugong.enterprises.models import Enterprise
 from fugong.screening.engine import HOLD_WITHOUT_DETAIL, Stay, assess_new
 from fugong.screening.models import ScreeningRun
 
-from ..clearance import rescreen
+from ..clearance import closures_covering, open_closures, rescreen
 from ..models import DocumentType, Employment, TravelRecord, Worker, WorkerPass
 from ..personal import parse_document, parse_phone, stored_phone
 from .fields import (
@@ -53,6 +53,7 @@ CLEARED_ON_JOIN: dict[str, str | None] = {
     "holiday_location_code": "",
     "returned_on": None,
     "contact_on": None,
+    "contact_reason": "",
     "symptoms": "",
     "health_code": "",
     "health_code_on": None,
@@ -158,7 +159,14 @@ def worker_register(
         )
         existing.refresh_from_db()
         return existing
-    outcome = assess_new(fields, list(travel), today=today)
+    outcome = assess_new(
+        fields,
+        list(travel),
+        today=today,
+        closed=closures_covering(
+            open_closures(enterprise.pk), enterprise.pk, fields.get("department") or ""
+        ),
+    )
     worker = Worker(
         enterprise=enterprise,
         clearance=outcome.clearance,
@@ -247,8 +255,10 @@ def worker_update(
             changed.append("travel")
     if not changed:
         return worker
+    if "contact_on" in changed:
+        worker.contact_reason = ""  # a date typed by hand has no recorded reason
     worker.save()
-    if set(changed) & {*SCREENED_FIELDS, "travel"}:
+    if set(changed) & {*SCREENED_FIELDS, "travel", "department"}:
         _rescreen_one(worker, actor)
     audit_event_record(
         actor=actor,

@@ -1,0 +1,188 @@
+"""The demo park's cases: one suspected case excluded after a negative test, and one drill (演练)
+case with its close contacts, so that every case screen has content while the park's figures
+stay true (no confirmed case: a drill never counts, the suspected case was excluded).
+
+Cases go through the cases' services with ``at`` set to each step's moment. The drill's contact
+rows are written here directly (as the contact finder stores them: reasons with their evidence),
+because the finder's services are another part of the work; the demo's other direct write is its
+officers' ``bulk_create``. Once the contact services are on main, use them here instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from fugong.accounts.models import User
+from fugong.cases import services as case_services
+from fugong.cases.models import (
+    Case,
+    CaseEntryKind,
+    CaseSource,
+    Classification,
+    Contact,
+    ContactStatus,
+    IsolationKind,
+)
+from fugong.cases.people import worker_person
+from fugong.gate.models import AbnormalEvent
+from fugong.workforce.models import Worker
+
+OBSERVATION_DAYS = 14
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _suspected_then_excluded(command: User, today: date) -> Case | None:
+    """A worker sent to the fever clinic from a gate two mornings ago: a suspected case from
+    the event, excluded the next day after a negative nucleic acid test."""
+    event = (
+        AbnormalEvent.objects.filter(worker__isnull=False, occurred_at__lt=_at(today, 0))
+        .order_by("occurred_at", "pk")
+        .first()
+    )
+    if event is not None:
+        opened_at = event.occurred_at + timedelta(hours=2)
+        person: dict = {"abnormal_event_id": event.pk}
+        onset = timezone.localdate(event.occurred_at)
+    else:  # a park whose mornings raised no event: a worker from a fever clinic's notice
+        worker = Worker.objects.filter(enterprise__isnull=False).order_by("pk").first()
+        if worker is None:
+            return None
+        opened_at = _at(today - timedelta(days=2), 11)
+        person = {"worker_id": worker.pk, "source": CaseSource.FEVER_CLINIC}
+        onset = opened_at.date()
+    case = case_services.case_open(
+        actor=command,
+        classification=Classification.SUSPECTED,
+        onset_on=onset,
+        sampling_on=onset,
+        isolated_on=onset,
+        isolation_kind=IsolationKind.HOSPITAL,
+        isolation_place="岳阳市一人民医院发热门诊留观室",
+        source_detail="发热门诊：体温 37.8 ℃，采集咽拭子送检",
+        at=opened_at,
+        **person,
+    )
+    excluded_at = min(opened_at + timedelta(days=1), timezone.now())
+    case_services.case_classify(
+        actor=command,
+        case=case,
+        classification=Classification.EXCLUDED,
+        effective_on=timezone.localdate(excluded_at),
+        note="两次核酸检测阴性（间隔 24 小时），排除疑似",
+        at=excluded_at,
+    )
+    return case
+
+
+def _drill(command: User, enterprise_id: int | None, today: date) -> Case | None:
+    """A drill: a confirmed case in a workshop of ``enterprise_id`` (the demo gate's), three
+    colleagues of the same shift found as contacts (two confirmed, one dropped), and a
+    colleague's roommate as a contact of a contact."""
+    if enterprise_id is None:
+        return None
+    workers = Worker.objects.filter(enterprise_id=enterprise_id).exclude(department="")
+    first = workers.order_by("pk").first()
+    if first is None:
+        return None
+    colleagues = list(
+        workers.filter(department=first.department).exclude(pk=first.pk).order_by("pk")[:4]
+    )
+    opened_at = _at(today, 8, 30)
+    onset = today - timedelta(days=2)
+    case = case_services.case_open(
+        actor=command,
+        classification=Classification.CONFIRMED,
+        worker_id=first.pk,
+        onset_on=onset,
+        sampling_on=today - timedelta(days=1),
+        isolated_on=today - timedelta(days=1),
+        isolation_kind=IsolationKind.CENTRALISED,
+        isolation_place="演练：园区集中隔离点 3 号楼",
+        source=CaseSource.CDC_NOTICE,
+        source_detail="演练：市疾控中心通报模拟确诊病例",
+        is_drill=True,
+        notes="2 月应急演练，检验密接排查与封控流程。不计入任何统计。",
+        at=opened_at,
+    )
+    last_day = today - timedelta(days=1)
+    found_at = opened_at + timedelta(minutes=20)
+    contacts: list[Contact] = []
+    for number, colleague in enumerate(colleagues[:3]):
+        status = ContactStatus.DROPPED if number == 2 else ContactStatus.CONFIRMED
+        contacts.append(
+            Contact.objects.create(
+                case=case,
+                **worker_person(colleague),
+                status=status,
+                reasons=[
+                    {
+                        "rule": "department_shift",
+                        "on": last_day.isoformat(),
+                        "level": 1,
+                        "department": first.department,
+                        "shift": "早班",
+                        "gate": "东大门",
+                    }
+                ],
+                last_contact_on=last_day,
+                found_by=command,
+                decided_at=found_at + timedelta(minutes=10),
+                decided_by=command,
+                drop_reason="当日请假未到岗（考勤核实）" if status == ContactStatus.DROPPED else "",
+                observation_until=last_day + timedelta(days=OBSERVATION_DAYS - 1)
+                if status == ContactStatus.CONFIRMED
+                else None,
+            )
+        )
+    if len(colleagues) > 3 and contacts:
+        via = contacts[0]
+        Contact.objects.create(
+            case=case,
+            **worker_person(colleagues[3]),
+            level=2,
+            via=via,
+            status=ContactStatus.CANDIDATE,
+            reasons=[
+                {
+                    "rule": "dormitory_room",
+                    "on": last_day.isoformat(),
+                    "level": 2,
+                    "via": via.full_name,
+                    "room": "员工宿舍 2 栋 305",
+                }
+            ],
+            last_contact_on=last_day,
+            found_by=command,
+        )
+    case_services.case_entry_add(
+        case=case,
+        kind=CaseEntryKind.CONTACTS_FOUND,
+        actor=command,
+        summary=f"{len(contacts) + (1 if len(colleagues) > 3 else 0)} 名候选密接（演练）",
+        at=found_at,
+    )
+    for contact in contacts:
+        confirmed = contact.status == ContactStatus.CONFIRMED
+        case_services.case_entry_add(
+            case=case,
+            kind=CaseEntryKind.CONTACT_CONFIRMED if confirmed else CaseEntryKind.CONTACT_DROPPED,
+            actor=command,
+            summary=contact.full_name,
+            at=found_at + timedelta(minutes=10),
+        )
+    return case
+
+
+def make_cases(*, command: User, gate_enterprise_id: int | None, today: date) -> dict:
+    excluded = _suspected_then_excluded(command, today)
+    drill = _drill(command, gate_enterprise_id, today)
+    return {
+        "excluded": excluded.pk if excluded else None,
+        "drill": drill.pk if drill else None,
+        "contacts": Contact.objects.filter(case=drill).count() if drill else 0,
+    }
