@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from .accounts.urls import urlpatterns as account_pages
 from .api import api
+from .cases.views_followups import follow_up_pass_view
 from .core.api import unknown_endpoint
 from .core.views import favicon
 from .enterprises.urls import urlpatterns as enterprise_pages
@@ -26,6 +27,9 @@ urlpatterns = [
     path("applications/", include("fugong.resumption.urls")),
     path("guide/", include("fugong.guide.urls")),
     path("workers/", include("fugong.workforce.urls")),
+    # The daily health declaration through a pass (no login): under /passes/, whose token the
+    # access log masks.
+    path("passes/<str:token>/follow-up/", follow_up_pass_view, name="follow_up_pass"),
     path("passes/", include(pass_urlpatterns)),
     path("screening/", include("fugong.screening.urls")),
     path("handover/", include("fugong.handover.urls")),

@@ -340,6 +340,11 @@ class IdentifyIn(InputSchema):
     worker_id: int | None = None
 
 
+class HealthDeclarationStatusOut(BaseModel):
+    state: Literal["missing", "abnormal"]
+    message: str
+
+
 class PersonOut(BaseModel):
     id: int
     name: str
@@ -348,6 +353,11 @@ class PersonOut(BaseModel):
     enterprise_id: int | None
     clearance: str
     observation_until: str | None
+    declaration: HealthDeclarationStatusOut | None = Field(
+        None,
+        description="The worker's daily health declaration today, when missing or abnormal "
+        "(informational: never a reason to deny).",
+    )
 
 
 class IdentifyOut(BaseModel):
@@ -402,7 +412,8 @@ class EventOut(BaseModel):
     kind: str
     status: str
     outcome: str
-    gate: str
+    source: str = Field(description="gate_check, or follow_up (a daily health declaration).")
+    gate: str = Field(description="The gate's name, or the source's label without a gate.")
     enterprise_id: int | None
     person: str
     temperature: Decimal | None
@@ -425,14 +436,15 @@ def _event_out(event) -> dict:
         "kind": event.kind,
         "status": event.status,
         "outcome": event.outcome,
-        "gate": str(event.gate),
+        "source": event.source,
+        "gate": event.place,
         "enterprise_id": event.enterprise_id,
         "person": event.person_name,
         "temperature": event.temperature,
         "spo2": event.spo2,
         "occurred_at": event.occurred_at,
         # Raised by a check decided offline whose verdict the server disputes.
-        "disputed": event.gate_check.disputed,
+        "disputed": event.disputed,
     }
 
 

@@ -256,6 +256,13 @@ class EventKind(models.TextChoices):
     FEVER = "fever", _("Fever")
     LOW_SPO2 = "low_spo2", _("Low SpO2")
     FEVER_AND_LOW_SPO2 = "fever_low_spo2", _("Fever and low SpO2")
+    SYMPTOMS = "symptoms", _("Symptoms declared")
+    FEVER_AND_SYMPTOMS = "fever_symptoms", _("Fever and symptoms declared")
+
+
+class EventSource(models.TextChoices):
+    GATE_CHECK = "gate_check", _("Gate check")
+    FOLLOW_UP = "follow_up", _("Daily health declaration")
 
 
 class EventStatus(models.TextChoices):
@@ -273,13 +280,23 @@ class EventOutcome(models.TextChoices):
 
 
 class AbnormalEvent(BaseModel):
-    """A confirmed fever or abnormal SpO2 at a gate: the person goes to the observation room,
-    and each step after it is recorded until an outcome closes the event."""
+    """A confirmed fever or abnormal SpO2 at a gate, or a fever or symptoms in a worker's daily
+    health declaration (``source``; such an event has no gate check and no gate): the person goes
+    to the observation room, and each step after it is recorded until an outcome closes it."""
 
-    gate_check = models.OneToOneField(
-        GateCheck, on_delete=models.PROTECT, related_name="abnormal_event"
+    source = models.CharField(
+        _("source"), max_length=16, choices=EventSource.choices, default=EventSource.GATE_CHECK
     )
-    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="abnormal_events")
+    gate_check = models.OneToOneField(
+        GateCheck,
+        on_delete=models.PROTECT,
+        related_name="abnormal_event",
+        null=True,
+        blank=True,
+    )
+    gate = models.ForeignKey(
+        Gate, on_delete=models.PROTECT, related_name="abnormal_events", null=True, blank=True
+    )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
@@ -322,6 +339,17 @@ class AbnormalEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def place(self) -> str:
+        """Where the event was raised: the gate's name, or "daily health declaration"."""
+        if self.gate_id is not None and self.gate is not None:
+            return str(self.gate)
+        return str(EventSource(self.source).label)
+
+    @property
+    def disputed(self) -> bool:
+        return self.gate_check is not None and self.gate_check.disputed
 
     @property
     def person_name(self) -> str:

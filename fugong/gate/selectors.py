@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
@@ -28,6 +28,7 @@ from fugong.workforce.models import Worker, WorkerPass
 from fugong.workforce.services import pass_token
 
 from . import offline
+from .declarations import DeclarationStatus, declaration_status
 from .models import AbnormalEvent, EventStatus, Gate, GateCheck, GateOperator, Verdict
 from .services import thresholds_on
 
@@ -216,6 +217,8 @@ class PersonCard(TypedDict):
     enterprise_id: int | None
     clearance: str
     observation_until: str | None
+    # The daily health declaration's status (fugong.gate.declarations): not in the snapshot.
+    declaration: NotRequired[DeclarationStatus | None]
 
 
 def _person(worker: Worker, day: date) -> PersonCard:
@@ -233,7 +236,11 @@ def _person(worker: Worker, day: date) -> PersonCard:
 
 
 def person_card(worker: Worker) -> PersonCard:
-    return _person(worker, timezone.localdate())
+    """The worker as the kiosk shows them, with their health declaration's status today."""
+    today = timezone.localdate()
+    card = _person(worker, today)
+    card["declaration"] = declaration_status(worker, today)
+    return card
 
 
 def event_scope(actor: User) -> QuerySet[AbnormalEvent]:
@@ -308,7 +315,9 @@ def gate_identify(
         problems.append(rules.NOT_CLEARED)
     elif clearance == "observation":
         problems.append(rules.UNDER_OBSERVATION)
-    return _person(worker, today), problems
+    card = _person(worker, today)
+    card["declaration"] = declaration_status(worker, today)
+    return card, problems
 
 
 def operator_gate_today(*, actor: User) -> tuple[Gate | None, dict[str, int]]:

@@ -347,6 +347,9 @@ FUGONG_RATE_LIMITS = {
     # Per client address, the pass page (/passes/<token>/): a worker shows it a few times a
     # day; many workers may share one address (a factory's Wi-Fi), so generous.
     "pass_page": (120, 60),
+    # Per client address, the daily health declaration page (/passes/<token>/follow-up/): looks
+    # and declarations together; a factory's Wi-Fi may carry a shift's workers at once.
+    "follow_up_page": (120, 60),
 }
 
 FUGONG_REVEAL_LIMITS = [(timedelta(minutes=10), 30), (timedelta(days=1), 200)]

@@ -347,7 +347,17 @@ def badge_sheet_view(request: AuthenticatedRequest) -> HttpResponse:
             worker__in=workers, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
         )
     }
-    badges = [(worker, passes[worker.pk]) for worker in workers if worker.pk in passes]
+    # Each badge carries the pass (scanned at the gate) and, smaller, the link to the daily
+    # health declaration (健康打卡) that a phone's camera opens.
+    badges = [
+        (
+            worker,
+            passes[worker.pk],
+            request.build_absolute_uri(reverse("follow_up_pass", args=[passes[worker.pk]])),
+        )
+        for worker in workers
+        if worker.pk in passes
+    ]
     return render(
         request,
         "workforce/badge_sheet.html",
@@ -381,7 +391,12 @@ def pass_page_view(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "workforce/pass_page.html",
-        {"worker_pass": worker_pass, "token": token, "error": error},
+        {
+            "worker_pass": worker_pass,
+            "token": token,
+            "error": error,
+            "follow_up_url": reverse("follow_up_pass", args=[token]) if worker_pass else "",
+        },
         status=status,
     )
     if isinstance(error, RateLimitedError):

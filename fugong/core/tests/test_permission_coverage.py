@@ -34,6 +34,9 @@ PUBLIC = {
     "api-v1:openapi-view": "the API's documentation page",
     "GET /api/v1/health": "the health check",
     "favicon": "a redirect to the static icon",
+    # The pass's signed token is the key (no account): tested token by token (forged, revoked,
+    # expired, rate-limited) in fugong/cases/tests/test_followups_views.py.
+    "follow_up_pass": "a worker's daily health declaration through their pass",
 }
 
 PAGES: dict[str, dict[str, str]] = {
@@ -106,6 +109,11 @@ PAGES: dict[str, dict[str, str]] = {
     },
     "fugong/core/tests/test_views.py": {
         "overview:home": "test_home_and_navigation_by_role",
+    },
+    "fugong/cases/tests/test_followups_views.py": {
+        "cases:follow_up_list": "test_follow_up_pages_by_role",
+        "cases:follow_up_missing": "test_follow_up_pages_by_role",
+        "cases:follow_up_record": "test_follow_up_pages_by_role",
     },
     "fugong/enterprises/tests/test_views.py": {
         "enterprises:create": "test_register_edit_and_import_are_for_the_command_post",
@@ -317,6 +325,11 @@ OPERATIONS: dict[str, dict[str, str]] = {
     },
     "fugong/core/tests/test_api.py": {
         "GET /api/v1/me": "test_me_by_role",
+    },
+    "fugong/cases/tests/test_followups_views.py": {
+        "POST /api/v1/follow-ups": "test_follow_up_api_by_role",
+        "GET /api/v1/follow-ups": "test_follow_up_api_by_role",
+        "GET /api/v1/follow-ups/missing": "test_follow_up_api_by_role",
     },
     "fugong/accounts/tests/test_user_import_views.py": {
         "POST /api/v1/users/import": "test_the_import_api_by_role",

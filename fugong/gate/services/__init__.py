@@ -18,7 +18,7 @@ judging it, then storing it), ``events`` (abnormal events, their steps, medical 
 """
 
 from .checks import CHECK_FIELDS, CHECK_VALUES, gate_checks_record
-from .events import abnormal_event_step
+from .events import abnormal_event_from_follow_up, abnormal_event_step
 from .gates import (
     gate_create,
     gate_device_authenticate,
@@ -52,6 +52,7 @@ __all__ = [
     "Pending",
     "VisitorInput",
     "_pass_code",  # gate.selectors reads a picked pass by its code
+    "abnormal_event_from_follow_up",
     "abnormal_event_step",
     "gate_checks_record",
     "gate_create",

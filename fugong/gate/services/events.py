@@ -24,7 +24,16 @@ from fugong.workforce.clearance import rescreen
 from fugong.workforce.models import Worker
 
 from .. import rules
-from ..models import AbnormalEvent, EventOutcome, EventStatus, EventStep, GateCheck, StepAction
+from ..models import (
+    AbnormalEvent,
+    EventKind,
+    EventOutcome,
+    EventSource,
+    EventStatus,
+    EventStep,
+    GateCheck,
+    StepAction,
+)
 
 
 def _raise_event(
@@ -75,9 +84,9 @@ def _event_in_scope(actor: User, event: AbnormalEvent) -> None:
     require(actor, Action.GATE_EVENTS_FOLLOW)
     if actor.role == Role.COMMAND:
         return
-    enterprises = {
-        pk for pk in (event.enterprise_id, event.gate_check.worker_enterprise_id) if pk is not None
-    }
+    # A follow-up's event has no gate check: its enterprise is the worker's when declared.
+    worker_enterprise = event.gate_check.worker_enterprise_id if event.gate_check else None
+    enterprises = {pk for pk in (event.enterprise_id, worker_enterprise) if pk is not None}
     if not Enterprise.objects.filter(enterprise_scope_q(actor), pk__in=enterprises).exists():
         raise NotFoundError()
 
@@ -181,5 +190,67 @@ def abnormal_event_step(
                 *([str(EventOutcome(outcome).label)] if outcome else []),
             ]
         ),
+    )
+    return event
+
+
+def abnormal_event_from_follow_up(
+    *,
+    actor: User | None,
+    worker: Worker,
+    occurred_at: datetime,
+    temperature: Decimal | None,
+    symptoms: list[str],
+    summary: str,
+) -> AbnormalEvent:
+    """An abnormal event raised by a worker's daily health declaration (a fever or a symptom),
+    with no gate check and no gate: the worker is put on a medical hold and re-screened, as a
+    confirmed fever at a gate does. An open event of the same day from a declaration is reused
+    (the afternoon's fever after the morning's cough is the same episode). Runs in the caller's
+    transaction (the follow-up's). ``summary`` says what was declared (kept in the hold)."""
+    when = timezone.localtime(occurred_at)
+    existing = (
+        AbnormalEvent.objects.select_for_update()
+        .filter(
+            worker=worker,
+            source=EventSource.FOLLOW_UP,
+            occurred_at__date=when.date(),
+        )
+        .exclude(status=EventStatus.CLOSED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    if temperature is not None and symptoms:
+        kind = EventKind.FEVER_AND_SYMPTOMS
+    elif temperature is not None:
+        kind = EventKind.FEVER
+    else:
+        kind = EventKind.SYMPTOMS
+    event = AbnormalEvent.objects.create(
+        source=EventSource.FOLLOW_UP,
+        gate_check=None,
+        gate=None,
+        enterprise=worker.enterprise,
+        worker=worker,
+        kind=kind,
+        temperature=temperature,
+        occurred_at=occurred_at,
+    )
+    hold = f"{when:%Y-%m-%d %H:%M} {EventSource.FOLLOW_UP.label} {summary}"
+    Worker.objects.filter(pk=worker.pk).update(medical_hold=hold[:200])
+    rescreen(
+        workers_filter=Q(pk=worker.pk),
+        trigger=ScreeningRun.Trigger.GATE,
+        actor=actor,
+        description=str(event),
+        enterprise=worker.enterprise,
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.GATE_EVENT_RAISED,
+        target=event,
+        enterprise=event.enterprise,
+        summary=f"{event.get_kind_display()} · {EventSource.FOLLOW_UP.label}",
     )
     return event

@@ -172,6 +172,12 @@
     const badge = $("person-clearance");
     badge.textContent = clearance ? T[clearance] : "";
     badge.className = "badge fs-6 " + ({ cleared: "text-bg-success", observation: "text-bg-warning", not_cleared: "text-bg-danger" }[clearance] || "");
+    // The daily health declaration (informational, never a reason to deny): online only.
+    const declaration = $("person-declaration");
+    const status = person && person.declaration;
+    declaration.textContent = status ? status.message : "";
+    declaration.dataset.state = status ? status.state : "";
+    declaration.className = status ? "alert py-1 px-2 mb-0 mt-2 " + (status.state === "abnormal" ? "alert-danger" : "alert-warning") : "d-none";
     const list = $("person-problems");
     list.innerHTML = "";
     problems.forEach((code) => {

@@ -235,7 +235,8 @@ def test_badge_sheet(client, park, worker):
     assert response.status_code == 302
     response = client.get(reverse("workforce:badges"))
     assert len(response.context["badges"]) == 2
-    assert response.content.decode().count("<svg") == 2
+    # Each badge: the pass, and the link to the daily health declaration.
+    assert response.content.decode().count("<svg") == 4
     client.force_login(park.liaison)
     assert client.get(reverse("workforce:badges") + f"?enterprise={park.a.pk}").status_code == 403
 

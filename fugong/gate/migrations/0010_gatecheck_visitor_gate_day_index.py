@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0001_initial'),
-        ('gate', '0008_visitor_personal_data_removed_at'),
+        ('gate', '0009_abnormal_event_from_a_follow_up'),
         ('workforce', '0005_normalise_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
