@@ -1,6 +1,7 @@
 """Recording checks over the API: who may record (operators, device tokens), the verdict in the
 answer, replays, bad input, batches, and offline checks."""
 
+import time
 import uuid
 from datetime import UTC, timedelta
 
@@ -282,11 +283,16 @@ def test_an_offline_check_from_an_old_copy_is_flagged_for_all_to_see(
     Worker.objects.filter(pk=worker.pk).update(clearance=Clearance.NOT_CLEARED)
     client.force_login(park.gate)
     now = timezone.now()
+    # The check is a moment ago, so that it is today's whatever the hour (an hour ago was
+    # yesterday between midnight and one in the morning, and the gate's list shows today's).
+    while timezone.localdate(now - timedelta(seconds=1)) != timezone.localdate(now):
+        time.sleep(1)
+        now = timezone.now()
     queued = {
         "offline": True,
         "offline_verdict": "admitted",
         "offline_reasons": [],
-        "occurred_at": (now - timedelta(hours=1)).isoformat(),
+        "occurred_at": (now - timedelta(seconds=1)).isoformat(),
     }
     old = body(
         pass_token=token,
