@@ -298,6 +298,11 @@ def test_adding_by_hand(park, today):
     assert o.case.contacts.filter(worker=o.late).count() == 1
 
 
+def _bad_check_digit() -> str:
+    number = resident_id(sequence=977)
+    return number[:-1] + ("1" if number[-1] != "1" else "2")
+
+
 @pytest.mark.parametrize(
     ("person", "error", "field"),
     [
@@ -335,7 +340,7 @@ def test_bad_additions_are_refused_and_nothing_written(park, today, person, erro
         "nobody": {},
         "future": {"worker_id": o.late.pk, "last_contact_on": today + timedelta(days=1)},
         "no_day": {"worker_id": o.late.pk, "last_contact_on": None},
-        "bad_number": {"external": {"full_name": "错号", "document_number": "123"}},
+        "bad_number": {"external": {"full_name": "错号", "document_number": _bad_check_digit()}},
     }[person]
     if person == "self_by_number":
         arguments = {"visitor_id": _visitor_of(o)}

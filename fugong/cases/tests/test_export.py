@@ -44,8 +44,9 @@ def test_the_command_post_gets_every_section_and_full_numbers(client, park, case
     client.force_login(park.command)
     rows = _cells(client, case)
     text = _text(rows)
-    for heading in ("1.", "2.", "3.", "4."):
-        assert any(row[0].startswith(heading) for row in rows), heading
+    # The four sections' headings, numbered "1." in English and "一、" in Chinese.
+    for headings in (("1.", "一、"), ("2.", "二、"), ("3.", "三、"), ("4.", "四、")):
+        assert any(row[0].startswith(headings) for row in rows), headings
     assert decrypt(worker.document_cipher) in text
     assert decrypt(worker.phone_cipher) in text
     (line,) = _contact_rows(rows)

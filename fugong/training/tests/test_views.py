@@ -109,7 +109,7 @@ def test_attendance_writes_by_role_write_nothing_when_refused(
     if WRITE[role] == 200:
         assert tick.status_code == 302
         assert scan.status_code == 200
-        assert "已记录为出席" in scan.content.decode() or "Already" in scan.content.decode()
+        assert "此前已签到" in scan.content.decode() or "Already" in scan.content.decode()
         assert imported.status_code == 400  # the row has no number
         assert upload.status_code == 302
         assert TrainingAttendance.objects.count() == 1
