@@ -13,9 +13,11 @@ from django.utils import timezone
 from fugong.accounts.models import User
 from fugong.core.roles import Role
 from fugong.core.scoping import enterprise_scope_q
+from fugong.workforce.models import Worker
 
 from .models import Case, Contact, ContactStatus
 from .selectors import cases_as_of
+from .selectors_followups import follow_ups_missed_workers
 
 
 def _end_of_day(day: date) -> datetime:
@@ -55,3 +57,13 @@ def contacts_under_observation(*, actor: User, day: date) -> QuerySet[Contact]:
             enterprise_scope_q(actor, "enterprise") | enterprise_scope_q(actor, "case__enterprise")
         )
     return contacts.select_related("case", "enterprise")
+
+
+def follow_ups_missed(
+    *, actor: User, day: date, enterprise_ids: list[int], now: datetime | None = None
+) -> QuerySet[Worker]:
+    """The workers under observation on ``day`` who miss a declaration that is due (the figure
+    "follow-ups missed today" and its records), in the reader's scope: the whole park for the
+    command post, else the enterprises ``enterprise_ids`` (the reports' scope)."""
+    scope = None if actor.role == Role.COMMAND else enterprise_ids
+    return follow_ups_missed_workers(day, scope, now=now).select_related("enterprise")

@@ -103,8 +103,16 @@ def follow_ups_missed_count(
 ) -> int:
     """How many workers under observation on ``day`` miss a declaration that is due (the
     figure "follow-ups missed today"); ``enterprise_ids`` restricts it to those enterprises."""
+    return follow_ups_missed_workers(day, enterprise_ids, now=now).count()
+
+
+def follow_ups_missed_workers(
+    day: date, enterprise_ids: list[int] | None = None, *, now: datetime | None = None
+) -> QuerySet[Worker]:
+    """The workers behind ``follow_ups_missed_count`` (the figure's records): under
+    observation on ``day`` and missing a declaration that is due."""
     workers, _due = _missing(observed_workers(day, enterprise_ids), day, now)
-    return workers.count()
+    return workers
 
 
 def follow_ups_missing(

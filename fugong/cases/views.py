@@ -70,6 +70,7 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "can_manage": user_can(request.user, Action.CASES_MANAGE),
+            "can_follow_ups": user_can(request.user, Action.FOLLOW_UPS_VIEW),
         },
     )
 

@@ -34,6 +34,7 @@ NAVIGATION = (
     ("gate:list", _("Gates"), Action.GATES_VIEW),
     ("gate:events", _("Abnormal events"), Action.GATE_EVENTS_FOLLOW),
     ("cases:list", _("Cases"), Action.CASES_VIEW),
+    ("cases:follow_up_list", _("Follow-ups"), Action.FOLLOW_UPS_VIEW),
     ("supplies:home", _("Supplies"), Action.SUPPLIES_VIEW),
     ("rooms:list", _("Rooms"), Action.ROOMS_VIEW),
     ("inspections:list", _("Inspections"), Action.INSPECTIONS_VIEW),

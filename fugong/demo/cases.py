@@ -2,10 +2,10 @@
 case with its close contacts, so that every case screen has content while the park's figures
 stay true (no confirmed case: a drill never counts, the suspected case was excluded).
 
-Cases go through the cases' services with ``at`` set to each step's moment. The drill's contact
-rows are written here directly (as the contact finder stores them: reasons with their evidence),
-because the finder's services are another part of the work; the demo's other direct write is its
-officers' ``bulk_create``. Once the contact services are on main, use them here instead.
+Cases go through the cases' services with ``at`` set to each step's moment; the drill's contacts
+through the contact services (find, add, confirm, drop), so the demo exercises them. The only
+direct writes: a contact of a contact when the records show none, and the officers'
+``bulk_create``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from fugong.accounts.models import User
+from fugong.cases import contact_services
 from fugong.cases import services as case_services
 from fugong.cases.models import (
     Case,
-    CaseEntryKind,
     CaseSource,
     Classification,
     Contact,
@@ -28,8 +28,6 @@ from fugong.cases.models import (
 from fugong.cases.people import worker_person
 from fugong.gate.models import AbnormalEvent
 from fugong.workforce.models import Worker
-
-OBSERVATION_DAYS = 14
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -110,71 +108,60 @@ def _drill(command: User, enterprise_id: int | None, today: date) -> Case | None
         at=opened_at,
     )
     last_day = today - timedelta(days=1)
-    found_at = opened_at + timedelta(minutes=20)
-    contacts: list[Contact] = []
-    for number, colleague in enumerate(colleagues[:3]):
-        status = ContactStatus.DROPPED if number == 2 else ContactStatus.CONFIRMED
-        contacts.append(
+    # The contact services, as the command post uses them: the finder searches the park's records
+    # (gate admissions, rooms, routes, visitors) and merges what it finds; three colleagues of
+    # the same shift are added by hand; two are confirmed and one dropped. A drill's confirmed
+    # contacts get an observation date only: their clearance, the gate and the districts'
+    # lists are left alone (``consequences``), so nobody real is denied.
+    contact_services.contacts_find(actor=command, case=case)
+    added: list[Contact] = []
+    for colleague in colleagues[:3]:
+        existing = case.contacts.filter(worker=colleague).first()  # type: ignore[attr-defined]
+        added.append(
+            existing
+            or contact_services.contact_add(
+                actor=command,
+                case=case,
+                last_contact_on=last_day,
+                worker_id=colleague.pk,
+                note=f"演练：同车间（{first.department}）同班次，东大门早班同时入园",
+            )
+        )
+    for number, contact in enumerate(added):
+        if contact.status != ContactStatus.CANDIDATE:
+            continue
+        if number == 2:
+            contact_services.contact_drop(
+                actor=command, contact=contact, reason="当日请假未到岗（考勤核实）"
+            )
+        else:
+            contact_services.contact_confirm(actor=command, contact=contact)
+    # One more level (密接的密接), from the confirmed contacts' own records.
+    contact_services.contacts_find(actor=command, case=case, second_level=True)
+    if len(colleagues) > 3 and not case.contacts.filter(level=2).exists():  # type: ignore[attr-defined]
+        # The records show no contact of a contact (a small park without dormitory rooms): the
+        # colleague's roommate as the finder would store them, the demo's only direct write of
+        # a contact (there is no service to add a second-level contact by hand).
+        via = case.contacts.filter(status=ContactStatus.CONFIRMED).order_by("pk").first()  # type: ignore[attr-defined]
+        if via is not None:
             Contact.objects.create(
                 case=case,
-                **worker_person(colleague),
-                status=status,
+                **worker_person(colleagues[3]),
+                level=2,
+                via=via,
+                status=ContactStatus.CANDIDATE,
                 reasons=[
                     {
-                        "rule": "department_shift",
+                        "rule": "dormitory_room",
                         "on": last_day.isoformat(),
-                        "level": 1,
-                        "department": first.department,
-                        "shift": "早班",
-                        "gate": "东大门",
+                        "level": 2,
+                        "via": via.full_name,
+                        "room": "员工宿舍 2 栋 305",
                     }
                 ],
                 last_contact_on=last_day,
                 found_by=command,
-                decided_at=found_at + timedelta(minutes=10),
-                decided_by=command,
-                drop_reason="当日请假未到岗（考勤核实）" if status == ContactStatus.DROPPED else "",
-                observation_until=last_day + timedelta(days=OBSERVATION_DAYS - 1)
-                if status == ContactStatus.CONFIRMED
-                else None,
             )
-        )
-    if len(colleagues) > 3 and contacts:
-        via = contacts[0]
-        Contact.objects.create(
-            case=case,
-            **worker_person(colleagues[3]),
-            level=2,
-            via=via,
-            status=ContactStatus.CANDIDATE,
-            reasons=[
-                {
-                    "rule": "dormitory_room",
-                    "on": last_day.isoformat(),
-                    "level": 2,
-                    "via": via.full_name,
-                    "room": "员工宿舍 2 栋 305",
-                }
-            ],
-            last_contact_on=last_day,
-            found_by=command,
-        )
-    case_services.case_entry_add(
-        case=case,
-        kind=CaseEntryKind.CONTACTS_FOUND,
-        actor=command,
-        summary=f"{len(contacts) + (1 if len(colleagues) > 3 else 0)} 名候选密接（演练）",
-        at=found_at,
-    )
-    for contact in contacts:
-        confirmed = contact.status == ContactStatus.CONFIRMED
-        case_services.case_entry_add(
-            case=case,
-            kind=CaseEntryKind.CONTACT_CONFIRMED if confirmed else CaseEntryKind.CONTACT_DROPPED,
-            actor=command,
-            summary=contact.full_name,
-            at=found_at + timedelta(minutes=10),
-        )
     return case
 
 

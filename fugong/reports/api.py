@@ -73,6 +73,7 @@ class DailyOut(BaseModel):
     suspected: int
     asymptomatic: int
     contacts_under_observation: int
+    follow_ups_missed: int
     applications_waiting: WaitingOut
     overdue_rectifications: int
     unacknowledged_notices: int

@@ -84,11 +84,12 @@ def daily_report_text(figures: DailyFigures, language: str = "zh-hans") -> str:
             % values,
             _(
                 "Asymptomatic infections: %(asymptomatic)s; close contacts under medical "
-                "observation: %(contacts)s."
+                "observation: %(contacts)s; follow-ups missed: %(missed)s."
             )
             % {
                 "asymptomatic": figures.asymptomatic,
                 "contacts": figures.contacts_under_observation,
+                "missed": figures.follow_ups_missed,
             },
         ]
         lines.append(

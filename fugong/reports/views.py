@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from fugong.accounts.http import AuthenticatedRequest
 from fugong.bulletins.selectors import notices_unacknowledged
-from fugong.cases.figures import cases_on, contacts_under_observation
+from fugong.cases.figures import cases_on, contacts_under_observation, follow_ups_missed
 from fugong.core.errors import ApplicationError, NotFoundError
 from fugong.core.forms import add_application_error
 from fugong.core.replica import reads_from_replica, replica_reads
@@ -43,6 +43,7 @@ FIGURE_LABELS = {
     "suspected": gettext_lazy("Suspected cases"),
     "asymptomatic": gettext_lazy("Asymptomatic infections"),
     "contacts_under_observation": gettext_lazy("Close contacts under medical observation"),
+    "follow_ups_missed": gettext_lazy("Follow-ups missed today"),
     "unapproved": gettext_lazy("Unapproved resumption"),
     "overdue_rectifications": gettext_lazy("Overdue rectifications"),
     "unacknowledged_notices": gettext_lazy("Notice receipts not yet acknowledged"),
@@ -163,6 +164,12 @@ def records_view(request: AuthenticatedRequest, figure: str) -> HttpResponse:
             "observation_until", "full_name", "pk"
         )
         context.update(kind="contacts", total=rows.count())
+    elif figure == "follow_ups_missed":
+        scope = list(selectors.report_scope(actor).values_list("pk", flat=True))
+        rows = follow_ups_missed(actor=actor, day=day, enterprise_ids=scope).order_by(
+            "enterprise__name", "full_name", "pk"
+        )
+        context.update(kind="follow_ups_missed", total=rows.count())
     elif figure == "overdue_rectifications":
         rows = (
             findings_overdue(actor=actor, day=day)

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 # The labels as the page shows them (their translations arrive with the catalogue).
 with translation.override("zh-hans"):
     CASES = translation.gettext("Cases")
+    FOLLOW_UPS = translation.gettext("Follow-ups")
     SUPPLIES = translation.gettext("Supplies")
     ROOMS = translation.gettext("Rooms")
 
@@ -23,6 +24,7 @@ ALL = [
     "卡口管理",
     "异常事件",
     CASES,
+    FOLLOW_UPS,
     SUPPLIES,
     ROOMS,
     "督查检查",
@@ -47,6 +49,7 @@ NAVIGATION = {
         "卡口管理",
         "异常事件",
         CASES,
+        FOLLOW_UPS,
         SUPPLIES,
         ROOMS,
         "督查检查",
@@ -67,6 +70,7 @@ NAVIGATION = {
         "卡口管理",
         "异常事件",
         CASES,
+        FOLLOW_UPS,
         SUPPLIES,
         ROOMS,
         "督查检查",

@@ -70,3 +70,22 @@ def test_the_park_figures_stay_true(park, built, today):
     figures = daily_figures(actor=park.command, day=today)
     assert (figures.confirmed, figures.suspected, figures.asymptomatic) == (0, 0, 0)
     assert figures.contacts_under_observation == 0
+
+
+def test_the_drill_goes_through_the_contact_services(park, built):
+    from fugong.audit.models import AuditAction, AuditEvent
+    from fugong.workforce.models import Clearance
+
+    drill = Case.objects.get(pk=built["drill"])
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    for action in (
+        AuditAction.CONTACTS_FOUND,
+        AuditAction.CONTACT_ADDED,
+        AuditAction.CONTACT_CONFIRMED,
+        AuditAction.CONTACT_DROPPED,
+    ):
+        assert action in actions, action
+    # A drill's confirmed contacts get an observation date, and nobody real is denied.
+    for contact in drill.contacts.filter(status=ContactStatus.CONFIRMED):
+        assert contact.observation_until is not None
+        assert contact.worker.clearance != Clearance.OBSERVATION

@@ -18,6 +18,7 @@ from fugong.accounts.models import User
 from fugong.bulletins.selectors import notices_unacknowledged
 from fugong.cases.figures import case_counts, contacts_under_observation
 from fugong.cases.models import Classification
+from fugong.cases.selectors_followups import follow_ups_missed_count
 from fugong.core.roles import Role
 from fugong.enterprises.models import EnterpriseKind
 from fugong.gate.models import Attendance, AttendanceCount, GateCheck, Verdict
@@ -215,6 +216,7 @@ class DailyFigures:
     low_on_masks: int = 0  # enterprises under N days of masks (supplies)
     observation_occupied: int = 0  # people in observation rooms now (rooms)
     observation_places: int = 0
+    follow_ups_missed: int = 0  # workers under observation missing a due declaration (cases)
 
     @property
     def resumption_rate(self) -> float | None:
@@ -256,6 +258,7 @@ class DailyFigures:
             "suspected": self.suspected,
             "asymptomatic": self.asymptomatic,
             "contacts_under_observation": self.contacts_under_observation,
+            "follow_ups_missed": self.follow_ups_missed,
             "applications_waiting": dict(self.applications_waiting),
             "overdue_rectifications": self.overdue_rectifications,
             "unacknowledged_notices": self.unacknowledged_notices,
@@ -347,6 +350,7 @@ def daily_figures(
         suspected=cases[Classification.SUSPECTED],
         asymptomatic=cases[Classification.ASYMPTOMATIC],
         contacts_under_observation=contacts_under_observation(actor=actor, day=day).count(),
+        follow_ups_missed=follow_ups_missed_count(day, None if whole_park else list(facts)),
         applications_waiting=applications_waiting_counts(actor=actor, day=day),
         overdue_rectifications=findings_overdue(actor=actor, day=day).count(),
         unacknowledged_notices=notices_unacknowledged(actor=actor, day=day).count(),
