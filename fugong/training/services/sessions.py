@@ -101,7 +101,9 @@ def session_create(
 
 def _lock(session: TrainingSession) -> TrainingSession:
     return (
-        TrainingSession.objects.select_for_update().select_related("enterprise").get(pk=session.pk)
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=session.pk)
     )
 
 
