@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.bulk import KeySet, bulk_insert_rows, bulk_update_rows
+from fugong.core.bulk import KeySet, bulk_insert_rows, bulk_update_rows, select_rows
 from fugong.enterprises.models import Enterprise
 from fugong.screening import engine
 from fugong.screening.models import ClearanceChange, ScreeningRun
@@ -48,14 +48,66 @@ FILE_KEYS = {
 }
 
 
-EXISTING_FIELDS = (
-    "id",
-    "document_digest",
-    "enterprise_id",
-    "phone_digest",
-    *WORKER_COLUMNS,
-    *engine.WORKER_FACT_FIELDS[2:],
+EXISTING_FIELDS = tuple(
+    dict.fromkeys(
+        (
+            "id",
+            "document_digest",
+            "enterprise_id",
+            "phone_digest",
+            *WORKER_COLUMNS,
+            *engine.WORKER_FACT_FIELDS[2:],
+        )
+    )
 )
+# The facts the clearance is assessed on, as a worker's fields (travel, hold and closures aside).
+_FACT_KEYS = (
+    "residence_code",
+    "holiday_location_code",
+    "returned_on",
+    "contact_on",
+    "symptoms",
+    "health_code",
+    "health_code_on",
+)
+
+
+class _Assessor:
+    """``engine.assess`` for the rows of one import, run once per distinct set of facts: the
+    outcome is a pure function of them, and on a roster many workers share them (same place,
+    same return date, no symptoms)."""
+
+    def __init__(self, today: date) -> None:
+        self.policy = engine.policy_on(today)
+        self.areas = engine.areas_in_force(today)
+        self.today = today
+        self.city = settings.FUGONG_PARK_CITY_PREFIX
+        self.outcomes: dict[tuple, engine.Outcome] = {}
+
+    def outcome(
+        self,
+        values: dict[str, Any],
+        travel: list[engine.Stay],
+        hold: str,
+        closed: tuple[tuple[str, str], ...],
+    ) -> engine.Outcome:
+        facts = tuple([values[key] for key in _FACT_KEYS])
+        key = (facts, tuple(travel), hold, closed)
+        outcome = self.outcomes.get(key)
+        if outcome is None:
+            outcome = self.outcomes[key] = engine.assess(
+                engine.Facts(
+                    **dict(zip(_FACT_KEYS, facts, strict=True)),
+                    travel=key[1],
+                    medical_hold=hold,
+                    closed=closed,
+                ),
+                policy=self.policy,
+                areas=self.areas,
+                today=self.today,
+                city_prefix=self.city,
+            )
+        return outcome
 
 
 @transaction.atomic
@@ -71,8 +123,11 @@ def _write(
     digests = KeySet((row.document.digest for row in parsed), name="import_digests")
     existing: dict[str, dict[str, Any]] = {
         record["document_digest"]: record
-        for record in Worker.objects.filter(document_digest__in=digests.subquery()).values(
-            *set(EXISTING_FIELDS)
+        for record in (
+            dict(zip(EXISTING_FIELDS, row, strict=True))
+            for row in select_rows(
+                Worker.objects.filter(document_digest__in=digests.subquery()), EXISTING_FIELDS
+            )
         )
     }
     refused = _on_other_rosters(
@@ -84,15 +139,16 @@ def _write(
         return
     stored_travel: dict[int, list[engine.Stay]] = defaultdict(list)
     if existing:
-        for worker_id, code, begin, end in TravelRecord.objects.filter(
-            worker__document_digest__in=digests.subquery()
-        ).values_list("worker_id", "division_code", "from_date", "to_date"):
+        for worker_id, code, begin, end in select_rows(
+            TravelRecord.objects.filter(worker__document_digest__in=digests.subquery()),
+            ("worker_id", "division_code", "from_date", "to_date"),
+        ):
             stored_travel[worker_id].append((code, begin, end))
 
-    policy = engine.policy_on(today)
-    areas = engine.areas_in_force(today)
-    city = settings.FUGONG_PARK_CITY_PREFIX
+    assessor = _Assessor(today)
     closures = open_closures(enterprise.pk)
+    blank: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
+    blank.update(returned_on=None, contact_on=None, health_code_on=None)
 
     new_rows: list[tuple] = []
     new_travel: dict[str, list[engine.Stay]] = {}
@@ -118,28 +174,10 @@ def _write(
     for row in parsed:
         record = existing.get(row.document.digest)
         if record is None:
-            values: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
-            values.update(returned_on=None, contact_on=None, health_code_on=None)
-            values.update(row.values)
+            values: dict[str, Any] = {**blank, **row.values}
             travel = row.travel or []
-            facts = engine.Facts(
-                **{
-                    key: values[key]
-                    for key in (
-                        "residence_code",
-                        "holiday_location_code",
-                        "returned_on",
-                        "contact_on",
-                        "symptoms",
-                        "health_code",
-                        "health_code_on",
-                    )
-                },
-                travel=tuple(travel),
-                closed=closures_covering(closures, enterprise.pk, values["department"]),
-            )
-            outcome = engine.assess(
-                facts, policy=policy, areas=areas, today=today, city_prefix=city
+            outcome = assessor.outcome(
+                values, travel, "", closures_covering(closures, enterprise.pk, values["department"])
             )
             document = row.document.stored()
             phone = stored_phone(row.phone or "")
@@ -173,8 +211,7 @@ def _write(
         # is kept but a medical hold, without its details.
         rejoining = record["enterprise_id"] is None
         if rejoining:
-            merged: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
-            merged.update(returned_on=None, contact_on=None, health_code_on=None)
+            merged: dict[str, Any] = dict(blank)
             hold = engine.HOLD_WITHOUT_DETAIL if record["medical_hold"] else ""
             travel = row.travel or []
         else:
@@ -182,24 +219,9 @@ def _write(
             hold = record["medical_hold"]
             travel = row.travel if row.travel is not None else stored_travel[record["id"]]
         merged.update(row.values)
-        facts = engine.Facts(
-            **{
-                key: merged[key]
-                for key in (
-                    "residence_code",
-                    "holiday_location_code",
-                    "returned_on",
-                    "contact_on",
-                    "symptoms",
-                    "health_code",
-                    "health_code_on",
-                )
-            },
-            medical_hold=hold,
-            travel=tuple(travel),
-            closed=closures_covering(closures, enterprise.pk, merged["department"]),
+        outcome = assessor.outcome(
+            merged, travel, hold, closures_covering(closures, enterprise.pk, merged["department"])
         )
-        outcome = engine.assess(facts, policy=policy, areas=areas, today=today, city_prefix=city)
         phone_changed = rejoining or (
             row.phone is not None
             and (phone_digest(row.phone) if row.phone else "") != record["phone_digest"]
@@ -276,9 +298,10 @@ def _write(
         new_digests = list(new_travel)
         new_ids = {
             digest: worker_id
-            for digest, worker_id in Worker.objects.filter(
-                document_digest__in=digests.subquery()
-            ).values_list("document_digest", "id")
+            for digest, worker_id in select_rows(
+                Worker.objects.filter(document_digest__in=digests.subquery()),
+                ("document_digest", "id"),
+            )
             if digest in new_travel
         }
         bulk_insert_rows(
