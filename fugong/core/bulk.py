@@ -50,13 +50,7 @@ def _adapter(field: Field) -> Adapter | None:
     field rather than once per value: imports adapt millions of values."""
     ops = connection.ops
     if isinstance(field, models.JSONField):
-        return lambda value: (
-            "[]"
-            if value == []
-            else None
-            if value is None
-            else json.dumps(value, ensure_ascii=False)
-        )
+        return _json_adapter()
     if isinstance(field, models.DateTimeField):
         return _memoized(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
@@ -76,6 +70,30 @@ def _adapter(field: Field) -> Adapter | None:
             return None
         return lambda value: None if value is None else value.hex  # as the ORM stores it
     return lambda value: field.get_db_prep_value(value, connection, prepared=False)
+
+
+def _json_text(value: Any) -> str | None:
+    """A JSON field's value as the database takes it."""
+    if value is None:
+        return None
+    return "[]" if value == [] else json.dumps(value, ensure_ascii=False)
+
+
+def _json_adapter() -> Adapter:
+    """JSON text of a value. The rows of an import often share one list object (the reasons of
+    a clearance): the same object is serialised once, by identity, and kept referenced so that
+    its identity stays its own. Rows must not change a value once it is handed over."""
+    cache: dict[int, tuple[Any, str]] = {}
+
+    def adapted(value: Any) -> Any:
+        known = cache.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = _json_text(value)
+        cache[id(value)] = (value, text)
+        return text
+
+    return adapted
 
 
 def _memoized(adapt: Adapter) -> Adapter:
@@ -129,6 +147,8 @@ def _plain_row_adapter(
             adapter = connection.ops.adapt_datetimefield_value
         elif isinstance(field, models.DateField):
             adapter = connection.ops.adapt_datefield_value
+        elif isinstance(field, models.JSONField):
+            adapter = _json_text
         adapters.append(adapter)
     return lambda row: tuple(
         value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)

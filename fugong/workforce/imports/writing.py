@@ -20,6 +20,7 @@ from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
 from fugong.core.bulk import KeySet, bulk_insert_rows, bulk_update_rows, select_rows
+from fugong.core.crypto import encrypt_many
 from fugong.enterprises.models import Enterprise
 from fugong.screening import engine
 from fugong.screening.models import ClearanceChange, ScreeningRun
@@ -82,7 +83,9 @@ class _Assessor:
         self.areas = engine.areas_in_force(today)
         self.today = today
         self.city = settings.FUGONG_PARK_CITY_PREFIX
-        self.outcomes: dict[tuple, engine.Outcome] = {}
+        # Facts → the outcome, and its reasons as the list a worker row stores: one list per
+        # outcome, shared by the rows (``bulk_insert_rows`` serialises a shared list once).
+        self.outcomes: dict[tuple, tuple[engine.Outcome, list[dict]]] = {}
 
     def outcome(
         self,
@@ -90,12 +93,14 @@ class _Assessor:
         travel: list[engine.Stay],
         hold: str,
         closed: tuple[tuple[str, str], ...],
-    ) -> engine.Outcome:
+    ) -> tuple[engine.Outcome, list[dict]]:
+        """The outcome for a worker's values (``WORKER_COLUMNS``), travel, medical hold and
+        the closures that cover them, with its reasons as a list."""
         facts = tuple([values[key] for key in _FACT_KEYS])
         key = (facts, tuple(travel), hold, closed)
-        outcome = self.outcomes.get(key)
-        if outcome is None:
-            outcome = self.outcomes[key] = engine.assess(
+        known = self.outcomes.get(key)
+        if known is None:
+            outcome = engine.assess(
                 engine.Facts(
                     **dict(zip(_FACT_KEYS, facts, strict=True)),
                     travel=key[1],
@@ -107,7 +112,8 @@ class _Assessor:
                 today=self.today,
                 city_prefix=self.city,
             )
-        return outcome
+            known = self.outcomes[key] = (outcome, list(outcome.reasons))
+        return known
 
 
 @transaction.atomic
@@ -171,16 +177,21 @@ def _write(
         "updated_at",
     ]
 
+    # The new workers' numbers, encrypted together (one draw of random nonces for all).
+    new_parsed = [row for row in parsed if row.document.digest not in existing]
+    document_ciphers = iter(encrypt_many([row.document.number for row in new_parsed]))
+    phone_ciphers = iter(encrypt_many([row.phone for row in new_parsed if row.phone]))
+
     for row in parsed:
         record = existing.get(row.document.digest)
         if record is None:
             values: dict[str, Any] = {**blank, **row.values}
             travel = row.travel or []
-            outcome = assessor.outcome(
+            outcome, reasons = assessor.outcome(
                 values, travel, "", closures_covering(closures, enterprise.pk, values["department"])
             )
-            document = row.document.stored()
-            phone = stored_phone(row.phone or "")
+            document = row.document.stored(cipher=next(document_ciphers))
+            phone = stored_phone(row.phone or "", cipher=next(phone_ciphers) if row.phone else None)
             new_rows.append(
                 (
                     now,
@@ -198,7 +209,7 @@ def _write(
                     phone["phone_masked"],
                     outcome.clearance,
                     outcome.until,
-                    list(outcome.reasons),
+                    reasons,
                     now,
                     "",
                     "",
@@ -219,7 +230,7 @@ def _write(
             hold = record["medical_hold"]
             travel = row.travel if row.travel is not None else stored_travel[record["id"]]
         merged.update(row.values)
-        outcome = assessor.outcome(
+        outcome, reasons = assessor.outcome(
             merged, travel, hold, closures_covering(closures, enterprise.pk, merged["department"])
         )
         phone_changed = rejoining or (
@@ -231,7 +242,7 @@ def _write(
             and sorted(row.travel, key=str) != sorted(stored_travel[record["id"]], key=str)
         )
         fields_changed = any(merged[key] != record[key] for key in WORKER_COLUMNS)
-        clearance_row = (outcome.clearance, outcome.until, list(outcome.reasons))
+        clearance_row = (outcome.clearance, outcome.until, reasons)
         clearance_changed = clearance_row != (
             record["clearance"],
             record["observation_until"],
