@@ -6,6 +6,7 @@ audit event.
 
 from __future__ import annotations
 
+import operator
 import time
 from collections import defaultdict
 from datetime import date
@@ -33,6 +34,8 @@ from .rows import ParsedRow, WorkerImportReport, _on_other_rosters
 
 # The worker columns the import writes, in this order: the fields a form or the API may set.
 WORKER_COLUMNS = WORKER_FIELDS
+# A worker's WORKER_COLUMNS values from a dict of them, as a tuple (one C-level call).
+worker_values = operator.itemgetter(*WORKER_COLUMNS)
 FILE_KEYS = {
     "full_name": "full_name",
     "department": "department",
@@ -152,7 +155,17 @@ def _write(
             stored_travel[worker_id].append((code, begin, end))
 
     assessor = _Assessor(today)
-    closures = open_closures(enterprise.pk)
+    enterprise_id = enterprise.pk
+    closures = open_closures(enterprise_id)
+    covering: dict[str, tuple[tuple[str, str], ...]] = {}  # department → the closures over it
+
+    def closed(department: str) -> tuple[tuple[str, str], ...]:
+        try:
+            return covering[department]
+        except KeyError:
+            found = covering[department] = closures_covering(closures, enterprise_id, department)
+            return found
+
     blank: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
     blank.update(returned_on=None, contact_on=None, health_code_on=None)
 
@@ -187,17 +200,15 @@ def _write(
         if record is None:
             values: dict[str, Any] = {**blank, **row.values}
             travel = row.travel or []
-            outcome, reasons = assessor.outcome(
-                values, travel, "", closures_covering(closures, enterprise.pk, values["department"])
-            )
+            outcome, reasons = assessor.outcome(values, travel, "", closed(values["department"]))
             document = row.document.stored(cipher=next(document_ciphers))
             phone = stored_phone(row.phone or "", cipher=next(phone_ciphers) if row.phone else None)
             new_rows.append(
                 (
                     now,
                     now,
-                    enterprise.pk,
-                    *(values[key] for key in WORKER_COLUMNS),
+                    enterprise_id,
+                    *worker_values(values),
                     document["document_type"],
                     document["document_cipher"],
                     document["document_digest"],
@@ -226,13 +237,11 @@ def _write(
             hold = engine.HOLD_WITHOUT_DETAIL if record["medical_hold"] else ""
             travel = row.travel or []
         else:
-            merged = {key: record[key] for key in WORKER_COLUMNS}
+            merged = dict(zip(WORKER_COLUMNS, worker_values(record), strict=True))
             hold = record["medical_hold"]
             travel = row.travel if row.travel is not None else stored_travel[record["id"]]
         merged.update(row.values)
-        outcome, reasons = assessor.outcome(
-            merged, travel, hold, closures_covering(closures, enterprise.pk, merged["department"])
-        )
+        outcome, reasons = assessor.outcome(merged, travel, hold, closed(merged["department"]))
         phone_changed = rejoining or (
             row.phone is not None
             and (phone_digest(row.phone) if row.phone else "") != record["phone_digest"]
@@ -241,7 +250,7 @@ def _write(
             row.travel is not None
             and sorted(row.travel, key=str) != sorted(stored_travel[record["id"]], key=str)
         )
-        fields_changed = any(merged[key] != record[key] for key in WORKER_COLUMNS)
+        fields_changed = worker_values(merged) != worker_values(record)
         clearance_row = (outcome.clearance, outcome.until, reasons)
         clearance_changed = clearance_row != (
             record["clearance"],
@@ -255,8 +264,8 @@ def _write(
             continue
         base = (
             record["id"],
-            *(merged[key] for key in WORKER_COLUMNS),
-            enterprise.pk,
+            *worker_values(merged),
+            enterprise_id,
             *clearance_row,
             now,
             now,
@@ -319,7 +328,7 @@ def _write(
             Employment,
             ["worker", "enterprise", "started_on", "ended_on", "department"],
             (
-                (new_ids[digest], enterprise.pk, today, None, departments[digest])
+                (new_ids[digest], enterprise_id, today, None, departments[digest])
                 for digest in new_digests
             ),
         )
@@ -358,7 +367,7 @@ def _write(
             Employment,
             ["worker", "enterprise", "started_on", "ended_on", "department"],
             (
-                (worker_id, enterprise.pk, today, None, departments[worker_id])
+                (worker_id, enterprise_id, today, None, departments[worker_id])
                 for worker_id in moved_ids
             ),
         )
