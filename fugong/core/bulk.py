@@ -83,7 +83,7 @@ def _json_adapter() -> Adapter:
     """JSON text of a value. The rows of an import often share one list object (the reasons of
     a clearance): the same object is serialised once, by identity, and kept referenced so that
     its identity stays its own. Rows must not change a value once it is handed over."""
-    cache: dict[int, tuple[Any, str]] = {}
+    cache: dict[int, tuple[Any, str | None]] = {}
 
     def adapted(value: Any) -> Any:
         known = cache.get(id(value))
