@@ -20,6 +20,8 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models.expressions import RawSQL
 
 BATCH = 5000
+# How many JSON values ``bulk_insert_rows`` and ``bulk_update_rows`` remember the text of.
+JSON_CACHE_ENTRIES = 20_000
 
 # A row as the database takes it, and a stored field: their values are of any column type.
 Row: TypeAlias = tuple[Any, ...]
@@ -90,6 +92,10 @@ def _json_adapter() -> Adapter:
         if known is not None and known[0] is value:
             return known[1]
         text = _json_text(value)
+        if len(cache) >= JSON_CACHE_ENTRIES:
+            # Rows that each bring their own value (a re-screening's) would otherwise keep
+            # every value and its text alive until the load ends.
+            cache.clear()
         cache[id(value)] = (value, text)
         return text
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fugong.core import bulk
 from fugong.core.bulk import bulk_insert_rows, select_rows
 from fugong.screening.models import ClearanceChange, ScreeningRun
 from fugong.screening.services import risk_area_add
@@ -135,15 +136,25 @@ def test_select_rows_reads_what_values_list_reads(park):
     assert select_rows(Worker.objects.filter(pk__in=[]), fields) == []
 
 
-def test_bulk_insert_rows_serialises_shared_and_distinct_json_values(park):
+@pytest.mark.parametrize("remembered", [20_000, 2])
+def test_bulk_insert_rows_serialises_shared_and_distinct_json_values(park, monkeypatch, remembered):
+    # 2: the cache of JSON texts is emptied as it fills, in the middle of the rows.
+    monkeypatch.setattr(bulk, "JSON_CACHE_ENTRIES", remembered)
     worker = Worker.objects.create(
         full_name="甲", residence_code="430602", document_digest="d" * 64, enterprise=park.a
     )
     run = ScreeningRun.objects.create(
-        trigger=ScreeningRun.Trigger.IMPORT, created_at=timezone.now(), examined=4, changed=4
+        trigger=ScreeningRun.Trigger.IMPORT, created_at=timezone.now(), examined=6, changed=6
     )
     shared = [{"code": "symptoms", "detail": "发热"}]
-    reasons = [shared, shared, [{"code": "missing_holiday_location"}], []]
+    reasons = [
+        shared,
+        shared,
+        [{"code": "missing_holiday_location"}],
+        [],
+        [{"code": "risk_area", "area": "420100"}],
+        shared,
+    ]
     bulk_insert_rows(
         ClearanceChange,
         ["run", "worker", "enterprise", "old_clearance", "new_clearance", "reasons"],
