@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, TypeAlias
 
-from django.db import connection, models
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, models
 from django.db.backends.utils import CursorWrapper
 from django.db.models.expressions import RawSQL
 
 BATCH = 5000
+# How many JSON values ``bulk_insert_rows`` and ``bulk_update_rows`` remember the text of.
+JSON_CACHE_ENTRIES = 20_000
 
 # A row as the database takes it, and a stored field: their values are of any column type.
 Row: TypeAlias = tuple[Any, ...]
@@ -49,13 +52,7 @@ def _adapter(field: Field) -> Adapter | None:
     field rather than once per value: imports adapt millions of values."""
     ops = connection.ops
     if isinstance(field, models.JSONField):
-        return lambda value: (
-            "[]"
-            if value == []
-            else None
-            if value is None
-            else json.dumps(value, ensure_ascii=False)
-        )
+        return _json_adapter()
     if isinstance(field, models.DateTimeField):
         return _memoized(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
@@ -77,6 +74,34 @@ def _adapter(field: Field) -> Adapter | None:
     return lambda value: field.get_db_prep_value(value, connection, prepared=False)
 
 
+def _json_text(value: Any) -> str | None:
+    """A JSON field's value as the database takes it."""
+    if value is None:
+        return None
+    return "[]" if value == [] else json.dumps(value, ensure_ascii=False)
+
+
+def _json_adapter() -> Adapter:
+    """JSON text of a value. The rows of an import often share one list object (the reasons of
+    a clearance): the same object is serialised once, by identity, and kept referenced so that
+    its identity stays its own. Rows must not change a value once it is handed over."""
+    cache: dict[int, tuple[Any, str | None]] = {}
+
+    def adapted(value: Any) -> Any:
+        known = cache.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = _json_text(value)
+        if len(cache) >= JSON_CACHE_ENTRIES:
+            # Rows that each bring their own value (a re-screening's) would otherwise keep
+            # every value and its text alive until the load ends.
+            cache.clear()
+        cache[id(value)] = (value, text)
+        return text
+
+    return adapted
+
+
 def _memoized(adapt: Adapter) -> Adapter:
     """Dates and times repeat across the rows of an import: adapt each distinct one once."""
     cache: dict[Any, Any] = {None: None}
@@ -92,12 +117,27 @@ def _memoized(adapt: Adapter) -> Adapter:
 
 
 def _row_adapter(fields: Sequence[Field]) -> Callable[[Row], Row]:
-    adapters = [_adapter(field) for field in fields]
-    if not any(adapters):
+    """A function preparing a row for the database: only the columns that need an adapter are
+    touched (a worker row has a few dates and one JSON list among some thirty columns), the
+    rest are passed as they are."""
+    width = len(fields)
+    adapted = [
+        (index, adapter)
+        for index, adapter in enumerate(_adapter(field) for field in fields)
+        if adapter is not None
+    ]
+    if not adapted:
         return tuple
-    return lambda row: tuple(
-        value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)
-    )
+
+    def adapt(row: Row) -> Row:
+        if len(row) != width:
+            raise ValueError(f"A row has {len(row)} values for {width} columns.")
+        values = list(row)
+        for index, adapter in adapted:
+            values[index] = adapter(values[index])
+        return tuple(values)
+
+    return adapt
 
 
 @cache
@@ -113,6 +153,8 @@ def _plain_row_adapter(
             adapter = connection.ops.adapt_datetimefield_value
         elif isinstance(field, models.DateField):
             adapter = connection.ops.adapt_datefield_value
+        elif isinstance(field, models.JSONField):
+            adapter = _json_text
         adapters.append(adapter)
     return lambda row: tuple(
         value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)
@@ -253,6 +295,65 @@ def _column_type(field: Field) -> str:
     if isinstance(field, models.IntegerField | models.ForeignKey):
         return "bigint"
     return "text"
+
+
+def select_rows(queryset: models.QuerySet[Any], field_names: Sequence[str]) -> list[Row]:
+    """The rows of ``queryset.values_list(*field_names)``, as tuples, read with one cursor.
+
+    The ORM builds the query and names the converters (dates on SQLite, JSON), as it would;
+    but where it calls each converter on every row through a generic loop, here each column's
+    converters run once per distinct value: an import reads a hundred thousand workers whose
+    dates and clearance reasons repeat. Converted values that repeat are shared between rows,
+    so they must be treated as read-only."""
+    query = queryset.values_list(*field_names)
+    compiler = query.query.get_compiler(using=query.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # say, an empty ``__in`` list: the ORM knows no row can match
+        return []
+    database = connections[query.db]
+    converters = compiler.get_converters(
+        [column[0] for column in compiler.select[: compiler.col_count]]
+    )
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in rows]
+    plan = [
+        (index, _memoized_converter(functions, expression, database))
+        for index, (functions, expression) in converters.items()
+    ]
+    result: list[Row] = []
+    for row in rows:
+        values = list(row)
+        for index, convert in plan:
+            values[index] = convert(values[index])
+        result.append(tuple(values))
+    return result
+
+
+def _memoized_converter(
+    functions: Sequence[Callable[..., Any]], expression: Any, database: Any
+) -> Adapter:
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            pass
+        except TypeError:  # a value the driver decoded into a list or dict: not memoized
+            return _convert(value)
+        result = cache[value] = _convert(value)
+        return result
+
+    def _convert(value: Any) -> Any:
+        for function in functions:
+            value = function(value, expression, database)
+        return value
+
+    return convert
 
 
 class KeySet:

@@ -11,8 +11,10 @@ database, so the file alone gives away neither the numbers nor a way to test gue
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 PREFIX = "v1"
+NONCE_BYTES = 12  # 96 bits, the size AES-GCM is made for
 
 
 def _decode_key(text: str, name: str) -> bytes:
@@ -63,9 +66,26 @@ def _cipher(key_id: str) -> AESGCM:
 def encrypt(plaintext: str) -> str:
     """``v1:<key id>:<base64 nonce+ciphertext+tag>``."""
     key_id, _keys = data_keys()
-    nonce = os.urandom(12)
+    nonce = os.urandom(NONCE_BYTES)
     sealed = _cipher(key_id).encrypt(nonce, plaintext.encode(), key_id.encode())
     return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def encrypt_many(plaintexts: Sequence[str]) -> list[str]:
+    """``encrypt`` of each value (for an import's hundred thousand numbers): the nonces, fresh
+    and random as ``encrypt``'s, are drawn from the operating system in one call rather than
+    one call per value."""
+    key_id, _keys = data_keys()
+    cipher = _cipher(key_id)
+    associated = key_id.encode()
+    prefix = f"{PREFIX}:{key_id}:"
+    nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+    result = []
+    for index, plaintext in enumerate(plaintexts):
+        nonce = nonces[index * NONCE_BYTES : (index + 1) * NONCE_BYTES]
+        sealed = cipher.encrypt(nonce, plaintext.encode(), associated)
+        result.append(prefix + base64.b64encode(nonce + sealed).decode())
+    return result
 
 
 def decrypt(token: str) -> str:
@@ -87,7 +107,17 @@ def key_id_of(token: str) -> str:
 
 def lookup_digest(kind: str, value: str) -> str:
     """The keyed digest used to find ``value`` (an ID or phone number) without storing it."""
-    return hmac.digest(lookup_key(), f"{kind}:{value}".encode(), "sha256").hex()
+    mac = _keyed_sha256(lookup_key()).copy()
+    mac.update(f"{kind}:{value}".encode())
+    return mac.hexdigest()
+
+
+@cache
+def _keyed_sha256(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 with ``key`` set up once: each digest copies it rather than keying anew,
+    which hashes the key's two padded blocks again (a third of the work for a short value;
+    an import takes two digests a row). Copying leaves this one untouched."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def new_key() -> str:

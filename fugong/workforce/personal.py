@@ -32,10 +32,12 @@ class Document:
     def __post_init__(self) -> None:
         object.__setattr__(self, "digest", document_digest(self.document_type, self.number))
 
-    def stored(self) -> dict:
+    def stored(self, *, cipher: str | None = None) -> dict:
+        """The worker's document columns; ``cipher``: the number already encrypted (an import
+        encrypts its new numbers together, see ``crypto.encrypt_many``)."""
         return {
             "document_type": self.document_type,
-            "document_cipher": encrypt(self.number),
+            "document_cipher": encrypt(self.number) if cipher is None else cipher,
             "document_digest": self.digest,
             "document_masked": mask_identity_number(self.number),
             "birth_year": self.birth_date.year if self.birth_date else None,
@@ -84,11 +86,12 @@ def parse_phone(raw: object) -> str:
     return text
 
 
-def stored_phone(number: str) -> dict:
+def stored_phone(number: str, *, cipher: str | None = None) -> dict:
+    """The worker's phone columns; ``cipher`` as for ``Document.stored``."""
     if not number:
         return {"phone_cipher": "", "phone_digest": "", "phone_masked": ""}
     return {
-        "phone_cipher": encrypt(number),
+        "phone_cipher": encrypt(number) if cipher is None else cipher,
         "phone_digest": phone_digest(number),
         "phone_masked": mask_phone(number),
     }

@@ -69,3 +69,28 @@ def test_bad_key_settings_are_refused(keys, value):
     keys(value)
     with pytest.raises(ImproperlyConfigured):
         crypto.encrypt("x")
+
+
+def test_encrypt_many_encrypts_each_value_with_its_own_nonce():
+    values = ["430602198001011234", "13800138000", "", "430602198001011234"]
+    tokens = crypto.encrypt_many(values)
+    assert [crypto.decrypt(token) for token in tokens] == values
+    nonces = {base64.b64decode(token.split(":", 2)[2])[: crypto.NONCE_BYTES] for token in tokens}
+    assert len(nonces) == len(values)
+    assert tokens[0] != tokens[3]
+    assert crypto.encrypt_many([]) == []
+
+
+def test_the_lookup_digest_is_hmac_sha256_of_the_kind_and_value(keys):
+    import hashlib
+    import hmac
+
+    keys("k1:" + base64.urlsafe_b64encode(b"k" * 32).decode())
+    expected = hmac.new(crypto.lookup_key(), b"phone:13800138000", hashlib.sha256).hexdigest()
+    assert crypto.phone_digest("13800138000") == expected
+    assert crypto.phone_digest("13800138000") == expected  # the keyed state is not consumed
+    keys(
+        "k1:" + base64.urlsafe_b64encode(b"k" * 32).decode(),
+        lookup="b3RoZXIta2V5LWZvci10ZXN0cy0wMDAwMDAwMDAwMDA",
+    )
+    assert crypto.phone_digest("13800138000") != expected

@@ -6,6 +6,7 @@ audit event.
 
 from __future__ import annotations
 
+import operator
 import time
 from collections import defaultdict
 from datetime import date
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 from fugong.accounts.models import User
 from fugong.audit.models import AuditAction
 from fugong.audit.services import audit_event_record
-from fugong.core.bulk import KeySet, bulk_insert_rows, bulk_update_rows
+from fugong.core.bulk import KeySet, bulk_insert_rows, bulk_update_rows, select_rows
+from fugong.core.crypto import encrypt_many
 from fugong.enterprises.models import Enterprise
 from fugong.screening import engine
 from fugong.screening.models import ClearanceChange, ScreeningRun
@@ -32,6 +34,8 @@ from .rows import ParsedRow, WorkerImportReport, _on_other_rosters
 
 # The worker columns the import writes, in this order: the fields a form or the API may set.
 WORKER_COLUMNS = WORKER_FIELDS
+# A worker's WORKER_COLUMNS values from a dict of them, as a tuple (one C-level call).
+worker_values = operator.itemgetter(*WORKER_COLUMNS)
 FILE_KEYS = {
     "full_name": "full_name",
     "department": "department",
@@ -48,14 +52,71 @@ FILE_KEYS = {
 }
 
 
-EXISTING_FIELDS = (
-    "id",
-    "document_digest",
-    "enterprise_id",
-    "phone_digest",
-    *WORKER_COLUMNS,
-    *engine.WORKER_FACT_FIELDS[2:],
+EXISTING_FIELDS = tuple(
+    dict.fromkeys(
+        (
+            "id",
+            "document_digest",
+            "enterprise_id",
+            "phone_digest",
+            *WORKER_COLUMNS,
+            *engine.WORKER_FACT_FIELDS[2:],
+        )
+    )
 )
+# The facts the clearance is assessed on, as a worker's fields (travel, hold and closures aside).
+_FACT_KEYS = (
+    "residence_code",
+    "holiday_location_code",
+    "returned_on",
+    "contact_on",
+    "symptoms",
+    "health_code",
+    "health_code_on",
+)
+
+
+class _Assessor:
+    """``engine.assess`` for the rows of one import, run once per distinct set of facts: the
+    outcome is a pure function of them, and on a roster many workers share them (same place,
+    same return date, no symptoms)."""
+
+    def __init__(self, today: date) -> None:
+        self.policy = engine.policy_on(today)
+        self.areas = engine.areas_in_force(today)
+        self.today = today
+        self.city = settings.FUGONG_PARK_CITY_PREFIX
+        # Facts → the outcome, and its reasons as the list a worker row stores: one list per
+        # outcome, shared by the rows (``bulk_insert_rows`` serialises a shared list once).
+        self.outcomes: dict[tuple, tuple[engine.Outcome, list[dict]]] = {}
+
+    def outcome(
+        self,
+        values: dict[str, Any],
+        travel: list[engine.Stay],
+        hold: str,
+        closed: tuple[tuple[str, str], ...],
+    ) -> tuple[engine.Outcome, list[dict]]:
+        """The outcome for a worker's values (``WORKER_COLUMNS``), travel, medical hold and
+        the closures that cover them, with its reasons as a list."""
+        facts = tuple([values[key] for key in _FACT_KEYS])
+        key = (facts, tuple(travel), hold, closed)
+        known = self.outcomes.get(key)
+        if known is None:
+            outcome = engine.assess(
+                engine.Facts(
+                    **dict(zip(_FACT_KEYS, facts, strict=True)),
+                    travel=key[1],
+                    medical_hold=hold,
+                    closed=closed,
+                ),
+                policy=self.policy,
+                areas=self.areas,
+                today=self.today,
+                city_prefix=self.city,
+            )
+            known = self.outcomes[key] = (outcome, list(outcome.reasons))
+        return known
 
 
 @transaction.atomic
@@ -71,8 +132,11 @@ def _write(
     digests = KeySet((row.document.digest for row in parsed), name="import_digests")
     existing: dict[str, dict[str, Any]] = {
         record["document_digest"]: record
-        for record in Worker.objects.filter(document_digest__in=digests.subquery()).values(
-            *set(EXISTING_FIELDS)
+        for record in (
+            dict(zip(EXISTING_FIELDS, row, strict=True))
+            for row in select_rows(
+                Worker.objects.filter(document_digest__in=digests.subquery()), EXISTING_FIELDS
+            )
         )
     }
     refused = _on_other_rosters(
@@ -84,15 +148,26 @@ def _write(
         return
     stored_travel: dict[int, list[engine.Stay]] = defaultdict(list)
     if existing:
-        for worker_id, code, begin, end in TravelRecord.objects.filter(
-            worker__document_digest__in=digests.subquery()
-        ).values_list("worker_id", "division_code", "from_date", "to_date"):
+        for worker_id, code, begin, end in select_rows(
+            TravelRecord.objects.filter(worker__document_digest__in=digests.subquery()),
+            ("worker_id", "division_code", "from_date", "to_date"),
+        ):
             stored_travel[worker_id].append((code, begin, end))
 
-    policy = engine.policy_on(today)
-    areas = engine.areas_in_force(today)
-    city = settings.FUGONG_PARK_CITY_PREFIX
-    closures = open_closures(enterprise.pk)
+    assessor = _Assessor(today)
+    enterprise_id = enterprise.pk
+    closures = open_closures(enterprise_id)
+    covering: dict[str, tuple[tuple[str, str], ...]] = {}  # department → the closures over it
+
+    def closed(department: str) -> tuple[tuple[str, str], ...]:
+        try:
+            return covering[department]
+        except KeyError:
+            found = covering[department] = closures_covering(closures, enterprise_id, department)
+            return found
+
+    blank: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
+    blank.update(returned_on=None, contact_on=None, health_code_on=None)
 
     new_rows: list[tuple] = []
     new_travel: dict[str, list[engine.Stay]] = {}
@@ -115,40 +190,25 @@ def _write(
         "updated_at",
     ]
 
+    # The new workers' numbers, encrypted together (one draw of random nonces for all).
+    new_parsed = [row for row in parsed if row.document.digest not in existing]
+    document_ciphers = iter(encrypt_many([row.document.number for row in new_parsed]))
+    phone_ciphers = iter(encrypt_many([row.phone for row in new_parsed if row.phone]))
+
     for row in parsed:
         record = existing.get(row.document.digest)
         if record is None:
-            values: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
-            values.update(returned_on=None, contact_on=None, health_code_on=None)
-            values.update(row.values)
+            values: dict[str, Any] = {**blank, **row.values}
             travel = row.travel or []
-            facts = engine.Facts(
-                **{
-                    key: values[key]
-                    for key in (
-                        "residence_code",
-                        "holiday_location_code",
-                        "returned_on",
-                        "contact_on",
-                        "symptoms",
-                        "health_code",
-                        "health_code_on",
-                    )
-                },
-                travel=tuple(travel),
-                closed=closures_covering(closures, enterprise.pk, values["department"]),
-            )
-            outcome = engine.assess(
-                facts, policy=policy, areas=areas, today=today, city_prefix=city
-            )
-            document = row.document.stored()
-            phone = stored_phone(row.phone or "")
+            outcome, reasons = assessor.outcome(values, travel, "", closed(values["department"]))
+            document = row.document.stored(cipher=next(document_ciphers))
+            phone = stored_phone(row.phone or "", cipher=next(phone_ciphers) if row.phone else None)
             new_rows.append(
                 (
                     now,
                     now,
-                    enterprise.pk,
-                    *(values[key] for key in WORKER_COLUMNS),
+                    enterprise_id,
+                    *worker_values(values),
                     document["document_type"],
                     document["document_cipher"],
                     document["document_digest"],
@@ -160,7 +220,7 @@ def _write(
                     phone["phone_masked"],
                     outcome.clearance,
                     outcome.until,
-                    list(outcome.reasons),
+                    reasons,
                     now,
                     "",
                     "",
@@ -173,33 +233,15 @@ def _write(
         # is kept but a medical hold, without its details.
         rejoining = record["enterprise_id"] is None
         if rejoining:
-            merged: dict[str, Any] = dict.fromkeys(WORKER_COLUMNS, "")
-            merged.update(returned_on=None, contact_on=None, health_code_on=None)
+            merged: dict[str, Any] = dict(blank)
             hold = engine.HOLD_WITHOUT_DETAIL if record["medical_hold"] else ""
             travel = row.travel or []
         else:
-            merged = {key: record[key] for key in WORKER_COLUMNS}
+            merged = dict(zip(WORKER_COLUMNS, worker_values(record), strict=True))
             hold = record["medical_hold"]
             travel = row.travel if row.travel is not None else stored_travel[record["id"]]
         merged.update(row.values)
-        facts = engine.Facts(
-            **{
-                key: merged[key]
-                for key in (
-                    "residence_code",
-                    "holiday_location_code",
-                    "returned_on",
-                    "contact_on",
-                    "symptoms",
-                    "health_code",
-                    "health_code_on",
-                )
-            },
-            medical_hold=hold,
-            travel=tuple(travel),
-            closed=closures_covering(closures, enterprise.pk, merged["department"]),
-        )
-        outcome = engine.assess(facts, policy=policy, areas=areas, today=today, city_prefix=city)
+        outcome, reasons = assessor.outcome(merged, travel, hold, closed(merged["department"]))
         phone_changed = rejoining or (
             row.phone is not None
             and (phone_digest(row.phone) if row.phone else "") != record["phone_digest"]
@@ -208,8 +250,8 @@ def _write(
             row.travel is not None
             and sorted(row.travel, key=str) != sorted(stored_travel[record["id"]], key=str)
         )
-        fields_changed = any(merged[key] != record[key] for key in WORKER_COLUMNS)
-        clearance_row = (outcome.clearance, outcome.until, list(outcome.reasons))
+        fields_changed = worker_values(merged) != worker_values(record)
+        clearance_row = (outcome.clearance, outcome.until, reasons)
         clearance_changed = clearance_row != (
             record["clearance"],
             record["observation_until"],
@@ -222,8 +264,8 @@ def _write(
             continue
         base = (
             record["id"],
-            *(merged[key] for key in WORKER_COLUMNS),
-            enterprise.pk,
+            *worker_values(merged),
+            enterprise_id,
             *clearance_row,
             now,
             now,
@@ -276,16 +318,17 @@ def _write(
         new_digests = list(new_travel)
         new_ids = {
             digest: worker_id
-            for digest, worker_id in Worker.objects.filter(
-                document_digest__in=digests.subquery()
-            ).values_list("document_digest", "id")
+            for digest, worker_id in select_rows(
+                Worker.objects.filter(document_digest__in=digests.subquery()),
+                ("document_digest", "id"),
+            )
             if digest in new_travel
         }
         bulk_insert_rows(
             Employment,
             ["worker", "enterprise", "started_on", "ended_on", "department"],
             (
-                (new_ids[digest], enterprise.pk, today, None, departments[digest])
+                (new_ids[digest], enterprise_id, today, None, departments[digest])
                 for digest in new_digests
             ),
         )
@@ -324,7 +367,7 @@ def _write(
             Employment,
             ["worker", "enterprise", "started_on", "ended_on", "department"],
             (
-                (worker_id, enterprise.pk, today, None, departments[worker_id])
+                (worker_id, enterprise_id, today, None, departments[worker_id])
                 for worker_id in moved_ids
             ),
         )
