@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(max_length=64, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(max_length=64, verbose_name="action"),
         ),
     ]

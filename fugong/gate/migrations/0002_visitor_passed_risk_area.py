@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gate', '0001_initial'),
+        ("gate", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visitor',
-            name='passed_risk_area',
-            field=models.BooleanField(default=False, help_text='In the last 14 days, as the visitor declares it.', verbose_name='passed through a risk area'),
+            model_name="visitor",
+            name="passed_risk_area",
+            field=models.BooleanField(
+                default=False,
+                help_text="In the last 14 days, as the visitor declares it.",
+                verbose_name="passed through a risk area",
+            ),
         ),
     ]

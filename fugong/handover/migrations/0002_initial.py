@@ -6,38 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('handover', '0001_initial'),
-        ('workforce', '0001_initial'),
+        ("handover", "0001_initial"),
+        ("workforce", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='handoverentry',
-            name='worker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workforce.worker'),
+            model_name="handoverentry",
+            name="worker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="workforce.worker"
+            ),
         ),
         migrations.AddField(
-            model_name='handoverlist',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="handoverlist",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='handoverlist',
-            name='generated_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="handoverlist",
+            name="generated_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='handoverentry',
-            name='handover_list',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='handover.handoverlist'),
+            model_name="handoverentry",
+            name="handover_list",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entries",
+                to="handover.handoverlist",
+            ),
         ),
         migrations.AddIndex(
-            model_name='handoverlist',
-            index=models.Index(fields=['district_code', 'acknowledged_at'], name='handover_ha_distric_eaf6b0_idx'),
+            model_name="handoverlist",
+            index=models.Index(
+                fields=["district_code", "acknowledged_at"], name="handover_ha_distric_eaf6b0_idx"
+            ),
         ),
     ]

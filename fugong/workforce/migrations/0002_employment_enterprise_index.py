@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('workforce', '0001_initial'),
+        ("enterprises", "0001_initial"),
+        ("workforce", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='employment',
-            name='enterprise',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='enterprises.enterprise'),
+            model_name="employment",
+            name="enterprise",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="employments",
+                to="enterprises.enterprise",
+            ),
         ),
     ]
