@@ -120,15 +120,11 @@ def trends(
     resumed_change = [0] * (length + 1)
     # Per enterprise, the offsets in the span [from, until) in which it counts as resumed and
     # in scope: the loop over the counts then costs a comparison or two.
-    resumed_offsets: dict[int, list[tuple[int, int]]] = {}
+    resumed_offsets: dict[int, tuple[int, int]] = {}
+    several: dict[int, list[tuple[int, int]]] = {}
 
     def offset_of(when: date) -> int:
         return min(max(when.toordinal() - origin, 0), length)
-
-    def add(changes: list[int], ranges: list[tuple[int, int]]) -> None:
-        for since, until in ranges:
-            changes[since] += 1
-            changes[until] -= 1
 
     for enterprise in facts.values():
         registered = offset_of(enterprise.registered_on)
@@ -140,7 +136,9 @@ def trends(
             counted = [(registered, length)] if registered < length else []
         else:
             continue
-        add(counted_change, counted)
+        for since, until in counted:
+            counted_change[since] += 1
+            counted_change[until] -= 1
         resumed: list[tuple[int, int]] = []
         for starts, ends, is_resumed, _suspended in sorted(enterprise.periods):
             if not is_resumed:
@@ -150,9 +148,14 @@ def trends(
                 overlap = (max(period[0], since), min(period[1], until))
                 if overlap[0] < overlap[1]:
                     resumed.append(overlap)
-        add(resumed_change, resumed)
-        if resumed:
-            resumed_offsets[enterprise.id] = resumed
+        for since, until in resumed:
+            resumed_change[since] += 1
+            resumed_change[until] -= 1
+        if len(resumed) == 1:
+            resumed_offsets[enterprise.id] = resumed[0]
+        elif resumed:
+            # Taken out by a suspension (or out of scope) in between: a few ranges.
+            several[enterprise.id] = resumed
     counts = _attendance_counts(facts, first, day, whole_park)
     result = Trend(days=span, resumption_rate=[], resumed=[], on_duty=[], abnormal_events=[])
     counted_now = resumed_now = 0
@@ -166,12 +169,18 @@ def trends(
         daily = dict(declarations.get(when, {}))
         daily.update(counts.get(when, {}))  # gate records take precedence over a declaration
         for enterprise_id, number in daily.items():
-            ranges = resumed_offsets.get(enterprise_id)
-            if ranges is not None and any(since <= offset < until for since, until in ranges):
+            span_of = resumed_offsets.get(enterprise_id, NEVER)
+            if span_of[0] <= offset < span_of[1] or (
+                enterprise_id in several
+                and any(since <= offset < until for since, until in several[enterprise_id])
+            ):
                 workers += number
         result.on_duty.append(workers)
         result.abnormal_events.append(events.get(when, 0))
     return result
+
+
+NEVER = (0, 0)  # an empty range of offsets
 
 
 def _runs(flags: list[bool]) -> list[tuple[int, int]]:

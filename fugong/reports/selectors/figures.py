@@ -80,13 +80,15 @@ class EnterpriseFacts:
     registered_on: date
     # (valid_from, attributes), oldest first; the first also stands for the days before it.
     # Empty: the attributes never changed (the current ones hold on every day).
-    history: list[tuple[date, Attributes]] = field(default_factory=list)
+    # (Tuples, empty by default: 10,000 of these are built per request, lists would cost.)
+    history: tuple[tuple[date, Attributes], ...] = ()
     # The kept ``ResumptionPeriod`` rows: (valid_from, valid_until, resumed, suspended).
-    periods: list[Period] = field(default_factory=list)
+    periods: tuple[Period, ...] = ()
 
-    @property
-    def attributes(self) -> Attributes:
-        return Attributes(self.kind, self.is_above_scale, self.in_scope, self.liaison_id)
+    attributes: Attributes = field(init=False)  # the current ones
+
+    def __post_init__(self) -> None:
+        self.attributes = Attributes(self.kind, self.is_above_scale, self.in_scope, self.liaison_id)
 
     def attributes_on(self, day: date) -> Attributes:
         """The attributes of ``day``: the history row covering it (today: the current ones)."""
@@ -102,6 +104,13 @@ class EnterpriseFacts:
     def counted_on(self, day: date) -> bool:
         """In scope on ``day``: counted by the park that day and registered by then."""
         return self.registered_on <= day and self.attributes_on(day).in_scope
+
+    def status_on(self, day: date) -> tuple[bool, bool]:
+        """(resumed, suspended) on ``day``: the kept period covering it (they do not overlap)."""
+        for starts, ends, resumed, suspended in self.periods:
+            if starts <= day and (ends is None or ends > day):
+                return resumed, suspended
+        return False, False
 
     def suspended_on(self, day: date) -> bool:
         return any(
@@ -177,8 +186,8 @@ def enterprise_facts(actor: User) -> dict[int, EnterpriseFacts]:
             )
         ):
             if enterprise_id in facts:
-                facts[enterprise_id].history.append(
-                    (valid_from, Attributes(kind, bool(above), bool(in_scope), liaison_id))
+                facts[enterprise_id].history += (
+                    (valid_from, Attributes(kind, bool(above), bool(in_scope), liaison_id)),
                 )
     for enterprise_id, valid_from, valid_until, resumed, suspended in _raw_rows(
         periods.order_by().values_list(
@@ -186,13 +195,13 @@ def enterprise_facts(actor: User) -> dict[int, EnterpriseFacts]:
         )
     ):
         if enterprise_id in facts:
-            facts[enterprise_id].periods.append(
+            facts[enterprise_id].periods += (
                 (
                     _as_date(valid_from),
                     None if valid_until is None else _as_date(valid_until),
                     bool(resumed),
                     bool(suspended),
-                )
+                ),
             )
     return facts
 
@@ -351,6 +360,9 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+NEITHER = (False, False)
+
+
 def daily_figures(
     *, actor: User, day: date, facts: dict[int, EnterpriseFacts] | None = None
 ) -> DailyFigures:
@@ -366,12 +378,12 @@ def daily_figures(
     for enterprise in facts.values():
         attributes = enterprise.attributes_on(day)
         counted = attributes.in_scope and enterprise.registered_on <= day
-        resumed = enterprise.resumed_on(day)
+        resumed, suspended = enterprise.status_on(day) if enterprise.periods else NEITHER
         line = EnterpriseDay(
             facts=enterprise,
             counted=counted,
             resumed=resumed,
-            suspended=enterprise.suspended_on(day),
+            suspended=suspended,
             on_duty_gate=gate_counts.get(enterprise.id, 0),
             on_duty_declared=declared.get(enterprise.id),
             attributes=attributes,
@@ -405,9 +417,15 @@ def daily_figures(
         whole_park=whole_park,
         in_scope=len(counted_lines),
         resumed=len(counted_resumed),
-        construction_sites_resumed=sum(1 for line in counted_resumed if line.is_construction_site),
-        above_scale_in_scope=sum(1 for line in counted_lines if line.is_above_scale_industrial),
-        above_scale_resumed=sum(1 for line in counted_resumed if line.is_above_scale_industrial),
+        construction_sites_resumed=sum(
+            1 for line in counted_resumed if line.attributes.is_construction_site
+        ),
+        above_scale_in_scope=sum(
+            1 for line in counted_lines if line.attributes.is_above_scale_industrial
+        ),
+        above_scale_resumed=sum(
+            1 for line in counted_resumed if line.attributes.is_above_scale_industrial
+        ),
         on_duty=sum(line.on_duty for line in counted_resumed),
         on_duty_from_gates=sum(line.on_duty_gate for line in counted_resumed),
         on_duty_declared=sum(
