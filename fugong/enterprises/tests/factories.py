@@ -26,7 +26,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     usual_headcount = 100
 
     @factory.post_generation
-    def history(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's signature)
+    def history(obj, create, extracted, **kwargs):
         """The first history row, as ``enterprise_create`` writes it (the figures read it)."""
         if create:
             from fugong.enterprises.history import enterprise_history_record
