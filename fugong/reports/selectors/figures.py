@@ -85,15 +85,12 @@ class EnterpriseFacts:
     # The kept ``ResumptionPeriod`` rows: (valid_from, valid_until, resumed, suspended).
     periods: tuple[Period, ...] = ()
 
-    attributes: Attributes = field(init=False)  # the current ones
-
-    def __post_init__(self) -> None:
-        self.attributes = Attributes(self.kind, self.is_above_scale, self.in_scope, self.liaison_id)
-
-    def attributes_on(self, day: date) -> Attributes:
-        """The attributes of ``day``: the history row covering it (today: the current ones)."""
+    def attributes_on(self, day: date) -> Attributes | EnterpriseFacts:
+        """The attributes of ``day``: the history row covering it (today: the current ones).
+        Without history the facts themselves answer (they have the same fields): no object per
+        enterprise and request, which at city scale costs more in allocation than it saves."""
         if not self.history:
-            return self.attributes
+            return self
         found = self.history[0][1]
         for valid_from, attributes in self.history:
             if valid_from > day:
@@ -127,7 +124,11 @@ class EnterpriseFacts:
 
     @property
     def kind_label(self) -> str:
-        return self.attributes.kind_label
+        return (
+            str(EnterpriseKind(self.kind).label)
+            if self.kind in EnterpriseKind.values
+            else self.kind
+        )
 
     @property
     def is_construction_site(self) -> bool:
@@ -220,7 +221,7 @@ class EnterpriseDay:
     on_duty_gate: int
     on_duty_declared: int | None
     # Kind, above scale, in scope and liaison of the day (the history's; today: the current).
-    attributes: Attributes
+    attributes: Attributes | EnterpriseFacts
     abnormal_events: int = 0
     # Gate records where there are any, else the declaration (0 without either), and which.
     on_duty: int = 0
