@@ -16,7 +16,8 @@ and p95 of ``--runs`` requests through Django's test client:
   languages) and the xlsx table;
 - a liaison's dashboard;
 - the baseline in the same run: ``GET /api/v1/health`` and a bare
-  ``SELECT COUNT(*)`` of the gate checks of one date.
+  ``SELECT COUNT(*)`` of the gate checks of one date; each figure of a date is printed and saved
+  as its ratio to that date's baseline.
 
 Every SQL statement of the dashboards is captured (``CaptureQueriesContext``), timed again on
 its own and explained (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL); the plans,
@@ -178,6 +179,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--data-dir", help="measure the SQLite database of this data directory")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    parser.add_argument("--note", default="", help="saved with the results (say, a shared machine)")
     arguments = parser.parse_args()
     if (
         arguments.postgres is None
@@ -324,6 +326,28 @@ def main() -> None:
             flush=True,
         )
 
+    # Each figure as a ratio to the same run's baseline of its day: the bare COUNT(*) of that
+    # day's gate checks (the noise of a shared machine weighs on both alike).
+    ratios = {}
+    print("\nagainst the same run's baseline (SELECT COUNT(*) of the day's checks):")
+    for suffix in ("today", "7_days_ago"):
+        baseline = timings.get(f"baseline_count_checks_of_the_day_{suffix}", {}).get("median_ms")
+        for name, timing in timings.items():
+            if not name.endswith(suffix) or name.startswith("baseline") or not baseline:
+                continue
+            if timing.get("median_ms") is None:
+                continue
+            ratios[name] = round(timing["median_ms"] / baseline, 2)
+            aim = "under" if timing["median_ms"] < TARGET_MS else "OVER"
+            print(
+                f"  {name:55} {timing['median_ms']:8.1f} ms = {ratios[name]:6.2f} x baseline "
+                f"{baseline:.1f} ms  ({aim} the {TARGET_MS} ms aim)"
+                if name.startswith(("dashboard_page", "daily_report_page", "api_daily_json"))
+                else f"  {name:55} {timing['median_ms']:8.1f} ms = {ratios[name]:6.2f} x baseline "
+                f"{baseline:.1f} ms",
+                flush=True,
+            )
+
     # The statements behind the dashboards: plans and their own times.
     queries = []
     seen = set()
@@ -369,6 +393,8 @@ def main() -> None:
         "generation_seconds": generation_seconds,
         "target_ms": TARGET_MS,
         "under_target": aims,
+        "note": arguments.note,
+        "ratio_to_baseline_of_the_day": ratios,
         "timings": timings,
         "queries": queries,
     }

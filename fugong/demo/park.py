@@ -20,6 +20,7 @@ from fugong.accounts.models import User
 from fugong.accounts.services import user_create
 from fugong.core.files import atomic_storing_files
 from fugong.core.roles import Role
+from fugong.enterprises.history import enterprise_history_record, registered_on
 from fugong.enterprises.models import Enterprise, EnterpriseKind
 from fugong.enterprises.services import enterprise_create
 from fugong.guide.selectors import guide_version_current
@@ -440,6 +441,8 @@ class DemoPark:
         for plan in waiting + not_applied:
             plan.enterprise.liaison = demo_liaison
             Enterprise.objects.filter(pk=plan.enterprise.pk).update(liaison=demo_liaison)
+            # The demo sets its liaison from the start: the history row is changed in place.
+            enterprise_history_record(plan.enterprise, on=registered_on(plan.enterprise))
         return plans
 
     # ----- the workflow --------------------------------------------------------------------

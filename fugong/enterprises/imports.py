@@ -27,8 +27,9 @@ from fugong.jobs.models import Job
 from fugong.jobs.progress import Progress
 from fugong.jobs.services import job_enqueue, runs_as_job  # noqa: F401  (re-exported)
 
+from .history import enterprise_history_record, enterprise_history_start
 from .models import Enterprise, EnterpriseKind
-from .services import ENTERPRISE_FIELDS
+from .services import ENTERPRISE_FIELDS, HISTORY_CHANGES
 
 COLUMNS = (
     Column("name", "企业名称", "Name", required=True, aliases=("名称", "单位名称")),
@@ -296,8 +297,11 @@ def _write(actor, to_create, to_update, report: ImportReport) -> None:
 def _write_all(actor, to_create, to_update, report: ImportReport) -> None:
     created = Enterprise.objects.bulk_create(to_create, batch_size=500)
     # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, which the audit rows need.
+    enterprise_history_start(created)
     for enterprise, changed in to_update:
         enterprise.save(update_fields=[*changed, "updated_at"])
+        if HISTORY_CHANGES & set(changed):
+            enterprise_history_record(enterprise)
     events = [
         AuditEvent(
             actor=actor,

@@ -149,3 +149,55 @@ class Enterprise(BaseModel):
                 errors["liaison"] = _("A key enterprise needs a leader-level liaison.")
         if errors:
             raise ValidationError(errors)
+
+
+class EnterpriseHistory(models.Model):
+    """The enterprise's attributes that the figures group and count by (kind, in scope, above
+    scale, liaison), as they were from ``valid_from`` until the day before ``valid_until``
+    (``None``: still current). Written by every service that changes one of them, in the same
+    transaction, so that a past day is counted with that day's values.
+
+    The first row of an enterprise also stands for the days before it (the enterprise's values
+    were not recorded before history was kept, nor before it was registered: its registration
+    date decides from when it counts)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="history", verbose_name=_("enterprise")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=EnterpriseKind.choices)
+    is_above_scale = models.BooleanField(_("above scale"))
+    in_scope = models.BooleanField(_("in scope"))
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("enterprise history")
+        verbose_name_plural = _("enterprise history")
+        ordering = ["enterprise", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(valid_until__isnull=True),
+                name="enterprise_history_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "valid_from"], name="enterprise_history_one_per_day"
+            ),
+            models.CheckConstraint(
+                name="enterprise_history_until_after_from",
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gt=models.F("valid_from")),
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_until", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.valid_from}–{self.valid_until or ''}"

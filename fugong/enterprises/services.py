@@ -16,6 +16,7 @@ from fugong.core.errors import ApplicationError, full_clean_or_raise
 from fugong.core.roles import Action, require
 from fugong.core.validators import normalize_credit_code, normalize_phone
 
+from .history import HISTORY_FIELDS, enterprise_history_record
 from .models import Enterprise
 
 # Fields the command post edits on the enterprise form, the API and the import file.
@@ -85,6 +86,10 @@ NORMALIZERS: dict[str, Callable[[str], str]] = {
 }
 
 
+# The fields (as ``_changes`` names them) whose change the history keeps.
+HISTORY_CHANGES = {field.removesuffix("_id") for field in HISTORY_FIELDS}
+
+
 # A change as the audit trail keeps it: the old value and the new one, as JSON.
 Plain = bool | int | str | None
 
@@ -130,6 +135,7 @@ def enterprise_create(
     except IntegrityError as error:
         # Another request registered the same code between our check and our insert.
         raise duplicate_credit_code() from error
+    enterprise_history_record(enterprise)
     audit_event_record(
         actor=actor,
         action=AuditAction.ENTERPRISE_CREATED,
@@ -157,6 +163,9 @@ def enterprise_update(
             enterprise.save()
     except IntegrityError as error:
         raise duplicate_credit_code() from error
+    if HISTORY_CHANGES & set(changes):
+        # Same transaction: today's figures use the new values, earlier days the old ones.
+        enterprise_history_record(enterprise)
     audit_event_record(
         actor=actor,
         action=(

@@ -175,8 +175,8 @@ def enterprise_table(figures: DailyFigures) -> tuple[list[str], list[list[object
         rows.append(
             [
                 facts.name,
-                str(kinds.get(facts.kind, facts.kind)),
-                _("Yes") if facts.is_above_scale_industrial else _("No"),
+                str(kinds.get(line.kind, line.kind)),
+                _("Yes") if line.is_above_scale_industrial else _("No"),
                 _("Yes") if line.counted else _("No"),
                 status,
                 line.on_duty,
@@ -228,8 +228,8 @@ def daily_report_json(figures: DailyFigures, language: str = "zh-hans", *, enter
             {
                 "enterprise_id": line.facts.id,
                 "enterprise": line.facts.name,
-                "kind": line.facts.kind,
-                "above_scale_industrial": line.facts.is_above_scale_industrial,
+                "kind": line.kind,
+                "above_scale_industrial": line.is_above_scale_industrial,
                 "in_scope": line.counted,
                 "resumed": line.resumed,
                 "suspended": line.suspended,

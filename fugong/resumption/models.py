@@ -283,3 +283,43 @@ class Suspension(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.starts_on}–{self.ends_on or ''}"
+
+
+class ResumptionPeriod(models.Model):
+    """A kept summary of an enterprise's status: from ``valid_from`` until the day before
+    ``valid_until`` (``None``: open-ended) it is resumed (the brief's "resumed on D") and/or
+    under a suspension. Days no period covers are neither.
+
+    Derived from the application's approval and the suspensions (``resumption.periods``),
+    rewritten for the enterprise by each service that changes them, in the same transaction, so
+    that the figures read the status of a day without recomputing it; ``manage.py
+    summary_rebuild --check`` compares it with the recomputation."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="resumption_periods",
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    resumed = models.BooleanField(_("resumed"))
+    suspended = models.BooleanField(_("suspended"))
+
+    class Meta:
+        verbose_name = _("resumption period")
+        verbose_name_plural = _("resumption periods")
+        ordering = ["enterprise", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "valid_from"], name="resumption_period_one_per_start"
+            ),
+            models.CheckConstraint(
+                name="resumption_period_until_after_from",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.valid_from}–{self.valid_until or ''}"

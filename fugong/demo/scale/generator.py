@@ -9,6 +9,9 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from fugong.enterprises.history import enterprise_history_differences
+from fugong.resumption.periods import resumption_period_differences
+
 from .enterprises import EnterprisePhases
 from .gate import GatePhases
 from .loading import postgres_replica_role, sqlite_pragmas
@@ -41,10 +44,16 @@ class ScaleGenerator(EnterprisePhases, WorkforcePhases, GatePhases):
             self._phase("gate checks", self.gate_checks)
             self._phase("abnormal events", self.abnormal_events)
             self._phase("attendance rebuilt from the checks", self.attendance)
+            self._phase("kept summary (history, resumption periods)", self.summary)
         self._phase("analyze", self.analyze, atomic=False)
         self.report.seconds["total"] = round(time.perf_counter() - started, 1)
         self.log(f"done in {self.report.seconds['total']:.1f} s")
         return self.report
+
+    def summary(self) -> None:
+        """The kept summary the services would have written, built from the loaded rows."""
+        enterprise_history_differences(repair=True)
+        resumption_period_differences(repair=True)
 
     def analyze(self) -> None:
         with connection.cursor() as cursor:

@@ -18,8 +18,17 @@ def credit_code_for(number: int) -> str:
 class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enterprise
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
     credit_code = factory.Sequence(lambda n: credit_code_for(n + 1))
     kind = EnterpriseKind.INDUSTRIAL
     usual_headcount = 100
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):
+        """The first history row, as ``enterprise_create`` writes it (the figures read it)."""
+        if create:
+            from fugong.enterprises.history import enterprise_history_record
+
+            enterprise_history_record(obj)

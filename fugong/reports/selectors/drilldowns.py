@@ -34,11 +34,11 @@ ENTERPRISE_FIGURES: dict[str, Callable[[EnterpriseDay], bool]] = {
     "in_scope": lambda line: line.counted,
     "resumed": lambda line: line.counted and line.resumed,
     "construction_sites_resumed": lambda line: (
-        line.counted and line.resumed and line.facts.is_construction_site
+        line.counted and line.resumed and line.is_construction_site
     ),
-    "above_scale_in_scope": lambda line: line.counted and line.facts.is_above_scale_industrial,
+    "above_scale_in_scope": lambda line: line.counted and line.is_above_scale_industrial,
     "above_scale_resumed": lambda line: (
-        line.counted and line.resumed and line.facts.is_above_scale_industrial
+        line.counted and line.resumed and line.is_above_scale_industrial
     ),
 }
 
@@ -118,35 +118,47 @@ def trends(
     origin = first.toordinal()
     counted_change = [0] * (length + 1)
     resumed_change = [0] * (length + 1)
-    # Per enterprise, the offset in the span from which it counts as resumed and in scope, and
-    # the offsets a suspension takes out: the loop over the counts then costs a comparison.
-    resumed_from_offset: dict[int, tuple[int, frozenset[int]]] = {}
+    # Per enterprise, the offsets in the span [from, until) in which it counts as resumed and
+    # in scope: the loop over the counts then costs a comparison or two.
+    resumed_offsets: dict[int, tuple[int, int]] = {}
+    several: dict[int, list[tuple[int, int]]] = {}
 
     def offset_of(when: date) -> int:
         return min(max(when.toordinal() - origin, 0), length)
 
     for enterprise in facts.values():
-        if not enterprise.in_scope:
+        registered = offset_of(enterprise.registered_on)
+        if enterprise.history:
+            # The attributes changed: in scope is decided day by day (few such enterprises).
+            flags = [enterprise.counted_on(when) for when in span]
+            counted = _runs(flags)
+        elif enterprise.in_scope:
+            counted = [(registered, length)] if registered < length else []
+        else:
             continue
-        counted_change[offset_of(enterprise.registered_on)] += 1
-        if enterprise.approved_from is None:
-            continue
-        start = offset_of(max(enterprise.approved_from, enterprise.registered_on))
-        resumed_change[start] += 1
-        holes: set[int] = set()
-        for starts, ends in enterprise.suspensions:
-            since = max(offset_of(starts), start)
-            until = offset_of(ends) if ends is not None else length
-            if since < until:
-                resumed_change[since] -= 1
-                resumed_change[until] += 1
-                holes.update(range(since, until))
-        if start < length:
-            resumed_from_offset[enterprise.id] = (start, frozenset(holes))
+        for since, until in counted:
+            counted_change[since] += 1
+            counted_change[until] -= 1
+        resumed: list[tuple[int, int]] = []
+        for starts, ends, is_resumed, _suspended in sorted(enterprise.periods):
+            if not is_resumed:
+                continue
+            period = (offset_of(starts), offset_of(ends) if ends is not None else length)
+            for since, until in counted:  # resumed and in scope: the overlap
+                overlap = (max(period[0], since), min(period[1], until))
+                if overlap[0] < overlap[1]:
+                    resumed.append(overlap)
+        for since, until in resumed:
+            resumed_change[since] += 1
+            resumed_change[until] -= 1
+        if len(resumed) == 1:
+            resumed_offsets[enterprise.id] = resumed[0]
+        elif resumed:
+            # Taken out by a suspension (or out of scope) in between: a few ranges.
+            several[enterprise.id] = resumed
     counts = _attendance_counts(facts, first, day, whole_park)
     result = Trend(days=span, resumption_rate=[], resumed=[], on_duty=[], abnormal_events=[])
     counted_now = resumed_now = 0
-    never: tuple[int, frozenset[int]] = (len(span), frozenset())
     for offset, when in enumerate(span):
         counted_now += counted_change[offset]
         resumed_now += resumed_change[offset]
@@ -157,12 +169,31 @@ def trends(
         daily = dict(declarations.get(when, {}))
         daily.update(counts.get(when, {}))  # gate records take precedence over a declaration
         for enterprise_id, number in daily.items():
-            resumed_from, taken_out = resumed_from_offset.get(enterprise_id, never)
-            if offset >= resumed_from and offset not in taken_out:
+            span_of = resumed_offsets.get(enterprise_id, NEVER)
+            if span_of[0] <= offset < span_of[1] or (
+                enterprise_id in several
+                and any(since <= offset < until for since, until in several[enterprise_id])
+            ):
                 workers += number
         result.on_duty.append(workers)
         result.abnormal_events.append(events.get(when, 0))
     return result
+
+
+NEVER = (0, 0)  # an empty range of offsets
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """The [from, until) offsets of the runs of True in ``flags``."""
+    runs: list[tuple[int, int]] = []
+    for offset, flag in enumerate(flags):
+        if not flag:
+            continue
+        if runs and runs[-1][1] == offset:
+            runs[-1] = (runs[-1][0], offset + 1)
+        else:
+            runs.append((offset, offset + 1))
+    return runs
 
 
 @dataclass
@@ -185,13 +216,13 @@ class Breakdown:
 
 
 def _breakdown(figures: DailyFigures, key: str, label: Callable[[Any], str]) -> list[Breakdown]:
-    """Groups by the facts' attribute ``key``; ``label`` names a group by that value."""
+    """Groups by the line's attribute ``key`` (the day's value); ``label`` names a group."""
     groups: dict[object, Breakdown] = {}
     for line in figures.enterprises:
         if not line.counted:
             continue
         facts = line.facts
-        group_key = getattr(facts, key)
+        group_key = getattr(line, key)  # the day's value (kind, liaison) from the history
         group = groups.get(group_key)
         if group is None:
             group = groups[group_key] = Breakdown(group_key, label(group_key))
@@ -210,7 +241,7 @@ def breakdown_by_kind(figures: DailyFigures) -> list[Breakdown]:
 
 
 def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
-    ids = {line.facts.liaison_id for line in figures.enterprises if line.facts.liaison_id}
+    ids = {line.liaison_id for line in figures.enterprises if line.liaison_id}
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     return _breakdown(
         figures,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     CharField,
@@ -20,10 +20,11 @@ from fugong.cases.figures import case_counts, contacts_under_observation
 from fugong.cases.models import Classification
 from fugong.cases.selectors_followups import follow_ups_missed_count
 from fugong.core.roles import Role
-from fugong.enterprises.models import EnterpriseKind
+from fugong.enterprises.models import EnterpriseHistory, EnterpriseKind
 from fugong.gate.models import Attendance, AttendanceCount, GateCheck, Verdict
 from fugong.inspections.selectors import findings_overdue
-from fugong.resumption.models import ApplicationStatus, ResumptionApplication, Suspension
+from fugong.resumption.models import ResumptionPeriod
+from fugong.resumption.periods import Period
 from fugong.rooms.selectors import occupied_observation_places
 from fugong.supplies.selectors import enterprises_low_on_masks, mask_days_threshold
 
@@ -39,9 +40,35 @@ from .records import (
 # ----- one row per enterprise -----------------------------------------------------------------
 
 
+class Attributes(NamedTuple):
+    """What an enterprise is counted and grouped by on a day (``EnterpriseHistory``)."""
+
+    kind: str
+    is_above_scale: bool
+    in_scope: bool
+    liaison_id: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return (
+            str(EnterpriseKind(self.kind).label)
+            if self.kind in EnterpriseKind.values
+            else self.kind
+        )
+
+    @property
+    def is_construction_site(self) -> bool:
+        return self.kind == EnterpriseKind.CONSTRUCTION_SITE
+
+    @property
+    def is_above_scale_industrial(self) -> bool:
+        return self.kind == EnterpriseKind.INDUSTRIAL and self.is_above_scale
+
+
 @dataclass(slots=True)
 class EnterpriseFacts:
-    """What the figures need of one enterprise, for any day."""
+    """What the figures need of one enterprise, for any day: its attributes now (``kind`` …
+    ``liaison_id``) and their history, and its kept resumption periods."""
 
     id: int
     name: str
@@ -51,24 +78,48 @@ class EnterpriseFacts:
     usual_headcount: int
     liaison_id: int | None
     registered_on: date
-    approved_from: date | None = None  # the first day approval counts: decision day or later
-    suspensions: list[tuple[date, date | None]] = field(default_factory=list)
+    # (valid_from, attributes), oldest first; the first also stands for the days before it.
+    # Empty: the attributes never changed (the current ones hold on every day).
+    # (Tuples, empty by default: 10,000 of these are built per request, lists would cost.)
+    history: tuple[tuple[date, Attributes], ...] = ()
+    # The kept ``ResumptionPeriod`` rows: (valid_from, valid_until, resumed, suspended).
+    periods: tuple[Period, ...] = ()
+
+    def attributes_on(self, day: date) -> Attributes | EnterpriseFacts:
+        """The attributes of ``day``: the history row covering it (today: the current ones).
+        Without history the facts themselves answer (they have the same fields): no object per
+        enterprise and request, which at city scale costs more in allocation than it saves."""
+        if not self.history:
+            return self
+        found = self.history[0][1]
+        for valid_from, attributes in self.history:
+            if valid_from > day:
+                break
+            found = attributes
+        return found
 
     def counted_on(self, day: date) -> bool:
-        """In scope on ``day``: counted by the park and registered by then."""
-        return self.in_scope and self.registered_on <= day
+        """In scope on ``day``: counted by the park that day and registered by then."""
+        return self.registered_on <= day and self.attributes_on(day).in_scope
+
+    def status_on(self, day: date) -> tuple[bool, bool]:
+        """(resumed, suspended) on ``day``: the kept period covering it (they do not overlap)."""
+        for starts, ends, resumed, suspended in self.periods:
+            if starts <= day and (ends is None or ends > day):
+                return resumed, suspended
+        return False, False
 
     def suspended_on(self, day: date) -> bool:
         return any(
-            starts <= day and (ends is None or ends > day) for starts, ends in self.suspensions
+            suspended and starts <= day and (ends is None or ends > day)
+            for starts, ends, _resumed, suspended in self.periods
         )
 
     def resumed_on(self, day: date) -> bool:
-        """The brief's "resumed on D" (``resumption.selectors.resumed_on_q`` in Python)."""
-        return (
-            self.approved_from is not None
-            and self.approved_from <= day
-            and not self.suspended_on(day)
+        """The brief's "resumed on D" (``resumption.selectors.resumed_on_q``), as kept."""
+        return any(
+            resumed and starts <= day and (ends is None or ends > day)
+            for starts, ends, resumed, _suspended in self.periods
         )
 
     @property
@@ -89,7 +140,8 @@ class EnterpriseFacts:
 
 
 def enterprise_facts(actor: User) -> dict[int, EnterpriseFacts]:
-    """One compact row per enterprise in the caller's scope: three queries."""
+    """One compact row per enterprise in the caller's scope, from the kept summary: the
+    enterprises, the history rows of those whose attributes changed, the resumption periods."""
     scope = report_scope(actor)
     facts: dict[int, EnterpriseFacts] = {}
     local_date = _local_date_of(timezone.get_current_timezone())
@@ -118,27 +170,40 @@ def enterprise_facts(actor: User) -> dict[int, EnterpriseFacts]:
             registered_on=local_date(row[7]),
         )
     whole_park = actor.role == Role.COMMAND
-    approved = ResumptionApplication.objects.filter(
-        status=ApplicationStatus.APPROVED, decided_at__isnull=False, resumption_date__isnull=False
-    )
-    suspensions = Suspension.objects.all()
+    # Only enterprises with more than one row have a history worth reading: the closed rows
+    # are few (each is an edit of a counted attribute), found through their own index.
+    changed = EnterpriseHistory.objects.filter(valid_until__isnull=False)
+    periods = ResumptionPeriod.objects.all()
     if not whole_park:
-        approved = approved.filter(enterprise_id__in=scope.values("pk"))
-        suspensions = suspensions.filter(enterprise_id__in=scope.values("pk"))
-    for enterprise_id, decided_at, resumption_date in _raw_rows(
-        approved.order_by()
-        .annotate(decided_text=Cast("decided_at", CharField()))
-        .values_list("enterprise_id", "decided_text", "resumption_date")
-    ):
-        if enterprise_id in facts:
-            facts[enterprise_id].approved_from = max(
-                local_date(decided_at), _as_date(resumption_date)
+        changed = changed.filter(enterprise_id__in=scope.values("pk"))
+        periods = periods.filter(enterprise_id__in=scope.values("pk"))
+    changed_ids = set(changed.values_list("enterprise_id", flat=True))
+    if changed_ids:
+        for enterprise_id, valid_from, kind, above, in_scope, liaison_id in (
+            EnterpriseHistory.objects.filter(enterprise_id__in=changed_ids)
+            .order_by("enterprise_id", "valid_from")
+            .values_list(
+                "enterprise_id", "valid_from", "kind", "is_above_scale", "in_scope", "liaison_id"
             )
-    for enterprise_id, starts_on, ends_on in suspensions.order_by().values_list(
-        "enterprise_id", "starts_on", "ends_on"
+        ):
+            if enterprise_id in facts:
+                facts[enterprise_id].history += (
+                    (valid_from, Attributes(kind, bool(above), bool(in_scope), liaison_id)),
+                )
+    for enterprise_id, valid_from, valid_until, resumed, suspended in _raw_rows(
+        periods.order_by().values_list(
+            "enterprise_id", "valid_from", "valid_until", "resumed", "suspended"
+        )
     ):
         if enterprise_id in facts:
-            facts[enterprise_id].suspensions.append((starts_on, ends_on))
+            facts[enterprise_id].periods += (
+                (
+                    _as_date(valid_from),
+                    None if valid_until is None else _as_date(valid_until),
+                    bool(resumed),
+                    bool(suspended),
+                ),
+            )
     return facts
 
 
@@ -155,6 +220,8 @@ class EnterpriseDay:
     suspended: bool
     on_duty_gate: int
     on_duty_declared: int | None
+    # Kind, above scale, in scope and liaison of the day (the history's; today: the current).
+    attributes: Attributes | EnterpriseFacts
     abnormal_events: int = 0
     # Gate records where there are any, else the declaration (0 without either), and which.
     on_duty: int = 0
@@ -169,6 +236,26 @@ class EnterpriseDay:
     @property
     def return_to_post_rate(self) -> float | None:
         return rate(self.on_duty, self.facts.usual_headcount)
+
+    @property
+    def kind(self) -> str:
+        return self.attributes.kind
+
+    @property
+    def kind_label(self) -> str:
+        return self.attributes.kind_label
+
+    @property
+    def liaison_id(self) -> int | None:
+        return self.attributes.liaison_id
+
+    @property
+    def is_construction_site(self) -> bool:
+        return self.attributes.is_construction_site
+
+    @property
+    def is_above_scale_industrial(self) -> bool:
+        return self.attributes.is_above_scale_industrial
 
 
 @dataclass
@@ -274,6 +361,9 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+NEITHER = (False, False)
+
+
 def daily_figures(
     *, actor: User, day: date, facts: dict[int, EnterpriseFacts] | None = None
 ) -> DailyFigures:
@@ -287,15 +377,17 @@ def daily_figures(
     lines: list[EnterpriseDay] = []
     alerts: list[Alert] = []
     for enterprise in facts.values():
-        counted = enterprise.counted_on(day)
-        resumed = enterprise.resumed_on(day)
+        attributes = enterprise.attributes_on(day)
+        counted = attributes.in_scope and enterprise.registered_on <= day
+        resumed, suspended = enterprise.status_on(day) if enterprise.periods else NEITHER
         line = EnterpriseDay(
             facts=enterprise,
             counted=counted,
             resumed=resumed,
-            suspended=enterprise.suspended_on(day),
+            suspended=suspended,
             on_duty_gate=gate_counts.get(enterprise.id, 0),
             on_duty_declared=declared.get(enterprise.id),
+            attributes=attributes,
             abnormal_events=events_by_enterprise.get(enterprise.id, 0),
         )
         lines.append(line)
@@ -327,13 +419,13 @@ def daily_figures(
         in_scope=len(counted_lines),
         resumed=len(counted_resumed),
         construction_sites_resumed=sum(
-            1 for line in counted_resumed if line.facts.is_construction_site
+            1 for line in counted_resumed if line.attributes.is_construction_site
         ),
         above_scale_in_scope=sum(
-            1 for line in counted_lines if line.facts.is_above_scale_industrial
+            1 for line in counted_lines if line.attributes.is_above_scale_industrial
         ),
         above_scale_resumed=sum(
-            1 for line in counted_resumed if line.facts.is_above_scale_industrial
+            1 for line in counted_resumed if line.attributes.is_above_scale_industrial
         ),
         on_duty=sum(line.on_duty for line in counted_resumed),
         on_duty_from_gates=sum(line.on_duty_gate for line in counted_resumed),
@@ -363,9 +455,9 @@ def daily_figures(
 
 
 def _untrained_on_duty(lines: list[EnterpriseDay], day: date) -> int:
-    from .training import untrained_on_duty  # the module reads this one's EnterpriseDay
+    from .training import untrained_on_duty_count  # the module reads this one's EnterpriseDay
 
-    return untrained_on_duty(lines=lines, day=day).count()
+    return untrained_on_duty_count(lines=lines, day=day)
 
 
 def _observation_rooms(actor: User, day: date) -> dict[str, int]:

@@ -30,6 +30,7 @@ from ..models import (
     SelfCheckAnswer,
     VerificationCheck,
 )
+from ..periods import resumption_periods_refresh
 
 # What the enterprise officer fills in on the application form, the API and the demo.
 APPLICATION_FIELDS = (
@@ -403,6 +404,8 @@ def application_approve(
     application.decided_by = actor
     application.decision_note = (note or "").strip()
     application.save()
+    # The kept status summary, in this transaction (as the gate keeps its attendance counts).
+    resumption_periods_refresh([application.enterprise_id])
     audit_event_record(
         actor=actor,
         action=AuditAction.APPLICATION_APPROVED,

@@ -21,6 +21,7 @@ from ..models import (
     ResumptionApplication,
     Suspension,
 )
+from ..periods import resumption_periods_refresh
 from .applications import _now
 
 # ----- suspension ----------------------------------------------------------------------------
@@ -77,6 +78,7 @@ def enterprise_suspend(
     )
     full_clean_or_raise(suspension)
     suspension.save()
+    resumption_periods_refresh([enterprise.pk])  # the kept status summary, same transaction
     audit_event_record(
         actor=actor,
         action=AuditAction.ENTERPRISE_SUSPENDED,
@@ -128,6 +130,7 @@ def enterprise_reinstate(
     suspension.reinstated_by = actor
     suspension.reinstated_at = _now(at)
     suspension.save()
+    resumption_periods_refresh([enterprise.pk])  # the kept status summary, same transaction
     audit_event_record(
         actor=actor,
         action=AuditAction.ENTERPRISE_REINSTATED,
