@@ -218,6 +218,10 @@ def partitions_ensure(
     created: list[str] = []
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('fugong.gate.partitions'))")
+        # Creating a partition locks the parent table briefly; while it waits for the
+        # transactions in progress, the gate's inserts queue behind it. It gives up after a few
+        # seconds rather than hold them (the worker tries again at its next sweep).
+        cursor.execute("SET LOCAL lock_timeout = '5s'")
         for spec in TABLES:
             if not is_partitioned(cursor, spec.table):
                 continue
@@ -375,8 +379,10 @@ def partition_tables(cursor: CursorWrapper) -> None:
     for spec in TABLES:
         if not is_partitioned(cursor, spec.table):
             _rebuild(cursor, spec, partitioned=True)
-    if not _exists(cursor, GATE_CHECKS_KEY):
-        _client_key_create(cursor)
+    # Made again whatever is there: a key table left by an earlier installation (a restore of
+    # an older backup) would be without its trigger or hold stale keys.
+    _client_key_drop(cursor)
+    _client_key_create(cursor)
 
 
 def unpartition_tables(cursor: CursorWrapper) -> None:
