@@ -343,6 +343,23 @@ def _rebuild(cursor: CursorWrapper, spec: PartitionedTable, *, partitioned: bool
         )
 
 
+def client_keys_claim(using: str = "default") -> int:
+    """Claim the client ids of checks written with the triggers off (a bulk load under
+    ``session_replication_role = replica``), in one statement; on PostgreSQL once partitioned,
+    nothing elsewhere. Returns the keys added."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        if not _exists(cursor, GATE_CHECKS_KEY):
+            return 0
+        cursor.execute(
+            f"INSERT INTO {GATE_CHECKS_KEY} (client_id, check_date) "  # noqa: S608
+            "SELECT client_id, check_date FROM gate_gatecheck ON CONFLICT (client_id) DO NOTHING"
+        )
+        return cursor.rowcount
+
+
 def _client_key_create(cursor: CursorWrapper) -> None:
     cursor.execute(
         f"CREATE TABLE {GATE_CHECKS_KEY} (client_id uuid PRIMARY KEY, check_date date NOT NULL)"

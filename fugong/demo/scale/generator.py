@@ -40,6 +40,8 @@ class ScaleGenerator(EnterprisePhases, WorkforcePhases, GatePhases):
             self._phase("gates", self.gates)
             self._phase("gate checks", self.gate_checks)
             self._phase("abnormal events", self.abnormal_events)
+            if postgres:
+                self._phase("client ids of the checks claimed", self.client_keys)
             self._phase("attendance rebuilt from the checks", self.attendance)
         self._phase("analyze", self.analyze, atomic=False)
         self.report.seconds["total"] = round(time.perf_counter() - started, 1)

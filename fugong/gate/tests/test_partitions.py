@@ -377,3 +377,30 @@ def test_the_migration_moves_an_existing_table_with_its_rows_and_ids(park, gate,
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@on_postgresql
+def test_a_bulk_load_keeps_the_partitions_indexes_and_claims_the_client_ids(park, gate, token):
+    from fugong.demo.scale.loading import without_indexes
+
+    month = f"gate_gatecheck_p{timezone.localdate():%Y_%m}"
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [month])
+            return {name for (name,) in cursor.fetchall()}
+
+    (first,) = record(gate, check(pass_token=token))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's one transaction
+    before = indexes()
+    with without_indexes(GateCheck):
+        assert indexes() < before
+    assert indexes() == before
+    # As written with the triggers off: the key is not there until claimed.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {partitions.GATE_CHECKS_KEY}")  # noqa: S608
+    assert partitions.client_keys_claim() == 1
+    stored = GateCheck.objects.get(pk=first.check.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        stored_copy(stored, check_date=stored.check_date - timedelta(days=40)).save()
