@@ -325,23 +325,59 @@ def _sqlite_restore(source_path: Path) -> None:
         source.close()
 
 
+def _partitioned_tables() -> list[str]:
+    """The database's partitioned tables (on PostgreSQL), schema-qualified and quoted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'p' AND NOT c.relispartition AND n.nspname = current_schema()"
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
 def _postgres_restore(dump: Path) -> None:
     arguments, environment = _postgres_environment()
-    connections.close_all()  # pg_restore drops and recreates the tables: no lock may be held
-    subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [
-            _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            *arguments,
-            str(dump),
-        ],
-        check=True,
+    # pg_restore --clean cannot drop the constraints a partition inherits from its partitioned
+    # table ("cannot drop inherited constraint"; the gate's checks are partitioned by month).
+    # So the script pg_restore writes is run by psql in one transaction that first drops the
+    # partitioned tables, with their partitions: all or nothing, as --single-transaction was.
+    preamble = "".join(f"DROP TABLE IF EXISTS {name} CASCADE;\n" for name in _partitioned_tables())
+    connections.close_all()  # the restore drops and recreates the tables: no lock may be held
+    script = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--file", "-", str(dump)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env=environment,
-        capture_output=True,
     )
+    psql = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set",
+            "ON_ERROR_STOP=1",
+            *arguments,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+    assert script.stdout is not None and psql.stdin is not None  # both piped, for mypy
+    try:
+        psql.stdin.write(preamble.encode())
+        shutil.copyfileobj(script.stdout, psql.stdin)
+    except BrokenPipeError:  # psql stopped on an error: its status says so below
+        pass
+    finally:
+        psql.stdin.close()
+    script_error = script.stderr.read() if script.stderr is not None else b""
+    psql_error = psql.stderr.read() if psql.stderr is not None else b""
+    for process, error in ((script, script_error), (psql, psql_error)):
+        if process.wait() != 0:
+            raise subprocess.CalledProcessError(process.returncode, process.args, stderr=error)
 
 
 def describe(manifest: Manifest) -> str:

@@ -212,21 +212,25 @@ def insert_rows_returning(
     field_names: Sequence[str],
     rows: Sequence[Row],
     *,
-    unique: str | Sequence[str],
+    unique: str | Sequence[str] | None,
     returning: Sequence[str],
 ) -> list[Row]:
     """Insert rows with ``INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …`` (SQLite 3.35+
     and PostgreSQL): one statement that writes the new rows, skips those whose ``unique`` value
     is already stored (one field, or several with a unique constraint over them), and answers
-    with ``returning`` of the rows it wrote. Runs inside the
-    caller's transaction."""
+    with ``returning`` of the rows it wrote. ``unique=None`` skips a row that any unique
+    constraint refuses (for a table whose unique columns have no index of their own, such as a
+    partitioned one). Runs inside the caller's transaction."""
     fields = _fields(model, field_names)
     quote = connection.ops.quote_name
     adapt = _plain_row_adapter(model, tuple(field_names))
     columns = ", ".join(quote(_column(field)) for field in fields)
     answer = ", ".join(quote(_column(field)) for field in _fields(model, returning))
-    unique_names = (unique,) if isinstance(unique, str) else tuple(unique)
-    conflict = ", ".join(quote(_column(field)) for field in _fields(model, unique_names))
+    if unique is None:
+        conflict = ""
+    else:
+        unique_names = (unique,) if isinstance(unique, str) else tuple(unique)
+        conflict = f"({', '.join(quote(_column(field)) for field in _fields(model, unique_names))})"
     row_placeholder = f"({', '.join(['%s'] * len(fields))})"
     # SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535.
     size = max(1, 30_000 // len(fields))
@@ -238,7 +242,7 @@ def insert_rows_returning(
             # Identifiers come from model metadata; values go through placeholders.
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {answer}",
+                f"ON CONFLICT {conflict} DO NOTHING RETURNING {answer}",
                 [value for row in chunk for value in row],
             )
             written.extend(cursor.fetchall())

@@ -117,7 +117,11 @@ class Verdict(models.TextChoices):
 
 
 class GateCheck(models.Model):
-    """One attempt to pass a gate, with the readings, the verdict and its reasons."""
+    """One attempt to pass a gate, with the readings, the verdict and its reasons.
+
+    On PostgreSQL the table is partitioned by month of ``check_date`` (``gate.partitions``):
+    its primary key there is ``(id, check_date)``, ``id`` staying unique through its sequence,
+    and ``client_id`` is kept unique across the months by a key table and a trigger."""
 
     client_id = models.UUIDField(_("client id"), unique=True)
     payload_digest = models.CharField(max_length=64)
@@ -287,12 +291,17 @@ class AbnormalEvent(BaseModel):
     source = models.CharField(
         _("source"), max_length=16, choices=EventSource.choices, default=EventSource.GATE_CHECK
     )
+    # No foreign key constraint in the database: on PostgreSQL the gate checks are partitioned
+    # by month (``gate.partitions``) and a constraint would have to reference their whole
+    # primary key ``(id, check_date)``. The check and its event are stored in one transaction by
+    # the gate's service, and Django's PROTECT still refuses to delete a check with an event.
     gate_check = models.OneToOneField(
         GateCheck,
         on_delete=models.PROTECT,
         related_name="abnormal_event",
         null=True,
         blank=True,
+        db_constraint=False,
     )
     gate = models.ForeignKey(
         Gate, on_delete=models.PROTECT, related_name="abnormal_events", null=True, blank=True
@@ -427,7 +436,9 @@ class GateOperator(models.Model):
 
 
 class Attendance(models.Model):
-    """A worker admitted through a gate on a day, counted for their own enterprise then."""
+    """A worker admitted through a gate on a day, counted for their own enterprise then.
+
+    On PostgreSQL the table is partitioned by month of ``day`` (``gate.partitions``)."""
 
     day = models.DateField(_("date"))
     worker = models.ForeignKey(

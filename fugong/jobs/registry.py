@@ -74,3 +74,30 @@ def register_job_kind(
 
 def job_kind(kind: str) -> JobKind | None:
     return _KINDS.get(kind)
+
+
+# ----- upkeep the worker does by itself ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    """Work the job worker does on its own, at start and then every ``every_seconds`` (the
+    gate's monthly partitions made ahead). ``run`` takes no argument; an exception is logged
+    and the worker goes on."""
+
+    name: str
+    run: Callable[[], Any]
+    every_seconds: int
+
+
+_UPKEEP: dict[str, Upkeep] = {}
+
+
+def register_upkeep(name: str, *, run: Callable[[], Any], every_seconds: int) -> Upkeep:
+    upkeep = Upkeep(name, run, every_seconds)
+    _UPKEEP[name] = upkeep
+    return upkeep
+
+
+def upkeep_all() -> list[Upkeep]:
+    return list(_UPKEEP.values())

@@ -60,6 +60,13 @@ class GatePhases(GeneratorBase):
             firm.gate = pk
         self._count("gates", written)
 
+    def client_keys(self) -> None:
+        """The checks were loaded with the triggers off (the replica role): their client ids are
+        claimed in the partitioned table's key table (``gate.partitions``) in one statement."""
+        from fugong.gate.partitions import client_keys_claim
+
+        client_keys_claim()
+
     def gate_checks(self) -> None:
         from fugong.gate.models import GateCheck
 

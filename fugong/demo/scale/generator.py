@@ -43,6 +43,8 @@ class ScaleGenerator(EnterprisePhases, WorkforcePhases, GatePhases):
             self._phase("gates", self.gates)
             self._phase("gate checks", self.gate_checks)
             self._phase("abnormal events", self.abnormal_events)
+            if postgres:
+                self._phase("client ids of the checks claimed", self.client_keys)
             self._phase("attendance rebuilt from the checks", self.attendance)
             self._phase("kept summary (history, resumption periods)", self.summary)
         self._phase("analyze", self.analyze, atomic=False)

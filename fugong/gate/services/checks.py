@@ -49,8 +49,17 @@ def gate_checks_record(
     # the lock is held only for the inserts.
     results, pending = _judge(gate, items, operator, device)
     if pending:
-        with transaction.atomic():
-            _store(gate, pending, results, operator)
+        try:
+            with transaction.atomic():
+                _store(gate, pending, results, operator)
+        except IntegrityError as error:
+            # On PostgreSQL, where the checks are partitioned by month, a repeat of a client id
+            # with another day's time, stored by another request meanwhile, is refused by the
+            # key table's trigger (gate.partitions) rather than skipped: nothing of the batch
+            # is written, and the batch sent again is answered check by check.
+            raise ConflictError(
+                _("A check of this batch was stored meanwhile with another time; send it again.")
+            ) from error
     # A replayed result always carries the stored check (``_replay_or_conflict``); the hot path
     # is not slowed down to prove it to mypy, hence the two ignores.
     replayed = [result for result in results.values() if result.status == "replayed"]
@@ -118,7 +127,10 @@ def _store(
             GateCheck,
             CHECK_FIELDS,
             [CHECK_VALUES(entry[2]) for entry in plain],
-            unique="client_id",
+            # Any unique constraint: on PostgreSQL the checks are partitioned by month and
+            # ``client_id`` is unique with the day (a repeat on another day is refused by the
+            # key table's trigger, see ``gate.partitions``), on SQLite on its own.
+            unique=None,
             returning=("client_id", "id"),
         )
         ids = {uuid.UUID(str(client_id)): pk for client_id, pk in written}
