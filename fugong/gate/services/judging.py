@@ -252,7 +252,7 @@ def _judge(
                 "device_id": device.pk if device is not None else None,
                 "worker_id": worker.pk if worker is not None else None,
                 "worker_enterprise_id": worker.enterprise_id if worker is not None else None,
-                "visitor_id": None,  # set when the visitor is saved (given here: defaults are slow)
+                "visitor_id": None,  # set when the visitor is saved
                 "mask": item.mask,
                 "disinfected": item.disinfected,
                 "temperature": item.temperature,
@@ -260,7 +260,7 @@ def _judge(
                 "recheck_method": item.recheck_method,
                 "spo2": item.spo2,
                 "verdict": decision.verdict,
-                # An admitted worker's warnings (the training rule's "warn") are kept as its reasons.
+                # An admitted worker's warnings (the training rule's "warn") are its reasons.
                 "reasons": list(decision.reasons) + list(decision.warnings),
                 "offline": item.offline,
                 "snapshot_at": snapshot_at,
