@@ -4,8 +4,9 @@ A limit is ``(requests, seconds)`` from a setting (``FUGONG_RATE_LIMITS``); ``ra
 counts one request of a key in the current window with one atomic statement,
 ``INSERT … ON CONFLICT DO UPDATE SET count = count + cost RETURNING count`` (the row is made on
 the window's first request) and, over the limit, raises ``RateLimitedError`` (``429``) with the
-seconds until the window ends, which the page middleware and the API's error handler send as ``Retry-After``. It is called
-before the request does anything, so a refused request writes nothing but its count.
+seconds until the window ends, which the page middleware and the API's error handler send as
+``Retry-After``. It is called before the request does anything, so a refused request writes
+nothing but its count.
 
 Why a table of our own and not Django's cache with ``DatabaseCache``: that backend's ``incr``
 is a read followed by a write, so two processes counting at once can lose a request; and it
