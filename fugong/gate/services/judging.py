@@ -104,7 +104,7 @@ class _PassSigner(signing.Signer):
         keyed = self._keyed.get(key)
         if keyed is None:
             keyed = self._keyed[key] = salted_hmac(
-                self.salt + "signer", b"", key, algorithm=self.algorithm
+                PASS_SALT + "signer", b"", key, algorithm=self.algorithm
             )
         mac = keyed.copy()
         mac.update(force_bytes(value))
