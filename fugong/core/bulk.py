@@ -141,24 +141,45 @@ def _row_adapter(fields: Sequence[Field]) -> Callable[[Row], Row]:
 
 
 @cache
-def _plain_row_adapter(
+def _plain_adapters(
     model: type[models.Model], field_names: tuple[str, ...]
-) -> Callable[[Row], Row]:
-    """Like ``_row_adapter`` without the memo (kept per process, it would only grow): for the
-    small, frequent inserts of ``insert_rows_returning``."""
-    adapters: list[Adapter | None] = []
-    for field in _fields(model, field_names):
+) -> tuple[tuple[int, Adapter, bool], ...]:
+    """The positions of the values that need adapting, with their adapter and whether it is a
+    date or a time (memoized per call by ``_plain_row_adapter``); kept per process."""
+    adapters: list[tuple[int, Adapter, bool]] = []
+    for index, field in enumerate(_fields(model, field_names)):
         adapter = _adapter(field)
+        dated = isinstance(field, models.DateField)  # a DateTimeField is one too
         if isinstance(field, models.DateTimeField):
             adapter = connection.ops.adapt_datetimefield_value
         elif isinstance(field, models.DateField):
             adapter = connection.ops.adapt_datefield_value
         elif isinstance(field, models.JSONField):
             adapter = _json_text
-        adapters.append(adapter)
-    return lambda row: tuple(
-        value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)
-    )
+        if adapter is not None:
+            adapters.append((index, adapter, dated))
+    return tuple(adapters)
+
+
+def _plain_row_adapter(
+    model: type[models.Model], field_names: tuple[str, ...]
+) -> Callable[[Row], Row]:
+    """Like ``_row_adapter``, for the small, frequent inserts of ``insert_rows_returning``: only
+    the values that need it are adapted, and dates and times through a memo of this call only
+    (a batch's rows share their day and time of receipt; kept per process, it would only grow).
+    """
+    adapters = [
+        (index, _memoized(adapter) if dated else adapter, dated)
+        for index, adapter, dated in _plain_adapters(model, field_names)
+    ]
+
+    def adapt(row: Row) -> Row:
+        values = list(row)
+        for index, adapter, _dated in adapters:
+            values[index] = adapter(values[index])
+        return tuple(values)
+
+    return adapt
 
 
 def _batches(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:

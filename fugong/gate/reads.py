@@ -27,6 +27,7 @@ from fugong.screening.models import ScreeningPolicy
 from fugong.workforce.models import Worker, WorkerPass
 
 from . import rules
+from .instances import instance_from_db
 from .models import Gate, GateCheck, GateDevice
 
 PASS_WORKER = WorkerPass._meta.get_field("worker")
@@ -77,10 +78,9 @@ def _rows(sql: str, params: Iterable) -> list[tuple]:
 
 
 def _instance(model: type[models.Model], values: dict):
-    """A model instance from some of its columns (``from_db`` wants them in field order);
-    the other fields load on first use, as with ``only()``."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+    """A model instance from some of its columns; the other fields load on first use, as with
+    ``only()`` (see instances.py: a batch reads up to two thousand)."""
+    return instance_from_db(model, values, connection.alias)
 
 
 def _worker(values) -> Worker:

@@ -48,3 +48,19 @@ def test_the_count_is_in_the_database_not_in_the_process():
     RateCounter.objects.update(count=3)  # as another server process would have counted
     with pytest.raises(RateLimitedError):
         rate_limit_hit("test", "a", now=START + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_count_is_written_and_the_connection_keeps_its_durability():
+    from django.db import connection
+
+    def synchronous() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous" if connection.vendor == "sqlite" else "SELECT 0")
+            return cursor.fetchone()[0]
+
+    before = synchronous()
+    assert not connection.in_atomic_block
+    assert [rate_limit_hit("test", "a", now=START + second) for second in (0, 1)] == [1, 2]
+    assert RateCounter.objects.get().count == 2
+    assert synchronous() == before  # relaxed for the count only (SQLite), then as it was

@@ -70,10 +70,14 @@ class CheckInput:
         offline verdict: a kiosk that lost the answer to its request queues the same check
         with its own verdict, and the server must see it as the same check."""
         measured = {key: value for key, value in self.raw.items() if key not in OFFLINE_FIELDS}
-        canonical = json.dumps(
-            measured, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
-        )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(_CANONICAL.encode(measured).encode()).hexdigest()
+
+
+# What ``json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))``
+# builds for every call, made once: the stored digests depend on this text, byte for byte.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
+)
 
 
 @dataclass
