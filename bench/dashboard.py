@@ -73,7 +73,12 @@ def environment(arguments) -> Path | None:
     return fresh_environment(arguments.postgres)
 
 
+PROVINCE = {"enterprises": 50_000, "workers": 2_000_000, "days": 7}
+
+
 def sizes(scale: float, arguments) -> dict:
+    if arguments.size == "province":
+        return {**PROVINCE, "seed": arguments.seed}
     return {
         "enterprises": arguments.enterprises or max(30, round(10_000 * scale)),
         "workers": arguments.workers or max(600, round(500_000 * scale)),
@@ -175,6 +180,15 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--days", type=int, default=14)
+    parser.add_argument(
+        "--size",
+        choices=["city", "province"],
+        default="city",
+        help="province: 50,000 enterprises, 2,000,000 workers, 7 days (as generate_scale_data)",
+    )
+    parser.add_argument(
+        "--result-name", help="the file name in bench/results (default: dashboard_<database>)"
+    )
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--data-dir", help="measure the SQLite database of this data directory")
@@ -398,7 +412,9 @@ def main() -> None:
         "timings": timings,
         "queries": queries,
     }
-    name = "dashboard_postgresql" if database == "postgresql" else "dashboard_sqlite"
+    name = arguments.result_name or (
+        "dashboard_postgresql" if database == "postgresql" else "dashboard_sqlite"
+    )
     print(f"saved {save(name, result)}")
     if work_dir and not arguments.keep:
         shutil.rmtree(work_dir, ignore_errors=True)
