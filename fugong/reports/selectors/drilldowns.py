@@ -123,11 +123,33 @@ def trends(
     resumed_offsets: dict[int, tuple[int, int]] = {}
     several: dict[int, list[tuple[int, int]]] = {}
 
+    offsets: dict[date, int] = {}  # a few dozen distinct dates among 10,000 enterprises
+
     def offset_of(when: date) -> int:
-        return min(max(when.toordinal() - origin, 0), length)
+        found = offsets.get(when)
+        if found is None:
+            found = offsets[when] = min(max(when.toordinal() - origin, 0), length)
+        return found
 
     for enterprise in facts.values():
         registered = offset_of(enterprise.registered_on)
+        if not enterprise.history and enterprise.in_scope and len(enterprise.periods) < 2:
+            # Most enterprises: in scope since registered, at most one kept period (the general
+            # case below, without its lists).
+            if registered >= length:
+                continue
+            counted_change[registered] += 1
+            counted_change[length] -= 1
+            if enterprise.periods:
+                starts, ends, is_resumed, _suspended = enterprise.periods[0]
+                if is_resumed:
+                    since = max(offset_of(starts), registered)
+                    until = offset_of(ends) if ends is not None else length
+                    if since < until:
+                        resumed_change[since] += 1
+                        resumed_change[until] -= 1
+                        resumed_offsets[enterprise.id] = (since, until)
+            continue
         if enterprise.history:
             # The attributes changed: in scope is decided day by day (few such enterprises).
             flags = [enterprise.counted_on(when) for when in span]
@@ -166,15 +188,19 @@ def trends(
         # Unrounded: the page rounds once, where it shows the figure (as the day's own figure).
         result.resumption_rate.append(rate(resumed_now, counted_now))
         workers = 0
-        daily = dict(declarations.get(when, {}))
-        daily.update(counts.get(when, {}))  # gate records take precedence over a declaration
-        for enterprise_id, number in daily.items():
-            span_of = resumed_offsets.get(enterprise_id, NEVER)
-            if span_of[0] <= offset < span_of[1] or (
-                enterprise_id in several
-                and any(since <= offset < until for since, until in several[enterprise_id])
-            ):
-                workers += number
+        gate = counts.get(when, {})
+        declared = declarations.get(when, {})
+        # Gate records take precedence over a declaration: the declared days without any.
+        for daily, overridden in ((gate, None), (declared, gate)):
+            for enterprise_id, number in daily.items():
+                if overridden is not None and enterprise_id in overridden:
+                    continue
+                span_of = resumed_offsets.get(enterprise_id, NEVER)
+                if span_of[0] <= offset < span_of[1] or (
+                    enterprise_id in several
+                    and any(since <= offset < until for since, until in several[enterprise_id])
+                ):
+                    workers += number
         result.on_duty.append(workers)
         result.abnormal_events.append(events.get(when, 0))
     return result
