@@ -269,7 +269,7 @@ def breakdown_by_kind(figures: DailyFigures) -> list[Breakdown]:
 
 
 def breakdown_by_liaison(figures: DailyFigures) -> list[Breakdown]:
-    ids = {line.attributes.liaison_id for line in figures.enterprises} - {None}
+    ids = {line.attributes.liaison_id for line in figures.enterprises if line.attributes.liaison_id}
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     return _breakdown(
         figures,
