@@ -38,6 +38,9 @@ def machine() -> dict:
     return {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        # 1, 5 and 15 minutes, when the results are saved: on a shared machine the figures
+        # are only read with the load they were measured under.
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "platform": platform.platform(),
         "commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from datetime import date
 
 from django.contrib import messages
@@ -87,10 +88,12 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
             "by_liaison": selectors.breakdown_by_liaison(figures)
             if figures.whole_park or request.user.role != "enterprise_officer"
             else [],
-            "top_enterprises": sorted(
+            # nsmallest: sorted(…)[:10] without sorting 10,000 lines (same order, ties kept).
+            "top_enterprises": heapq.nsmallest(
+                10,
                 (line for line in figures.enterprises if line.counted and line.resumed),
                 key=lambda line: -line.on_duty,
-            )[:10],
+            ),
             "waiting_labels": selectors.WAITING_LABELS,
             "can_declare": user_can(request.user, Action.HEADCOUNT_DECLARE),
             "report_text": exports.daily_report_text(

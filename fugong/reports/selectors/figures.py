@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -376,6 +376,9 @@ def daily_figures(
     events_by_enterprise = _events_by_enterprise(actor, day)
     lines: list[EnterpriseDay] = []
     alerts: list[Alert] = []
+    # The enterprise figures, summed in the same pass over the lines (each was a pass of its
+    # own over 10,000 lines, through their properties).
+    totals = Counter[str]()
     for enterprise in facts.values():
         attributes = enterprise.attributes_on(day)
         counted = attributes.in_scope and enterprise.registered_on <= day
@@ -391,6 +394,20 @@ def daily_figures(
             abnormal_events=events_by_enterprise.get(enterprise.id, 0),
         )
         lines.append(line)
+        if counted:
+            above_scale = attributes.is_above_scale_industrial
+            totals["in_scope"] += 1
+            totals["above_scale_in_scope"] += above_scale
+            if resumed:
+                totals["resumed"] += 1
+                totals["construction_sites_resumed"] += attributes.is_construction_site
+                totals["above_scale_resumed"] += above_scale
+                totals["on_duty"] += line.on_duty
+                totals["on_duty_from_gates"] += line.on_duty_gate
+                totals["resumed_usual_headcount"] += enterprise.usual_headcount
+                if line.on_duty_source == "declared":
+                    totals["on_duty_declared"] += line.on_duty
+                    totals["declaring_enterprises"] += 1
         if not resumed and (line.on_duty_gate or line.on_duty_declared):
             alerts.append(
                 Alert(
@@ -411,31 +428,19 @@ def daily_figures(
             Classification.ASYMPTOMATIC,
         ],
     )
-    counted_resumed = [line for line in lines if line.counted and line.resumed]
-    counted_lines = [line for line in lines if line.counted]
     return DailyFigures(
         day=day,
         whole_park=whole_park,
-        in_scope=len(counted_lines),
-        resumed=len(counted_resumed),
-        construction_sites_resumed=sum(
-            1 for line in counted_resumed if line.attributes.is_construction_site
-        ),
-        above_scale_in_scope=sum(
-            1 for line in counted_lines if line.attributes.is_above_scale_industrial
-        ),
-        above_scale_resumed=sum(
-            1 for line in counted_resumed if line.attributes.is_above_scale_industrial
-        ),
-        on_duty=sum(line.on_duty for line in counted_resumed),
-        on_duty_from_gates=sum(line.on_duty_gate for line in counted_resumed),
-        on_duty_declared=sum(
-            line.on_duty for line in counted_resumed if line.on_duty_source == "declared"
-        ),
-        declaring_enterprises=sum(
-            1 for line in counted_resumed if line.on_duty_source == "declared"
-        ),
-        resumed_usual_headcount=sum(line.facts.usual_headcount for line in counted_resumed),
+        in_scope=totals["in_scope"],
+        resumed=totals["resumed"],
+        construction_sites_resumed=totals["construction_sites_resumed"],
+        above_scale_in_scope=totals["above_scale_in_scope"],
+        above_scale_resumed=totals["above_scale_resumed"],
+        on_duty=totals["on_duty"],
+        on_duty_from_gates=totals["on_duty_from_gates"],
+        on_duty_declared=totals["on_duty_declared"],
+        declaring_enterprises=totals["declaring_enterprises"],
+        resumed_usual_headcount=totals["resumed_usual_headcount"],
         abnormal_events=_events_on(actor, day).count(),
         under_observation=observation_count(actor=actor, day=day),
         confirmed=cases[Classification.CONFIRMED],
