@@ -140,7 +140,11 @@ class Worker(BaseModel):
         indexes = [
             models.Index(fields=["enterprise", "clearance"]),
             models.Index(fields=["enterprise", "full_name"]),
-            models.Index(fields=["clearance", "observation_until"]),
+            # The dashboard counts the workers under observation on a day who were registered
+            # by then: with the registration time and the id in the index, PostgreSQL answers
+            # from the index alone instead of fetching every such worker's row (60,000 at a
+            # province's scale).
+            models.Index(fields=["clearance", "observation_until", "created_at", "id"]),
         ]
 
     def __str__(self) -> str:
