@@ -38,6 +38,7 @@ from fugong.core.roles import Action, Role, require
 from fugong.core.tabular import Column, cell_bool, cell_text, read_sheet, xlsx_bytes
 from fugong.core.validators import normalize_credit_code, normalize_phone, validate_phone
 
+from .history import enterprise_history_record
 from .imports import RowError
 from .models import Enterprise
 
@@ -438,6 +439,8 @@ def _write_all(actor: User, rows: list[_Row], result: UserImportResult) -> None:
             old = enterprise.liaison_id
             enterprise.liaison = row.user
             enterprise.save(update_fields=["liaison", "updated_at"])
+            # The figures group a day's enterprises by that day's liaison: keep the history.
+            enterprise_history_record(enterprise)
             events.append(
                 AuditEvent(
                     actor=actor,

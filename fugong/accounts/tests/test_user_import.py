@@ -18,7 +18,8 @@ from fugong.audit.models import AuditAction, AuditEvent
 from fugong.core.errors import ApplicationError, PermissionDeniedError
 from fugong.core.roles import Role
 from fugong.core.testing import assert_nothing_written, database_counts
-from fugong.enterprises.models import Enterprise
+from fugong.enterprises.history import enterprise_history_differences
+from fugong.enterprises.models import Enterprise, EnterpriseHistory
 from fugong.enterprises.tests.factories import EnterpriseFactory, credit_code_for
 from fugong.enterprises.user_import import COLUMNS, users_import, users_import_template
 
@@ -122,6 +123,10 @@ def test_a_liaison_row_reassigns_an_enterprise(park):
     assert Enterprise.objects.get(pk=park.b.pk).liaison == park.liaison
     # an enterprise not listed keeps its liaison: nothing is removed by omission
     assert Enterprise.objects.get(pk=park.a.pk).liaison == park.liaison
+    # the reassignment is kept in the enterprise's history, which the daily figures group by
+    current = EnterpriseHistory.objects.get(enterprise=park.b, valid_until__isnull=True)
+    assert current.liaison_id == park.liaison.pk
+    assert enterprise_history_differences() == []
 
 
 BAD_ROWS = [
