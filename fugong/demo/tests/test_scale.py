@@ -114,3 +114,11 @@ def test_named_sizes_and_overrides(db, monkeypatch, arguments, expected):
     with pytest.raises(CommandError, match="stop here"):
         call_command("generate_scale_data", *arguments, stdout=io.StringIO())
     assert asked == [expected]
+
+
+def test_the_generated_summary_agrees_with_the_records(generated):
+    """The generator writes the kept history and resumption periods set-based: they equal
+    their recomputation (``summary_rebuild --check``)."""
+    output = io.StringIO()
+    call_command("summary_rebuild", "--check", stdout=output)
+    assert "0 difference" in output.getvalue()
