@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import (
     CharField,
@@ -40,13 +40,13 @@ from .records import (
 # ----- one row per enterprise -----------------------------------------------------------------
 
 
-class Attributes(NamedTuple):
-    """What an enterprise is counted and grouped by on a day (``EnterpriseHistory``)."""
+class _Kind:
+    """What the figures derive from an enterprise's kind, for its attributes of a day and for
+    its facts alike (no slots of its own, so both keep theirs)."""
 
+    __slots__ = ()
     kind: str
     is_above_scale: bool
-    in_scope: bool
-    liaison_id: int | None
 
     @property
     def kind_label(self) -> str:
@@ -65,8 +65,18 @@ class Attributes(NamedTuple):
         return self.kind == EnterpriseKind.INDUSTRIAL and self.is_above_scale
 
 
+@dataclass(frozen=True, slots=True)
+class Attributes(_Kind):
+    """What an enterprise is counted and grouped by on a day (``EnterpriseHistory``)."""
+
+    kind: str
+    is_above_scale: bool
+    in_scope: bool
+    liaison_id: int | None
+
+
 @dataclass(slots=True)
-class EnterpriseFacts:
+class EnterpriseFacts(_Kind):
     """What the figures need of one enterprise, for any day: its attributes now (``kind`` …
     ``liaison_id``) and their history, and its kept resumption periods."""
 
@@ -110,33 +120,11 @@ class EnterpriseFacts:
         return False, False
 
     def suspended_on(self, day: date) -> bool:
-        return any(
-            suspended and starts <= day and (ends is None or ends > day)
-            for starts, ends, _resumed, suspended in self.periods
-        )
+        return self.status_on(day)[1]
 
     def resumed_on(self, day: date) -> bool:
         """The brief's "resumed on D" (``resumption.selectors.resumed_on_q``), as kept."""
-        return any(
-            resumed and starts <= day and (ends is None or ends > day)
-            for starts, ends, resumed, _suspended in self.periods
-        )
-
-    @property
-    def kind_label(self) -> str:
-        return (
-            str(EnterpriseKind(self.kind).label)
-            if self.kind in EnterpriseKind.values
-            else self.kind
-        )
-
-    @property
-    def is_construction_site(self) -> bool:
-        return self.kind == EnterpriseKind.CONSTRUCTION_SITE
-
-    @property
-    def is_above_scale_industrial(self) -> bool:
-        return self.kind == EnterpriseKind.INDUSTRIAL and self.is_above_scale
+        return self.status_on(day)[0]
 
 
 def enterprise_facts(actor: User) -> dict[int, EnterpriseFacts]:

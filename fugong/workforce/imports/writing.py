@@ -29,7 +29,7 @@ from fugong.screening.models import ClearanceChange, ScreeningRun
 from ..clearance import closures_covering, open_closures
 from ..models import Employment, TravelRecord, Worker, WorkerPass
 from ..personal import phone_digest, stored_phone
-from ..services.fields import WORKER_FIELDS
+from ..services.fields import SCREENED_FIELDS, WORKER_FIELDS
 from .rows import ParsedRow, WorkerImportReport, _on_other_rosters
 
 # The worker columns the import writes, in this order: the fields a form or the API may set.
@@ -64,16 +64,6 @@ EXISTING_FIELDS = tuple(
         )
     )
 )
-# The facts the clearance is assessed on, as a worker's fields (travel, hold and closures aside).
-_FACT_KEYS = (
-    "residence_code",
-    "holiday_location_code",
-    "returned_on",
-    "contact_on",
-    "symptoms",
-    "health_code",
-    "health_code_on",
-)
 
 
 class _Assessor:
@@ -99,13 +89,14 @@ class _Assessor:
     ) -> tuple[engine.Outcome, list[dict]]:
         """The outcome for a worker's values (``WORKER_COLUMNS``), travel, medical hold and
         the closures that cover them, with its reasons as a list."""
-        facts = tuple([values[key] for key in _FACT_KEYS])
+        # The facts the clearance is assessed on (travel, hold and closures aside).
+        facts = tuple([values[key] for key in SCREENED_FIELDS])
         key = (facts, tuple(travel), hold, closed)
         known = self.outcomes.get(key)
         if known is None:
             outcome = engine.assess(
                 engine.Facts(
-                    **dict(zip(_FACT_KEYS, facts, strict=True)),
+                    **dict(zip(SCREENED_FIELDS, facts, strict=True)),
                     travel=key[1],
                     medical_hold=hold,
                     closed=closed,
